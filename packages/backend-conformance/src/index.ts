@@ -1,0 +1,2 @@
+// Work in progress: see the open issue for this package.
+export {};

@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  BackendUnavailableError,
+  UnknownBackendError,
+  cpuBackend,
+  listBackends,
+  registerBackend,
+  tf,
+  useBackend,
+  type BackendPlugin,
+} from './index.js';
+
+function fakePlugin(name: string, priority: number, usable: boolean): BackendPlugin & { activated: number } {
+  return {
+    name,
+    priority,
+    activated: 0,
+    async probe() {
+      return usable
+        ? { usable: true as const, detail: `${name} ok` }
+        : { usable: false as const, reason: `${name} has no device.`, fix: `Install the ${name} driver.` };
+    },
+    async activate() {
+      this.activated++;
+      await tf.setBackend('cpu');
+    },
+    info() {
+      return { name, device: 'fake', floatPrecision: 32, bytesInUse: 0, numTensors: 0 };
+    },
+  };
+}
+
+afterEach(async () => {
+  delete process.env.NUTSHELL_BACKEND;
+  await useBackend('cpu');
+});
+
+describe('built-in CPU backend', () => {
+  it('computes with no set-up, gradients included', async () => {
+    expect(tf.getBackend()).toBe('cpu');
+    const g = tf.grad((x) => tf.sum(tf.mul(x, x)));
+    expect(Array.from(await g(tf.tensor1d([1, -2, 3])).data())).toEqual([2, -4, 6]);
+  });
+
+  it('registers every gradient tfjs-core defines (conv2d, maxPool, softmax)', async () => {
+    const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+    const f = tf.tensor4d([1, 1, 1, 1], [2, 2, 1, 1]);
+    const [dx, df] = tf.grads((a: any, b: any) => tf.sum(tf.conv2d(a, b, 1, 'valid')))([x, f]);
+    expect(Array.from(await dx.data())).toEqual([1, 1, 1, 1]);
+    expect(Array.from(await df.data())).toEqual([1, 2, 3, 4]);
+    const dp = tf.grad((a: any) => tf.sum(tf.maxPool(a, 2, 1, 'valid')))(x);
+    expect(Array.from(await dp.data())).toEqual([0, 0, 0, 1]);
+  });
+
+  it('reports its info', () => {
+    expect(cpuBackend.info()).toMatchObject({ name: 'cpu', floatPrecision: 32 });
+  });
+});
+
+describe('useBackend', () => {
+  it("'auto' takes the highest-priority usable plugin and says what it skipped and why", async () => {
+    const good = fakePlugin('fake-good', 50, true);
+    const broken = fakePlugin('fake-broken', 90, false);
+    registerBackend(good);
+    registerBackend(broken);
+    const sel = await useBackend('auto');
+    expect(sel.name).toBe('fake-good');
+    expect(sel.reason).toContain('priority 50');
+    expect(sel.skipped).toContainEqual({ name: 'fake-broken', reason: 'fake-broken has no device.' });
+    expect(sel.skipped.map((s) => s.name)).toContain('cpu');
+    expect(good.activated).toBe(1);
+    expect(listBackends()[0].name).toBe('fake-broken');
+  });
+
+  it('a named backend whose probe fails throws the probe reason and fix, and is not replaced', async () => {
+    const broken = fakePlugin('fake-absent', 100, false);
+    registerBackend(broken);
+    const err = await useBackend('fake-absent').catch((e) => e);
+    expect(err).toBeInstanceOf(BackendUnavailableError);
+    expect(err.message).toBe("Backend 'fake-absent' is unavailable: fake-absent has no device. Fix: Install the fake-absent driver.");
+    expect(broken.activated).toBe(0);
+    // a plugin object whose probe fails is refused the same way
+    await expect(useBackend(fakePlugin('fake-obj', 1, false))).rejects.toThrow(/fake-obj has no device/);
+  });
+
+  it('an unknown name lists the registered backends', async () => {
+    const err = await useBackend('tpu').catch((e) => e);
+    expect(err).toBeInstanceOf(UnknownBackendError);
+    expect(err.message).toMatch(/Unknown backend 'tpu'\. Registered backends: .*cpu/);
+  });
+
+  it('a known plugin that is not installed says which package to install', async () => {
+    const err = await useBackend('cuda').catch((e) => e);
+    expect(err).toBeInstanceOf(BackendUnavailableError);
+    expect(err.message).toContain('@nutshell/backend-cuda');
+  });
+
+  it('reads NUTSHELL_BACKEND when called with no argument', async () => {
+    registerBackend(fakePlugin('fake-env', 0, true));
+    process.env.NUTSHELL_BACKEND = 'fake-env';
+    const sel = await useBackend();
+    expect(sel).toMatchObject({ name: 'fake-env', reason: 'named by NUTSHELL_BACKEND' });
+    process.env.NUTSHELL_BACKEND = 'nonsense';
+    await expect(useBackend()).rejects.toThrow(UnknownBackendError);
+  });
+});

@@ -1,0 +1,192 @@
+import { tf } from './tfjs.js';
+import { cpuBackend } from './cpu.js';
+import { BackendUnavailableError, NutshellError, UnknownBackendError } from './errors.js';
+import type { BackendInfo, BackendPlugin } from './plugin.js';
+
+/**
+ * What `useBackend` chose and why, including every candidate `'auto'` passed over.
+ * @public
+ */
+export interface BackendSelection {
+  /** The backend now current. */
+  readonly name: string;
+  /** Why it was chosen, in words. */
+  readonly reason: string;
+  /** The candidates `'auto'` considered and did not take, with the reason for each. */
+  readonly skipped: readonly { readonly name: string; readonly reason: string }[];
+}
+
+/** Known plugin packages, by backend name; `useBackend` imports them on demand when they are installed. */
+const KNOWN_PACKAGES: Readonly<Record<string, string>> = {
+  wasm: '@nutshell/backend-wasm',
+  webgpu: '@nutshell/backend-webgpu',
+  cuda: '@nutshell/backend-cuda',
+  tensorflow: '@nutshell/backend-cuda',
+};
+
+const plugins = new Map<string, BackendPlugin>([[cpuBackend.name, cpuBackend]]);
+let current: BackendPlugin = cpuBackend;
+let lastSelection: BackendSelection = { name: 'cpu', reason: 'built-in default', skipped: [] };
+
+/**
+ * Registers a backend plugin so it can be selected by name or by `'auto'`. Plugin packages call this when
+ * imported. Registering a name again replaces the earlier plugin.
+ * @public
+ */
+export function registerBackend(plugin: BackendPlugin): void {
+  if (!plugin || typeof plugin.name !== 'string' || typeof plugin.probe !== 'function') {
+    throw new NutshellError('registerBackend: expected a BackendPlugin with name, priority, probe, activate, info.');
+  }
+  plugins.set(plugin.name, plugin);
+}
+
+/**
+ * The registered backend plugins, highest priority first.
+ * @public
+ */
+export function listBackends(): BackendPlugin[] {
+  return [...plugins.values()].sort((a, b) => b.priority - a.priority);
+}
+
+/**
+ * The registered plugin with this name, or `undefined`.
+ * @public
+ */
+export function getBackendPlugin(name: string): BackendPlugin | undefined {
+  return plugins.get(name);
+}
+
+async function importKnownPackage(pkg: string): Promise<boolean> {
+  try {
+    await import(/* @vite-ignore */ pkg);
+    return true;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return false;
+    throw e;
+  }
+}
+
+async function resolveByName(name: string): Promise<BackendPlugin> {
+  let plugin = plugins.get(name);
+  if (!plugin && KNOWN_PACKAGES[name]) {
+    await importKnownPackage(KNOWN_PACKAGES[name]);
+    plugin = plugins.get(name);
+    if (!plugin) {
+      throw new BackendUnavailableError(
+        name,
+        `its plugin package ${KNOWN_PACKAGES[name]} is not installed.`,
+        `npm install ${KNOWN_PACKAGES[name]} and import it once.`,
+      );
+    }
+  }
+  if (!plugin) throw new UnknownBackendError(name, [...plugins.keys()]);
+  return plugin;
+}
+
+async function activatePlugin(plugin: BackendPlugin): Promise<void> {
+  const probe = await plugin.probe();
+  if (!probe.usable) throw new BackendUnavailableError(plugin.name, probe.reason, probe.fix);
+  await plugin.activate();
+  current = plugin;
+}
+
+/**
+ * Selects the backend every Nutshell computation runs on.
+ *
+ * - a name (`'cpu'`, `'wasm'`, `'webgpu'`, `'cuda'`, ...) or a plugin object: that backend, or a
+ *   `BackendUnavailableError` saying why not and how to fix it. It is never silently replaced.
+ * - `'auto'`: the highest-priority usable plugin; installed plugin packages are imported first.
+ * - nothing: the `NUTSHELL_BACKEND` environment variable if set, otherwise `'auto'`.
+ *
+ * Returns what was chosen and why.
+ * @public
+ */
+export async function useBackend(choice?: 'auto' | string | BackendPlugin): Promise<BackendSelection> {
+  const requested = choice ?? readEnvBackend() ?? 'auto';
+  if (typeof requested === 'object') {
+    registerBackend(requested);
+    await activatePlugin(requested);
+    lastSelection = { name: requested.name, reason: 'selected as a plugin object', skipped: [] };
+    return lastSelection;
+  }
+  if (requested !== 'auto') {
+    const plugin = await resolveByName(requested);
+    await activatePlugin(plugin);
+    const how = choice === undefined ? 'NUTSHELL_BACKEND' : 'useBackend';
+    lastSelection = { name: plugin.name, reason: `named by ${how}`, skipped: [] };
+    return lastSelection;
+  }
+  for (const [name, pkg] of Object.entries(KNOWN_PACKAGES)) {
+    if (!plugins.has(name)) await importKnownPackage(pkg);
+  }
+  const skipped: { name: string; reason: string }[] = [];
+  const candidates: { plugin: BackendPlugin; priority: number; detail?: string }[] = [];
+  for (const plugin of plugins.values()) {
+    let probe;
+    try {
+      probe = await plugin.probe();
+    } catch (e) {
+      skipped.push({ name: plugin.name, reason: `probe failed: ${(e as Error).message}` });
+      continue;
+    }
+    if (probe.usable) candidates.push({ plugin, priority: probe.priority ?? plugin.priority, detail: probe.detail });
+    else skipped.push({ name: plugin.name, reason: probe.reason });
+  }
+  candidates.sort((a, b) => b.priority - a.priority);
+  for (const c of candidates) {
+    try {
+      await c.plugin.activate();
+      current = c.plugin;
+      const others = candidates.filter((o) => o !== c && o.priority < c.priority);
+      for (const o of others) skipped.push({ name: o.plugin.name, reason: `usable, but lower priority (${o.priority})` });
+      lastSelection = {
+        name: c.plugin.name,
+        reason: `'auto': highest-priority usable backend (priority ${c.priority}${c.detail ? `; ${c.detail}` : ''})`,
+        skipped,
+      };
+      return lastSelection;
+    } catch (e) {
+      skipped.push({ name: c.plugin.name, reason: `activation failed: ${(e as Error).message}` });
+    }
+  }
+  // The CPU backend cannot fail to probe or activate, so this is unreachable unless it was replaced.
+  throw new BackendUnavailableError('auto', 'no registered backend could be activated.', 'Import @nutshell/backend.');
+}
+
+function readEnvBackend(): string | undefined {
+  const value = typeof process !== 'undefined' ? process.env?.NUTSHELL_BACKEND : undefined;
+  return value ? value.trim() : undefined;
+}
+
+/**
+ * The plugin that is current now.
+ * @public
+ */
+export function currentBackend(): BackendPlugin {
+  return current;
+}
+
+/**
+ * What the last `useBackend` call chose and why.
+ * @public
+ */
+export function lastBackendSelection(): BackendSelection {
+  return lastSelection;
+}
+
+/**
+ * The current backend's info: device, precision, memory in use.
+ * @public
+ */
+export function backendInfo(): BackendInfo {
+  return current.info();
+}
+
+/**
+ * Waits until the current backend is initialised (async backends such as wasm and webgpu).
+ * @public
+ */
+export async function ready(): Promise<void> {
+  await tf.ready();
+}
