@@ -1,2 +1,18 @@
-// Work in progress: see the open issue for this package.
-export {};
+// @nutshell/backend-cuda: TensorFlow's native kernels (CUDA through tfjs-node-gpu, or CPU through tfjs-node).
+
+import { registerBackend } from '@nutshell/backend';
+import { cudaBackend, tensorflowBackend } from './plugins.js';
+
+registerBackend(cudaBackend);
+registerBackend(tensorflowBackend);
+
+// The plugins
+export { cudaBackend, tensorflowBackend, createCudaBackend, createTensorflowBackend } from './plugins.js';
+
+// Diagnostics
+export { diagnoseCuda, diagnoseTensorflow } from './diagnose.js';
+export type { CudaProbeOptions, Diagnosis, ProbeStep, ProbeCheck } from './diagnose.js';
+export type { PeerInstall } from './peerPackage.js';
+export type { NvidiaDriver, NvidiaGpu } from './nvidiaDriver.js';
+export type { FoundLibrary } from './cudaLibraries.js';
+export { CUDA_REQUIREMENTS, compareVersions } from './requirements.js';
