@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { numTensors } from '@nutshell/tensor';
+import { ArrayDataset } from './ArrayDataset.js';
+import { batchIndices } from './batches.js';
+import { DatasetError } from './errors.js';
+
+const data = {
+  x: Float32Array.from([0, 1, 10, 11, 20, 21, 30, 31]),
+  y: Int32Array.from([0, 1, 1, 0]),
+  featureShape: [2],
+};
+
+describe('ArrayDataset', () => {
+  it('gathers exactly the requested rows, in order, with sparse int32 labels', async () => {
+    const ds = new ArrayDataset(data);
+    expect(ds.size).toBe(4);
+    const { x, y } = ds.gather([3, 1]);
+    expect(x.shape).toEqual([2, 2]);
+    expect(Array.from(await x.data())).toEqual([30, 31, 10, 11]);
+    expect(y.dtype).toBe('int32');
+    expect(Array.from(await y.data())).toEqual([0, 1]);
+    x.dispose();
+    y.dispose();
+  });
+
+  it('makes one-hot and binary targets, and reshapes samples', async () => {
+    const hot = new ArrayDataset(data, { target: 'oneHot', shape: [1, 2, 1] }).gather([1, 0]);
+    expect(hot.x.shape).toEqual([2, 1, 2, 1]);
+    expect(hot.y.shape).toEqual([2, 2]);
+    expect(Array.from(await hot.y.data())).toEqual([0, 1, 1, 0]);
+    const bin = new ArrayDataset(data, { target: 'binary' }).gather([1]);
+    expect(bin.y.shape).toEqual([1, 1]);
+    expect(bin.y.dtype).toBe('float32');
+    [hot.x, hot.y, bin.x, bin.y].forEach((t) => t.dispose());
+  });
+
+  it('streams a whole epoch of batches without leaking tensors', () => {
+    const ds = new ArrayDataset(data);
+    const before = numTensors();
+    let seen = 0;
+    for (const idx of batchIndices(ds.size, 3, { shuffle: true, seed: 3 })) {
+      const { x, y } = ds.gather(idx);
+      seen += x.shape[0];
+      x.dispose();
+      y.dispose();
+    }
+    expect(seen).toBe(4);
+    expect(numTensors()).toBe(before);
+  });
+
+  it('refuses bad indices, a bad shape and bad data', () => {
+    const ds = new ArrayDataset(data);
+    expect(() => ds.gather([4])).toThrow('ArrayDataset.gather: index 4 at position 0 is outside [0, 4).');
+    expect(() => new ArrayDataset(data, { shape: [3] })).toThrow(/ArrayDataset: expected shape a sample shape with 2 values, got \[3\]/);
+    expect(() => new ArrayDataset({ ...data, y: Int32Array.from([0, 1, 2]) })).toThrow(/different lengths/);
+    expect(() => new ArrayDataset({ ...data, y: Int32Array.from([0, 1, 2, 0]) }, { target: 'binary' })).toThrow(DatasetError);
+  });
+});
+
+describe('batchIndices', () => {
+  it('covers every row once per pass, the last batch smaller', () => {
+    const batches = [...batchIndices(10, 4)].map((b) => Array.from(b));
+    expect(batches).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect([...batchIndices(10, 4, { dropRemainder: true })]).toHaveLength(2);
+    const shuffled = [...batchIndices(10, 4, { shuffle: true, seed: 5 })].flatMap((b) => Array.from(b));
+    expect([...shuffled].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(shuffled).not.toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const again = [...batchIndices(10, 4, { shuffle: true, seed: 5 })].flatMap((b) => Array.from(b));
+    expect(again).toEqual(shuffled);
+  });
+
+  it('refuses a batch size that is not a positive integer', () => {
+    expect(() => [...batchIndices(10, 0)]).toThrow('batchIndices: batch size must be a positive integer, got 0.');
+    expect(() => [...batchIndices(10, -2)]).toThrow(DatasetError);
+    expect(() => [...batchIndices(10, 1.5)]).toThrow(DatasetError);
+  });
+});
