@@ -1,2 +1,52 @@
-// Work in progress: see the open issue for this package.
-export {};
+// @nutshell/train: losses, optimizers, schedules, metrics — and the Trainer that puts them to work.
+
+// Errors
+export { DataError, ConfigError, CheckpointError } from './errors.js';
+
+// Losses
+export { defineLoss, reduceLoss } from './losses/loss.js';
+export type { Loss, LossOptions, Reduction } from './losses/loss.js';
+export { meanSquaredError } from './losses/meanSquaredError.js';
+export { meanAbsoluteError } from './losses/meanAbsoluteError.js';
+export { huber } from './losses/huber.js';
+export { binaryCrossentropy } from './losses/binaryCrossentropy.js';
+export { categoricalCrossentropy } from './losses/categoricalCrossentropy.js';
+export { sparseCategoricalCrossentropy } from './losses/sparseCategoricalCrossentropy.js';
+export { hinge } from './losses/hinge.js';
+export { klDivergence } from './losses/klDivergence.js';
+export { getLoss } from './losses/getLoss.js';
+export type { LossName } from './losses/getLoss.js';
+
+// Optimizers
+export { Optimizer, clipByGlobalNorm } from './optimizers/optimizer.js';
+export type { NamedVariable, OptimizerConfig, OptimizerState } from './optimizers/optimizer.js';
+export { SGD, momentum, nesterov } from './optimizers/sgd.js';
+export type { SgdConfig } from './optimizers/sgd.js';
+export { RMSProp } from './optimizers/rmsprop.js';
+export type { RmspropConfig } from './optimizers/rmsprop.js';
+export { Adagrad } from './optimizers/adagrad.js';
+export type { AdagradConfig } from './optimizers/adagrad.js';
+export { Adam, AdamW } from './optimizers/adam.js';
+export type { AdamConfig, AdamWConfig } from './optimizers/adam.js';
+export { getOptimizer } from './optimizers/getOptimizer.js';
+export type { OptimizerName } from './optimizers/getOptimizer.js';
+
+// Learning-rate schedules
+export { stepDecay, exponentialDecay, cosineDecay, linearWarmup, oneCycle } from './schedules/schedule.js';
+export type { Schedule } from './schedules/schedule.js';
+
+// Metrics
+export { binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, topKAccuracy } from './metrics/accuracy.js';
+export {
+  accuracyScore,
+  confusionMatrix,
+  precision,
+  recall,
+  f1Score,
+  aucRoc,
+  meanAbsoluteErrorScore,
+  meanSquaredErrorScore,
+} from './metrics/classification.js';
+export type { Average, ClassScoreOptions } from './metrics/classification.js';
+export { resolveMetric, isDatasetMetric } from './metrics/metric.js';
+export type { BatchMetric, DatasetMetric, MetricSpec } from './metrics/metric.js';

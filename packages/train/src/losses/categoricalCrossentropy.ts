@@ -1,0 +1,28 @@
+import { ShapeError, tf } from '@nutshell/tensor';
+import type { Tensor } from '@nutshell/tensor';
+import { EPSILON, defineLoss, sameShape } from './loss.js';
+import type { Loss } from './loss.js';
+
+/** log of class probabilities along the last axis, from logits (stable log-softmax) or from probabilities. */
+export function logProbabilities(yPred: Tensor, fromLogits: boolean): Tensor {
+  if (fromLogits) return tf.logSoftmax(yPred);
+  // Renormalise (as Keras does) so rows that do not quite sum to 1 still give a cross-entropy.
+  const p = tf.div(yPred, tf.sum(yPred, -1, true));
+  return tf.log(tf.clipByValue(p, EPSILON, 1 - EPSILON));
+}
+
+/**
+ * Categorical cross-entropy: −Σ_k y_k·log p_k for one-hot (or soft) targets `[batch, classes]`.
+ * With `fromLogits: true` the predictions are logits and log p comes from a log-softmax
+ * (x − max − log Σ e^(x − max)), stable for any logits; otherwise they are probabilities, clipped to
+ * [1e-7, 1 − 1e-7].
+ * @public
+ */
+export function categoricalCrossentropy(options: { fromLogits?: boolean } = {}): Loss {
+  const fromLogits = options.fromLogits ?? false;
+  return defineLoss('categoricalCrossentropy', (yTrue, yPred) => {
+    sameShape('categoricalCrossentropy', yTrue, yPred);
+    if (yPred.rank < 2) throw new ShapeError('categoricalCrossentropy', '[batch, classes]', yPred.shape);
+    return tf.neg(tf.sum(tf.mul(tf.cast(yTrue, 'float32'), logProbabilities(yPred, fromLogits)), -1));
+  }, fromLogits);
+}

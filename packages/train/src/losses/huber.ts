@@ -1,0 +1,21 @@
+import { tf } from '@nutshell/tensor';
+import { defineLoss, meanPerSample, sameShape } from './loss.js';
+import type { Loss } from './loss.js';
+
+/**
+ * Huber loss: squared error for small errors, absolute error for large ones. With error e and threshold δ,
+ * ½e² when |e| ≤ δ, else δ(|e| − ½δ); averaged over a sample's outputs.
+ * @public
+ */
+export function huber(options: { delta?: number } = {}): Loss {
+  const delta = options.delta ?? 1;
+  if (!(delta > 0)) throw new RangeError(`huber: delta must be > 0, got ${delta}.`);
+  return defineLoss('huber', (yTrue, yPred) => {
+    sameShape('huber', yTrue, yPred);
+    const abs = tf.abs(tf.sub(yPred, yTrue));
+    const quadratic = tf.minimum(abs, delta);
+    const linear = tf.sub(abs, quadratic);
+    // ½q² + δ·l equals ½e² below δ and δ(|e| − ½δ) above it, with one smooth formula.
+    return meanPerSample(tf.add(tf.mul(0.5, tf.square(quadratic)), tf.mul(delta, linear)));
+  });
+}

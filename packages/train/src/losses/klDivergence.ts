@@ -1,0 +1,15 @@
+import { tf } from '@nutshell/tensor';
+import { EPSILON, defineLoss, sameShape, sumPerSample } from './loss.js';
+import type { Loss } from './loss.js';
+
+/**
+ * Kullback–Leibler divergence KL(yTrue ‖ yPred) = Σ y·log(y / ŷ) between two distributions over the last axis,
+ * both clipped to [1e-7, 1] (so zero-probability targets contribute nothing).
+ * @public
+ */
+export const klDivergence: Loss = defineLoss('klDivergence', (yTrue, yPred) => {
+  sameShape('klDivergence', yTrue, yPred);
+  const t = tf.clipByValue(tf.cast(yTrue, 'float32'), EPSILON, 1);
+  const p = tf.clipByValue(yPred, EPSILON, 1);
+  return sumPerSample(tf.mul(t, tf.log(tf.div(t, p))));
+});

@@ -1,0 +1,86 @@
+import { tf } from '@nutshell/tensor';
+import type { Tensor, Variable } from '@nutshell/tensor';
+import { Optimizer, fraction, positive } from './optimizer.js';
+import type { OptimizerConfig } from './optimizer.js';
+
+/** Adam's settings. @public */
+export interface AdamConfig extends OptimizerConfig {
+  /** Decay of the first-moment (mean) estimate (default 0.9). */
+  readonly beta1?: number;
+  /** Decay of the second-moment (uncentred variance) estimate (default 0.999). */
+  readonly beta2?: number;
+  /** Added to the denominator (default 1e-8). */
+  readonly epsilon?: number;
+}
+
+/**
+ * Adam: momentum plus per-weight step sizes. m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g²,
+ * m̂ = m / (1 − β₁ᵗ), v̂ = v / (1 − β₂ᵗ), w ← w − lr·m̂ / (√v̂ + ε). Default learning rate 0.001.
+ * The bias corrections are computed in double precision from the step count, so a resumed run takes the same
+ * steps as an uninterrupted one.
+ * @public
+ */
+export class Adam extends Optimizer {
+  readonly className: string = 'Adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+
+  constructor(config: AdamConfig = {}) {
+    super(config, 0.001);
+    this.beta1 = config.beta1 ?? 0.9;
+    this.beta2 = config.beta2 ?? 0.999;
+    this.epsilon = config.epsilon ?? 1e-8;
+    fraction('beta1', this.beta1);
+    fraction('beta2', this.beta2);
+    positive('epsilon', this.epsilon);
+  }
+
+  protected slotNames(): readonly string[] {
+    return ['m', 'v'];
+  }
+
+  protected update(w: Variable, g: Tensor, slots: readonly Variable[], lr: number, t: number): void {
+    const [m, v] = slots;
+    const m1 = tf.add(tf.mul(m, this.constant(this.beta1)), tf.mul(g, this.constant(1 - this.beta1)));
+    const v1 = tf.add(tf.mul(v, this.constant(this.beta2)), tf.mul(tf.square(g), this.constant(1 - this.beta2)));
+    m.assign(m1);
+    v.assign(v1);
+    // lr·m̂/(√v̂ + ε) = (lr/(1 − β₁ᵗ))·m / (√v/√(1 − β₂ᵗ) + ε), with the two scalars folded in float64.
+    const stepSize = tf.scalar(lr / (1 - this.beta1 ** t));
+    const invRootCorrection = tf.scalar(1 / Math.sqrt(1 - this.beta2 ** t));
+    const denom = tf.add(tf.mul(tf.sqrt(v1), invRootCorrection), this.constant(this.epsilon));
+    w.assign(this.decay(w, lr, tf.sub(w, tf.mul(tf.div(m1, denom), stepSize))));
+  }
+
+  /** Hook for AdamW: the weight after the Adam step, before it is assigned. */
+  protected decay(_w: Variable, _lr: number, updated: Tensor): Tensor {
+    return updated;
+  }
+}
+
+/** AdamW's settings. @public */
+export interface AdamWConfig extends AdamConfig {
+  /** Decoupled weight decay λ (default 0.01). */
+  readonly weightDecay?: number;
+}
+
+/**
+ * AdamW: Adam with decoupled weight decay, w ← w − lr·(m̂ / (√v̂ + ε) + λ·w), so the decay is not rescaled
+ * by the adaptive step sizes (Loshchilov & Hutter). Default learning rate 0.001, λ = 0.01.
+ * @public
+ */
+export class AdamW extends Adam {
+  override readonly className: string = 'AdamW';
+  readonly weightDecay: number;
+
+  constructor(config: AdamWConfig = {}) {
+    super(config);
+    this.weightDecay = config.weightDecay ?? 0.01;
+    positive('weightDecay', this.weightDecay, true);
+  }
+
+  protected override decay(w: Variable, lr: number, updated: Tensor): Tensor {
+    return tf.sub(updated, tf.mul(w, tf.scalar(lr * this.weightDecay)));
+  }
+}

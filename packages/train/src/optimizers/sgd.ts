@@ -1,0 +1,64 @@
+import { tf } from '@nutshell/tensor';
+import type { Tensor, Variable } from '@nutshell/tensor';
+import { Optimizer, fraction } from './optimizer.js';
+import type { OptimizerConfig } from './optimizer.js';
+
+/** SGD's settings. @public */
+export interface SgdConfig extends OptimizerConfig {
+  /** Momentum μ in [0, 1); 0 (default) is plain gradient descent. */
+  readonly momentum?: number;
+  /** Nesterov's look-ahead form of momentum (needs momentum > 0). */
+  readonly nesterov?: boolean;
+}
+
+/**
+ * Stochastic gradient descent: w ← w − lr·g. With momentum μ it keeps a velocity v ← μ·v + g and steps
+ * w ← w − lr·v; with Nesterov momentum it steps w ← w − lr·(g + μ·v) (PyTorch's convention, so a change of
+ * learning rate takes effect at once). Default learning rate 0.01.
+ * @public
+ */
+export class SGD extends Optimizer {
+  readonly className = 'SGD';
+  readonly momentum: number;
+  readonly nesterov: boolean;
+
+  constructor(config: SgdConfig = {}) {
+    super(config, 0.01);
+    this.momentum = config.momentum ?? 0;
+    fraction('momentum', this.momentum);
+    this.nesterov = config.nesterov ?? false;
+  }
+
+  protected slotNames(): readonly string[] {
+    return this.momentum > 0 ? ['velocity'] : [];
+  }
+
+  protected update(w: Variable, g: Tensor, slots: readonly Variable[], lr: number): void {
+    if (this.momentum === 0) {
+      w.assign(tf.sub(w, tf.mul(g, this.lrTensor(lr))));
+      return;
+    }
+    const v = slots[0];
+    const mu = this.constant(this.momentum);
+    const velocity = tf.add(tf.mul(v, mu), g);
+    v.assign(velocity);
+    const step = this.nesterov ? tf.add(g, tf.mul(velocity, mu)) : velocity;
+    w.assign(tf.sub(w, tf.mul(step, this.lrTensor(lr))));
+  }
+}
+
+/**
+ * SGD with momentum (μ = 0.9 unless given): `new SGD({ momentum })`.
+ * @public
+ */
+export function momentum(config: Omit<SgdConfig, 'nesterov'> = {}): SGD {
+  return new SGD({ momentum: 0.9, ...config });
+}
+
+/**
+ * SGD with Nesterov momentum (μ = 0.9 unless given).
+ * @public
+ */
+export function nesterov(config: Omit<SgdConfig, 'nesterov'> = {}): SGD {
+  return new SGD({ momentum: 0.9, ...config, nesterov: true });
+}
