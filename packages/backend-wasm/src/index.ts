@@ -1,2 +1,4 @@
-// Work in progress: see the open issue for this package.
-export {};
+// @nutshell/backend-wasm: importing this package registers the 'wasm' backend plugin.
+
+// The plugin
+export { wasmBackend, setWasmPaths } from './plugin.js';

@@ -1,0 +1,38 @@
+// The kernels Nutshell adds to, or replaces in, tfjs-backend-wasm 4.22.
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter.js';
+import { conv2DBackpropInputConfig } from './conv2DBackpropInput.js';
+import { depthwiseConv2dNativeBackpropFilterConfig, depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dBackprop.js';
+import { maxPoolGradConfig } from './maxPoolGrad.js';
+
+/** A kernel Nutshell registers for 'wasm', and why. */
+interface NutshellKernel {
+  readonly kernelName: string;
+  readonly why: string;
+  /** Builds the config; `previous` is the kernel tfjs registered for this name, if any. */
+  readonly make: (previous: KernelFunc | undefined) => KernelConfig;
+}
+
+/** Every kernel `registerWasmKernels` registers, with the reason. */
+export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
+  { kernelName: tf.Conv2DBackpropFilter, why: 'missing in tfjs-backend-wasm 4.22', make: () => conv2DBackpropFilterConfig },
+  { kernelName: tf.DepthwiseConv2dNativeBackpropInput, why: 'missing in tfjs-backend-wasm 4.22', make: () => depthwiseConv2dNativeBackpropInputConfig },
+  { kernelName: tf.DepthwiseConv2dNativeBackpropFilter, why: 'missing in tfjs-backend-wasm 4.22', make: () => depthwiseConv2dNativeBackpropFilterConfig },
+  { kernelName: tf.MaxPoolGrad, why: "tfjs's drops the gradient of windows whose maximum is ≤ 0", make: () => maxPoolGradConfig },
+  { kernelName: tf.Conv2DBackpropInput, why: "tfjs's is a plain loop ~10× slower than XNNPACK's convolution", make: conv2DBackpropInputConfig },
+];
+
+const registered = new Set<KernelFunc>();
+
+/** Registers Nutshell's wasm kernels, replacing tfjs's where it has one (without its duplicate warning). Idempotent. */
+export function registerWasmKernels(): void {
+  for (const k of NUTSHELL_WASM_KERNELS) {
+    const existing = tf.getKernel(k.kernelName, 'wasm');
+    if (existing && registered.has(existing.kernelFunc)) continue;
+    const config = k.make(existing?.kernelFunc);
+    if (existing) tf.unregisterKernel(k.kernelName, 'wasm');
+    tf.registerKernel(config);
+    registered.add(config.kernelFunc);
+  }
+}
