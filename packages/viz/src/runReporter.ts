@@ -1,0 +1,109 @@
+import type { Tensor } from '@nutshell/tensor';
+import type { LabelsLike } from './confusionMatrix.js';
+import { GradientFlowRecorder } from './gradientFlow.js';
+import { writeRunReport, type RunReportInput } from './runReport.js';
+
+/** Options of {@link RunReporter}. @public */
+export interface RunReporterOptions extends Omit<RunReportInput, 'history' | 'gradientNorms' | 'evaluation'> {
+  /** Held-out data the model predicts at each epoch end, for the confusion matrix (needs `model.predict`). */
+  readonly evaluationData?: { readonly x: Tensor; readonly y: LabelsLike };
+  /** While training, the page reloads itself every n seconds (default 15); the final report does not. */
+  readonly refreshSeconds?: number;
+  /** Keep the gradient norms of every n-th step (default 1). */
+  readonly gradientEvery?: number;
+  /** Called when writing the report fails (default: `console.warn`); training is never stopped by the report. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * Keeps a run's `report.html` current while a model trains: subscribe it to a trainer and it records the history
+ * and gradient norms, and rewrites the report (atomically) at each epoch end and once more when fitting ends.
+ * Node only (it writes files).
+ *
+ * @example
+ * ```ts
+ * const reporter = new RunReporter(runDir, { model, examples: testX.slice(0, 2), evaluationData: { x: testX, y: testY } });
+ * reporter.attach(trainer);
+ * await trainer.fit(data, { epochs: 3, batchSize: 64, trackGradientNorms: true });
+ * await reporter.flush(); // report.html is final
+ * ```
+ * @public
+ */
+export class RunReporter {
+  /** The history so far (epochs and their logs). */
+  readonly history: { epochs: number[]; logs: Record<string, number[]> } = { epochs: [], logs: {} };
+  readonly gradients: GradientFlowRecorder;
+  readonly runDir: string;
+  private readonly opts: RunReporterOptions;
+  private pending: Promise<void> = Promise.resolve();
+  private queued = false;
+  private finished = false;
+
+  constructor(runDir: string, opts: RunReporterOptions = {}) {
+    this.runDir = runDir;
+    this.opts = opts;
+    this.gradients = new GradientFlowRecorder({ every: opts.gradientEvery });
+  }
+
+  /** Subscribes to a trainer's `batchEnd`, `epochEnd` and `fitEnd` events. Returns the reporter. */
+  attach(trainer: { on: (...args: any[]) => unknown }): this {
+    trainer.on('batchEnd', (e: { step: number; gradNorms?: Record<string, number> }) => this.gradients.record(e));
+    trainer.on('epochEnd', (e: { epoch: number; logs: Record<string, number>; lr?: number }) => this.epochEnd(e));
+    trainer.on('fitEnd', () => this.fitEnd());
+    return this;
+  }
+
+  /** Records one finished epoch and schedules a rewrite of the report. */
+  epochEnd(e: { epoch: number; logs: Readonly<Record<string, number>>; lr?: number }): void {
+    this.history.epochs.push(e.epoch);
+    const logs = { ...e.logs, ...(e.lr != null && !('lr' in e.logs) ? { lr: e.lr } : {}) };
+    const n = this.history.epochs.length;
+    for (const [k, v] of Object.entries(logs)) {
+      const series = (this.history.logs[k] ??= []);
+      while (series.length < n - 1) series.push(NaN);
+      series.push(v);
+    }
+    this.schedule();
+  }
+
+  /** Marks training finished and schedules the final (non-reloading) report. */
+  fitEnd(): void {
+    this.finished = true;
+    this.schedule();
+  }
+
+  /** Resolves when every scheduled write has finished. */
+  flush(): Promise<void> {
+    return this.pending;
+  }
+
+  private schedule(): void {
+    if (this.history.epochs.length === 0 || this.queued) return;
+    this.queued = true;
+    this.pending = this.pending.then(async () => {
+      this.queued = false;
+      try {
+        await this.write();
+      } catch (e) {
+        (this.opts.onError ?? ((err) => console.warn(`RunReporter: could not write the report: ${(err as Error).message}`)))(e);
+      }
+    });
+  }
+
+  private async write(): Promise<void> {
+    const { evaluationData, refreshSeconds, model } = this.opts;
+    let predictions: Tensor | undefined;
+    try {
+      if (evaluationData && model?.predict) predictions = model.predict(evaluationData.x, { batchSize: 256 });
+      const input: RunReportInput = {
+        ...this.opts,
+        history: this.history,
+        gradientNorms: this.gradients.records,
+        evaluation: predictions && evaluationData ? { labels: evaluationData.y, predictions } : undefined,
+      };
+      await writeRunReport(this.runDir, input, { refreshSeconds: this.finished ? undefined : (refreshSeconds ?? 15) });
+    } finally {
+      predictions?.dispose();
+    }
+  }
+}
