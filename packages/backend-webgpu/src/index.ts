@@ -1,2 +1,14 @@
-// Work in progress: see the open issue for this package.
-export {};
+// @nutshell/backend-webgpu: WebGPU for Nutshell, in browsers (navigator.gpu) and in Node (Dawn).
+import { registerBackend } from '@nutshell/backend';
+import { webgpuBackend } from './plugin.js';
+
+// The plugin
+export { webgpuBackend, createWebgpuBackend } from './plugin.js';
+export type { WebGpuBackendPlugin } from './plugin.js';
+export type { WebGpuOptions, DawnBackend } from './options.js';
+export type { WebGpuAdapterInfo } from './adapter.js';
+
+// Errors
+export { WebGpuDeviceLostError } from './errors.js';
+
+registerBackend(webgpuBackend);
