@@ -1,7 +1,7 @@
 import { tf, type Tensor } from '@nutshell/tensor';
 
 /**
- * The exponential linear unit: x for x > 0 and α(e^x − 1) otherwise (default α = 1). Smooth for α = 1; its
+ * The exponential linear unit: x for positive x and α(e^x − 1) otherwise (default α = 1). Smooth for α = 1; its
  * negative side saturates at −α. At x = 0 the gradient used is α (the left derivative).
  *
  * Written as relu(x) + α(e^min(x, 0) − 1) so that a large positive x never evaluates e^x (whose gradient would be

@@ -1,0 +1,35 @@
+import { NutshellError } from '@nutshell/tensor';
+
+/**
+ * A layer or model config named a class that is not registered. The message lists the known classes.
+ * @public
+ */
+export class UnknownLayerError extends NutshellError {
+  /** The class name that was asked for. */
+  readonly className: string;
+  constructor(className: string, known: readonly string[], what = 'layer') {
+    super(`Unknown ${what} class '${className}' in config. Known: ${known.join(', ')}. ` +
+      `A layer from another package registers itself with registerLayer(className, fromConfig) when that package is imported.`);
+    this.className = className;
+  }
+}
+
+/**
+ * A layer or model was used in a way its state does not allow (not built yet, already disposed, ...).
+ * @public
+ */
+export class LayerStateError extends NutshellError {}
+
+/**
+ * Weights did not fit a model: a missing or extra tensor, or one of the wrong shape or dtype. The message names
+ * the weight (and so its layer), the expected and the actual shape or dtype.
+ * @public
+ */
+export class WeightsMismatchError extends NutshellError {
+  /** The weight's name, e.g. `dense_1/kernel`. */
+  readonly weight: string;
+  constructor(weight: string, message: string) {
+    super(`Weight '${weight}': ${message}`);
+    this.weight = weight;
+  }
+}

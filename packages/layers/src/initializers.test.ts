@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { numTensors, tf } from '@nutshell/tensor';
+import { computeFans, getInitializer, getRegularizer, initializers, regularizers } from './index.js';
+
+async function stats(name: keyof typeof initializers, shape: number[]) {
+  const t = (initializers[name] as (o: { seed: number }) => { init: (s: number[]) => tf.Tensor })({ seed: 3 }).init(shape);
+  const v = Array.from(await t.data());
+  t.dispose();
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const std = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
+  return { v, mean, std, max: Math.max(...v.map(Math.abs)) };
+}
+
+describe('initializers', () => {
+  it('computes fans the Keras way', () => {
+    expect(computeFans([300, 100])).toEqual({ fanIn: 300, fanOut: 100 });
+    expect(computeFans([5, 5, 3, 8])).toEqual({ fanIn: 75, fanOut: 200 });
+    expect(computeFans([7])).toEqual({ fanIn: 7, fanOut: 7 });
+  });
+
+  // shape [300, 100]: fanIn 300, fanOut 100, fanAvg 200.
+  it.each([
+    ['glorotUniform', Math.sqrt(6 / 400), Math.sqrt(2 / 400)],
+    ['xavierUniform', Math.sqrt(6 / 400), Math.sqrt(2 / 400)],
+    ['heUniform', Math.sqrt(6 / 300), Math.sqrt(2 / 300)],
+    ['lecunUniform', Math.sqrt(3 / 300), Math.sqrt(1 / 300)],
+  ] as const)('%s: U(±limit) with the intended standard deviation', async (name, limit, std) => {
+    const s = await stats(name, [300, 100]);
+    expect(s.max).toBeLessThanOrEqual(limit);
+    expect(s.max).toBeGreaterThan(0.99 * limit);
+    expect(Math.abs(s.std - std) / std).toBeLessThan(0.02);
+    expect(Math.abs(s.mean)).toBeLessThan(0.05 * std);
+  });
+
+  it.each([
+    ['glorotNormal', Math.sqrt(2 / 400)],
+    ['xavierNormal', Math.sqrt(2 / 400)],
+    ['heNormal', Math.sqrt(2 / 300)],
+    ['lecunNormal', Math.sqrt(1 / 300)],
+  ] as const)('%s: truncated normal rescaled to the intended standard deviation', async (name, std) => {
+    const s = await stats(name, [300, 100]);
+    expect(Math.abs(s.std - std) / std).toBeLessThan(0.02);
+    expect(s.max).toBeLessThanOrEqual((2 * std) / 0.8796256610342398 + 1e-6);
+  });
+
+  it('zeros, ones, constant', async () => {
+    expect(Array.from(await initializers.zeros().init([3]).data())).toEqual([0, 0, 0]);
+    expect(Array.from(await initializers.ones().init([2]).data())).toEqual([1, 1]);
+    expect(Array.from(await initializers.constant({ value: 0.5 }).init([2]).data())).toEqual([0.5, 0.5]);
+  });
+
+  it('orthogonal gives orthonormal columns (tall) or rows (wide), times gain', async () => {
+    for (const [shape, gain] of [
+      [[6, 4], 1],
+      [[3, 5], 2],
+    ] as const) {
+      const w = initializers.orthogonal({ seed: 1, gain }).init([...shape]);
+      const tall = shape[0] >= shape[1];
+      const g = tf.tidy(() => (tall ? tf.matMul(w, w, true, false) : tf.matMul(w, w, false, true)));
+      const n = tall ? shape[1] : shape[0];
+      const v = Array.from(await g.data());
+      v.forEach((x, i) => expect(x).toBeCloseTo(Math.floor(i / n) === i % n ? gain * gain : 0, 4));
+      tf.dispose([w, g]);
+    }
+    expect(() => initializers.orthogonal().init([4])).toThrow(/rank >= 2/);
+  });
+
+  it('the same seed gives the same values bit for bit; a different seed does not', async () => {
+    const a = await initializers.heNormal({ seed: 9 }).init([20]).data();
+    const b = await initializers.heNormal({ seed: 9 }).init([20]).data();
+    const c = await initializers.heNormal({ seed: 10 }).init([20]).data();
+    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(Array.from(a)).not.toEqual(Array.from(c));
+  });
+
+  it('resolves names and serialised forms; unknown names list the known ones', () => {
+    expect(getInitializer('heUniform').className).toBe('heUniform');
+    expect(getInitializer({ className: 'glorotNormal', config: { seed: 4 } }).config).toEqual({ seed: 4 });
+    expect(() => getInitializer('kaiming')).toThrow(/Unknown initializer 'kaiming'. Known initializers: zeros, ones/);
+  });
+
+  it('leaks nothing', () => {
+    const before = numTensors();
+    for (const name of Object.keys(initializers) as (keyof typeof initializers)[]) {
+      const init = name === 'constant' ? initializers.constant({ value: 1 }) : (initializers[name] as () => { init: (s: number[]) => tf.Tensor })();
+      init.init([4, 3]).dispose();
+    }
+    expect(numTensors()).toBe(before);
+  });
+});
+
+describe('regularizers', () => {
+  it('l1, l2 and l1l2 penalties, checked by hand; their gradients are λ·sign(w) and 2λ·w', async () => {
+    const w = tf.tensor1d([1, -2, 3]);
+    expect((await regularizers.l1(0.1).apply(w).data())[0]).toBeCloseTo(0.6, 6);
+    expect((await regularizers.l2(0.1).apply(w).data())[0]).toBeCloseTo(1.4, 6);
+    expect((await regularizers.l1l2({ l1: 0.1, l2: 0.1 }).apply(w).data())[0]).toBeCloseTo(2.0, 6);
+    const g1 = await tf.grad((t: tf.Tensor) => regularizers.l1(0.1).apply(t))(w).data();
+    const g2 = await tf.grad((t: tf.Tensor) => regularizers.l2(0.1).apply(t))(w).data();
+    Array.from(g1).forEach((v, i) => expect(v).toBeCloseTo(0.1 * Math.sign([1, -2, 3][i]), 6));
+    Array.from(g2).forEach((v, i) => expect(v).toBeCloseTo(0.2 * [1, -2, 3][i], 6));
+    expect(getRegularizer({ className: 'l2', config: { l2: 0.3 } }).config).toEqual({ l2: 0.3 });
+    expect(() => getRegularizer({ className: 'l3' })).toThrow(/Unknown regularizer 'l3'/);
+    expect(() => regularizers.l2(-1)).toThrow(/l2 must be a finite number >= 0/);
+    w.dispose();
+  });
+});
