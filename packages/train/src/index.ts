@@ -50,3 +50,30 @@ export {
 export type { Average, ClassScoreOptions } from './metrics/classification.js';
 export { resolveMetric, isDatasetMetric } from './metrics/metric.js';
 export type { BatchMetric, DatasetMetric, MetricSpec } from './metrics/metric.js';
+
+// Trainer
+export { Trainer } from './trainer/Trainer.js';
+export type { TrainerOptions, FitOptions, EvaluateOptions, CheckpointOptions, TrainerEventHandler } from './trainer/Trainer.js';
+export type { DataSource, TensorData, FitData } from './trainer/dataSource.js';
+export type { TrainableModel, ModelWeight } from './trainer/model.js';
+export type {
+  TrainerEvent,
+  TrainerEventOf,
+  FitStartEvent,
+  EpochStartEvent,
+  BatchStartEvent,
+  BatchEndEvent,
+  EpochEndEvent,
+  CheckpointEvent,
+  WarningEvent,
+  FitEndEvent,
+  History,
+} from './trainer/events.js';
+
+// Callbacks
+export type { Callback, TrainingContext } from './callbacks/callback.js';
+
+// Checkpoints
+export { MemoryCheckpointStore } from './checkpoint/store.js';
+export type { CheckpointStore } from './checkpoint/store.js';
+export { FileCheckpointStore } from './checkpoint/fileStore.js';

@@ -103,7 +103,7 @@ export abstract class Optimizer {
   private slotsOf(w: NamedVariable): Variable[] {
     let s = this.slotMap.get(w.name);
     if (!s) {
-      s = this.slotNames().map(() => tf.variable(tf.zeros(w.variable.shape, 'float32'), false));
+      s = this.slotNames().map(() => tf.tidy(() => tf.variable(tf.zeros(w.variable.shape, 'float32'), false)));
       this.slotMap.set(w.name, s);
     }
     return s;
@@ -186,7 +186,7 @@ export abstract class Optimizer {
       }
       let vars = this.slotMap.get(weight);
       if (!vars) {
-        vars = values.map((v) => tf.variable(tf.zeros(v.shape, 'float32'), false));
+        vars = values.map((v) => tf.tidy(() => tf.variable(tf.zeros(v.shape, 'float32'), false)));
         this.slotMap.set(weight, vars);
       }
       vars.forEach((v, i) => {

@@ -1,0 +1,34 @@
+import type { BatchEndEvent, BatchStartEvent, EpochEndEvent, EpochStartEvent, FitEndEvent, FitStartEvent } from '../trainer/events.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import type { TrainableModel } from '../trainer/model.js';
+
+/**
+ * What a callback can reach while training runs: the model, the optimizer (to change its learning rate), and
+ * a way to stop training after the current batch.
+ * @public
+ */
+export interface TrainingContext {
+  readonly model: TrainableModel;
+  readonly optimizer: Optimizer;
+  /** Stops training after the current batch; `reason` ends up in `history.stopped`. */
+  stop(reason: string): void;
+}
+
+/**
+ * A callback hooks into training. Every method is optional and may be async (the Trainer waits for it).
+ * A callback with state that matters after a resume (a patience counter, a best value) implements
+ * `getState`/`setState` with JSON-serialisable values; the state is saved in run checkpoints.
+ * @public
+ */
+export interface Callback {
+  /** Set to make the Trainer compute each weight's gradient norm (`gradNorms` in batch events). */
+  readonly needsGradientNorms?: boolean;
+  onFitStart?(event: FitStartEvent, ctx: TrainingContext): void | Promise<void>;
+  onEpochStart?(event: EpochStartEvent, ctx: TrainingContext): void | Promise<void>;
+  onBatchStart?(event: BatchStartEvent, ctx: TrainingContext): void | Promise<void>;
+  onBatchEnd?(event: BatchEndEvent, ctx: TrainingContext): void | Promise<void>;
+  onEpochEnd?(event: EpochEndEvent, ctx: TrainingContext): void | Promise<void>;
+  onFitEnd?(event: FitEndEvent, ctx: TrainingContext): void | Promise<void>;
+  getState?(): unknown;
+  setState?(state: unknown): void;
+}

@@ -1,0 +1,508 @@
+import { Rng, permutation, tf } from '@nutshell/tensor';
+import type { Tensor } from '@nutshell/tensor';
+import { ConfigError, DataError } from '../errors.js';
+import { getLoss } from '../losses/getLoss.js';
+import type { LossName } from '../losses/getLoss.js';
+import { reduceLoss } from '../losses/loss.js';
+import type { Loss } from '../losses/loss.js';
+import { getOptimizer } from '../optimizers/getOptimizer.js';
+import type { OptimizerName } from '../optimizers/getOptimizer.js';
+import type { NamedVariable, Optimizer } from '../optimizers/optimizer.js';
+import { isDatasetMetric, resolveMetric } from '../metrics/metric.js';
+import type { BatchMetric, DatasetMetric, MetricSpec } from '../metrics/metric.js';
+import type { Callback, TrainingContext } from '../callbacks/callback.js';
+import { checkData, splitSource, toSource } from './dataSource.js';
+import type { DataSource, FitData, TargetSpec } from './dataSource.js';
+import type { BatchEndEvent, History, TrainerEvent, TrainerEventOf } from './events.js';
+import type { TrainableModel } from './model.js';
+import { openStore } from '../checkpoint/store.js';
+import type { CheckpointStore } from '../checkpoint/store.js';
+import { applyRunState, latestRunCheckpoint, writeRunCheckpoint } from '../checkpoint/runCheckpoint.js';
+import type { RunState } from '../checkpoint/runCheckpoint.js';
+
+/** How a Trainer trains. @public */
+export interface TrainerOptions {
+  /** A loss name or a `Loss` (e.g. `sparseCategoricalCrossentropy({ fromLogits: true })`). */
+  readonly loss: LossName | Loss;
+  /** An optimizer or its name (then `learningRate` sets its rate). */
+  readonly optimizer: Optimizer | OptimizerName;
+  /** Learning rate for an optimizer given by name. */
+  readonly learningRate?: number;
+  /** Metrics to report besides the loss, e.g. `['accuracy']`. */
+  readonly metrics?: readonly MetricSpec[];
+  /** Seed of the shuffling order (default 0); `fit({ seed })` overrides it. */
+  readonly seed?: number;
+}
+
+/** Where and how often a run is checkpointed. @public */
+export interface CheckpointOptions {
+  /** A folder (Node) or a store. */
+  readonly to: string | CheckpointStore;
+  /** Write a checkpoint every this many steps (default 100), and always at the end of each epoch. */
+  readonly everySteps?: number;
+  /** How many checkpoints to keep (default 2, so a corrupt newest one leaves a good one). */
+  readonly keep?: number;
+}
+
+/** Options of `Trainer.fit`. @public */
+export interface FitOptions {
+  /** Total epochs of the run (a resumed run counts the epochs already done). */
+  readonly epochs: number;
+  /** Samples per step (default 32). */
+  readonly batchSize?: number;
+  /** Shuffle the samples every epoch (default true), in an order drawn from `seed`. */
+  readonly shuffle?: boolean;
+  /** Seed of the shuffling order (default: the Trainer's seed). */
+  readonly seed?: number;
+  /** Data to evaluate at the end of each epoch (logged as `val_loss`, `val_<metric>`). */
+  readonly validationData?: FitData;
+  /** Or: hold out this fraction of the training data (the last samples, before shuffling) for validation. */
+  readonly validationSplit?: number;
+  /** A weight per class (index → weight), multiplying each sample's loss. */
+  readonly classWeights?: Readonly<Record<number, number>> | readonly number[];
+  readonly callbacks?: readonly Callback[];
+  /** Continue the run whose checkpoints are in this folder or store. */
+  readonly resume?: string | CheckpointStore;
+  /** Write run checkpoints (default: into the `resume` location when resuming, otherwise none). */
+  readonly checkpoint?: string | CheckpointStore | CheckpointOptions;
+  /** Compute each weight's gradient norm every step (`gradNorms` in batch events). */
+  readonly trackGradientNorms?: boolean;
+  /** Check the data for NaN, infinities and labels out of range before training (default true). */
+  readonly checkData?: boolean;
+}
+
+/** Options of `Trainer.evaluate`. @public */
+export interface EvaluateOptions {
+  /** Samples per forward pass (default 256). */
+  readonly batchSize?: number;
+  /** Metrics to compute (default: the Trainer's metrics). */
+  readonly metrics?: readonly MetricSpec[];
+}
+
+/** A subscriber to one event type; a returned promise is awaited before training goes on. @public */
+export type TrainerEventHandler<T extends TrainerEvent['type']> = (event: TrainerEventOf<T>) => unknown;
+
+interface PendingBatch {
+  readonly stats: Tensor;
+  readonly epoch: number;
+  readonly batch: number;
+  readonly step: number;
+  readonly size: number;
+}
+
+/**
+ * Trains a model: take data, predict, measure the error with the loss, adjust the weights with the optimizer,
+ * repeat. `fit` runs epochs of shuffled mini-batches, validates, emits typed events (`on`), calls callbacks
+ * and can checkpoint and resume a run exactly; `evaluate` and `predict` use the trained model.
+ *
+ * Every step runs in one `tf.tidy`, and training leaks no tensor.
+ * @example
+ * ```ts
+ * const trainer = new Trainer(model, { loss: sparseCategoricalCrossentropy({ fromLogits: true }), optimizer: new Adam(), metrics: ['accuracy'] });
+ * trainer.on('epochEnd', (e) => console.log(e.epoch, e.logs));
+ * await trainer.fit({ x, y }, { epochs: 5, batchSize: 64, validationSplit: 0.1 });
+ * ```
+ * @public
+ */
+export class Trainer implements TrainingContext {
+  readonly model: TrainableModel;
+  readonly loss: Loss;
+  readonly optimizer: Optimizer;
+  /** The metric names reported in logs (besides `loss`). */
+  readonly metricNames: readonly string[];
+  /** The history of the last `fit`. */
+  history: History = { epochs: [], logs: {} };
+
+  private readonly batchMetrics: BatchMetric[] = [];
+  private readonly datasetMetrics: DatasetMetric[] = [];
+  private readonly seed: number;
+  private readonly listeners = new Map<string, Set<(event: TrainerEvent) => unknown>>();
+  private stopReason: string | undefined;
+
+  constructor(model: TrainableModel, options: TrainerOptions) {
+    if (!model || typeof model.apply !== 'function') throw new ConfigError('model', 'Trainer: model must have apply(x) and weights.');
+    if (!options || options.loss === undefined) throw new ConfigError('loss', 'Trainer: options.loss is required (a loss name or a Loss).');
+    if (options.optimizer === undefined) throw new ConfigError('optimizer', 'Trainer: options.optimizer is required (an Optimizer or a name).');
+    this.model = model;
+    this.loss = getLoss(options.loss);
+    this.optimizer = getOptimizer(options.optimizer, options.learningRate !== undefined ? { learningRate: options.learningRate } : {});
+    for (const spec of options.metrics ?? []) {
+      const m = resolveMetric(spec, this.loss.fromLogits ?? false);
+      if (isDatasetMetric(m)) this.datasetMetrics.push(m);
+      else this.batchMetrics.push(m);
+    }
+    this.metricNames = [...this.batchMetrics, ...this.datasetMetrics].map((m) => m.name);
+    this.seed = options.seed ?? 0;
+  }
+
+  /** Subscribes to an event type; returns a function that unsubscribes. */
+  on<T extends TrainerEvent['type']>(type: T, handler: TrainerEventHandler<T>): () => void {
+    let set = this.listeners.get(type);
+    if (!set) this.listeners.set(type, (set = new Set()));
+    const h = handler as unknown as (event: TrainerEvent) => unknown;
+    set.add(h);
+    return () => set.delete(h);
+  }
+
+  /** Stops a running `fit` after the current batch (callbacks call this). */
+  stop(reason: string): void {
+    this.stopReason ??= reason;
+  }
+
+  /**
+   * Trains on `data` for `options.epochs` epochs and returns the history. Rejects bad input before training:
+   * a `ConfigError` for bad options, a `DataError` naming the row for NaN values or labels out of range.
+   */
+  async fit(data: FitData, options: FitOptions): Promise<History> {
+    const opts = checkFitOptions(options);
+    let source = toSource(data, 'fit');
+    let validation = options.validationData ? toSource(options.validationData, 'fit (validationData)') : undefined;
+    if (options.validationSplit !== undefined && options.validationSplit > 0) {
+      if (validation) throw new ConfigError('validationSplit', 'fit: give validationData or validationSplit, not both.');
+      const split = splitSource(source, options.validationSplit);
+      source = split.train;
+      validation = split.validation;
+    }
+    if (source.size === 0) throw new DataError('fit: the training data has no samples.');
+    const callbacks = [...(options.callbacks ?? [])];
+    const n = source.size;
+    const batchSize = opts.batchSize;
+    const steps = Math.ceil(n / batchSize);
+    const spec = this.targetSpec(source);
+    if (options.checkData !== false) {
+      await checkData(source, spec, 'fit');
+      if (validation) await checkData(validation, spec, 'fit (validation data)');
+    }
+
+    const weights = this.model.trainableWeights.map((w): NamedVariable => ({ name: w.name, variable: w.variable }));
+    if (weights.length === 0) throw new ConfigError('model', 'fit: the model has no trainable weights (build it, or unfreeze a layer).');
+    this.optimizer.prepare(weights);
+    const classWeights = opts.classWeights ? tf.keep(tf.tensor1d(classWeightVector(opts.classWeights, spec.outputSize))) : undefined;
+    const trackNorms = options.trackGradientNorms === true || callbacks.some((c) => c.needsGradientNorms);
+
+    // Run state: fresh, or restored from the newest good checkpoint.
+    let rng = new Rng(options.seed ?? this.seed);
+    let startEpoch = 0;
+    let step = 0;
+    let resumed: RunState | undefined;
+    this.history = { epochs: [], logs: {} };
+    this.stopReason = undefined;
+    const resumeStore = options.resume !== undefined ? await openStore(options.resume) : undefined;
+    if (resumeStore) {
+      const found = await latestRunCheckpoint(resumeStore);
+      for (const w of found.warnings) await this.emit({ type: 'warning', message: w }, callbacks);
+      resumed = found.state;
+      applyRunState(resumed, this.model, this.optimizer, callbacks);
+      rng = Rng.fromState(resumed.rng);
+      startEpoch = resumed.epoch;
+      step = resumed.step;
+      this.history = resumed.history;
+    }
+    const ckpt = await checkpointPlan(options.checkpoint, resumeStore);
+
+    const batchCount = this.batchMetrics.length;
+    const sums = new Float64Array(1 + batchCount);
+    let seen = 0;
+    let epochStart = 0;
+    let pending: PendingBatch | undefined;
+    const flush = async (): Promise<void> => {
+      if (!pending) return;
+      const p = pending;
+      pending = undefined;
+      const v = await p.stats.data();
+      p.stats.dispose();
+      sums[0] += v[0] * p.size;
+      const metrics: Record<string, number> = {};
+      this.batchMetrics.forEach((m, i) => {
+        metrics[m.name] = v[1 + i];
+        sums[1 + i] += v[1 + i] * p.size;
+      });
+      seen += p.size;
+      let gradNorms: Record<string, number> | undefined;
+      if (trackNorms) {
+        gradNorms = {};
+        weights.forEach((w, i) => (gradNorms![w.name] = Math.sqrt(v[1 + batchCount + i])));
+      }
+      const elapsed = (now() - epochStart) / 1000;
+      const event: BatchEndEvent = {
+        type: 'batchEnd',
+        epoch: p.epoch,
+        batch: p.batch,
+        step: p.step,
+        size: p.size,
+        loss: v[0],
+        metrics,
+        samplesPerSec: elapsed > 0 ? seen / elapsed : 0,
+        lr: this.optimizer.learningRate,
+        ...(gradNorms ? { gradNorms } : {}),
+      };
+      await this.emit(event, callbacks);
+    };
+
+    await this.emit({ type: 'fitStart', epochs: opts.epochs, stepsPerEpoch: steps, samples: n, initialEpoch: startEpoch, initialStep: step }, callbacks);
+    try {
+      for (let epoch = startEpoch; epoch < opts.epochs && this.stopReason === undefined; epoch++) {
+        let order: Int32Array;
+        let firstBatch = 0;
+        sums.fill(0);
+        seen = 0;
+        if (resumed && epoch === resumed.epoch && resumed.order) {
+          order = resumed.order;
+          firstBatch = resumed.batch;
+          sums.set(resumed.sums.slice(0, sums.length));
+          seen = resumed.seen;
+        } else {
+          order = opts.shuffle ? permutation(n, { rng }) : Int32Array.from({ length: n }, (_, i) => i);
+        }
+        epochStart = now();
+        await this.emit({ type: 'epochStart', epoch }, callbacks);
+        for (let batch = firstBatch; batch < steps && this.stopReason === undefined; batch++) {
+          await this.emit({ type: 'batchStart', epoch, batch, step }, callbacks);
+          const indices = order.subarray(batch * batchSize, Math.min(n, (batch + 1) * batchSize));
+          const { x, y } = source.gather(indices);
+          let stats: Tensor;
+          try {
+            stats = this.trainStep(x, y, weights, classWeights, trackNorms);
+          } finally {
+            tf.dispose([x, y]);
+          }
+          await flush();
+          pending = { stats, epoch, batch, step, size: indices.length };
+          step++;
+          if (ckpt && step % ckpt.everySteps === 0 && batch + 1 < steps) {
+            await flush();
+            const location = await writeRunCheckpoint(ckpt.store, ckpt.keep, {
+              model: this.model,
+              optimizer: this.optimizer,
+              callbacks,
+              state: { epoch, batch: batch + 1, step, rng: rng.state(), order, sums: Array.from(sums), seen, history: this.history },
+            });
+            await this.emit({ type: 'checkpoint', epoch, step, location }, callbacks);
+          }
+        }
+        await flush();
+        if (seen < n) break; // stopped mid-epoch: no epoch logs for a partial epoch
+        const logs: Record<string, number> = { loss: sums[0] / seen };
+        this.batchMetrics.forEach((m, i) => (logs[m.name] = sums[1 + i] / seen));
+        if (validation) {
+          const val = await this.evaluateSource(validation, Math.max(batchSize, 256), this.batchMetrics, this.datasetMetrics);
+          for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
+        }
+        this.history.epochs.push(epoch);
+        for (const [k, v] of Object.entries(logs)) (this.history.logs[k] ??= []).push(v);
+        await this.emit({ type: 'epochEnd', epoch, logs, lr: this.optimizer.learningRate, seconds: (now() - epochStart) / 1000 }, callbacks);
+        if (ckpt) {
+          const location = await writeRunCheckpoint(ckpt.store, ckpt.keep, {
+            model: this.model,
+            optimizer: this.optimizer,
+            callbacks,
+            state: { epoch: epoch + 1, batch: 0, step, rng: rng.state(), order: undefined, sums: [], seen: 0, history: this.history },
+          });
+          await this.emit({ type: 'checkpoint', epoch, step, location }, callbacks);
+        }
+      }
+    } finally {
+      if (pending) (pending as PendingBatch).stats.dispose();
+      classWeights?.dispose();
+    }
+    if (this.stopReason !== undefined) {
+      this.history.stopped = { epoch: this.history.epochs.length ? this.history.epochs[this.history.epochs.length - 1] : startEpoch, step, reason: this.stopReason };
+    }
+    await this.emit({ type: 'fitEnd', history: this.history }, callbacks);
+    return this.history;
+  }
+
+  /** One optimisation step; returns [loss, batch metrics…, squared gradient norms…] (kept: the caller disposes). */
+  private trainStep(x: Tensor, y: Tensor, weights: NamedVariable[], classWeights: Tensor | undefined, trackNorms: boolean): Tensor {
+    return tf.tidy(() => {
+      let yPred: Tensor | undefined;
+      const sampleWeight = classWeights ? tf.gather(classWeights, labelIndices(y, classWeights.size)) : undefined;
+      const { value, grads } = tf.variableGrads(
+        () => {
+          const out = this.model.apply(x, { training: true });
+          yPred = tf.keep(out);
+          let l = reduceLoss(this.loss.lossName, this.loss.perSample(y, out), { sampleWeight });
+          const reg = this.model.regularizationLoss?.();
+          if (reg) l = tf.add(l, reg);
+          return l as tf.Scalar;
+        },
+        weights.map((w) => w.variable),
+      );
+      const gradients = weights.map((w) => grads[w.variable.name]);
+      const parts: Tensor[] = [tf.reshape(value, [1])];
+      try {
+        for (const m of this.batchMetrics) parts.push(tf.reshape(tf.mean(m.perSample(y, yPred!)), [1]));
+      } finally {
+        yPred?.dispose();
+      }
+      if (trackNorms) for (const g of gradients) parts.push(tf.reshape(tf.sum(tf.square(g)), [1]));
+      this.optimizer.applyGradients(weights, gradients);
+      return tf.concat(parts);
+    });
+  }
+
+  /**
+   * Loss and metrics of the model on `data` (inference mode, batched). Dataset metrics (precision, recall,
+   * F1, AUC) are computed from every prediction.
+   */
+  async evaluate(data: FitData, options: EvaluateOptions = {}): Promise<Record<string, number>> {
+    const batchSize = options.batchSize ?? 256;
+    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ConfigError('batchSize', `evaluate: batchSize must be a positive integer, got ${batchSize}.`);
+    let batch = this.batchMetrics;
+    let dataset = this.datasetMetrics;
+    if (options.metrics) {
+      const ms = options.metrics.map((s) => resolveMetric(s, this.loss.fromLogits ?? false));
+      batch = ms.filter((m): m is BatchMetric => !isDatasetMetric(m));
+      dataset = ms.filter(isDatasetMetric);
+    }
+    const source = toSource(data, 'evaluate');
+    if (source.size === 0) throw new DataError('evaluate: the data has no samples.');
+    return this.evaluateSource(source, batchSize, batch, dataset);
+  }
+
+  private async evaluateSource(source: DataSource, batchSize: number, batch: BatchMetric[], dataset: DatasetMetric[]): Promise<Record<string, number>> {
+    // Sums stay on the device; one read at the end (plus the predictions, when dataset metrics need them).
+    let acc: Tensor | undefined;
+    const preds: Float32Array[] = [];
+    const truths: (Float32Array | Int32Array | Uint8Array)[] = [];
+    let outputSize = 1;
+    for (let start = 0; start < source.size; start += batchSize) {
+      const idx = Int32Array.from({ length: Math.min(batchSize, source.size - start) }, (_, i) => start + i);
+      const { x, y } = source.gather(idx);
+      const { sumsT, yPred } = tf.tidy(() => {
+        const p = this.model.apply(x, { training: false });
+        const parts = [tf.reshape(tf.sum(this.loss.perSample(y, p)), [1])];
+        for (const m of batch) parts.push(tf.reshape(tf.sum(m.perSample(y, p)), [1]));
+        const s = tf.concat(parts);
+        return { sumsT: acc ? tf.add(acc, s) : s, yPred: dataset.length ? p : undefined };
+      });
+      acc?.dispose();
+      acc = sumsT;
+      if (yPred) {
+        outputSize = yPred.size / idx.length;
+        preds.push((await yPred.data()) as Float32Array);
+        truths.push(await y.data());
+        yPred.dispose();
+      }
+      tf.dispose([x, y]);
+    }
+    const v = await acc!.data();
+    acc!.dispose();
+    const out: Record<string, number> = { loss: v[0] / source.size };
+    batch.forEach((m, i) => (out[m.name] = v[1 + i] / source.size));
+    if (dataset.length) {
+      const yPred = concatArrays(preds);
+      const yTrue = concatArrays(truths);
+      for (const m of dataset) out[m.name] = m.compute(yTrue, yPred, outputSize);
+    }
+    return out;
+  }
+
+  /** The model's outputs for `x`, in inference mode, `batchSize` samples at a time. The caller owns the result. */
+  predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
+    const batchSize = options.batchSize ?? 256;
+    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ConfigError('batchSize', `predict: batchSize must be a positive integer, got ${batchSize}.`);
+    return tf.tidy(() => {
+      const n = x.shape[0];
+      if (n <= batchSize) return this.model.apply(x, { training: false });
+      const outs: Tensor[] = [];
+      for (let s = 0; s < n; s += batchSize) outs.push(this.model.apply(tf.slice(x, s, Math.min(batchSize, n - s)), { training: false }));
+      return tf.concat(outs, 0);
+    });
+  }
+
+  /** Frees the optimizer's state. The model is the caller's. */
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+
+  /** What the targets must look like, from one forward pass on one sample. */
+  private targetSpec(source: DataSource): TargetSpec {
+    const { x, y } = source.gather([0]);
+    try {
+      const outShape = tf.tidy(() => this.model.apply(x, { training: false }).shape);
+      const outputSize = outShape.slice(1).reduce((a, b) => a * b, 1);
+      const name = this.loss.lossName;
+      const sparse = name === 'sparseCategoricalCrossentropy' || (outputSize > 1 && y.size === 1 && name !== 'meanSquaredError' && name !== 'meanAbsoluteError' && name !== 'huber');
+      const binary = name === 'binaryCrossentropy';
+      return { outputSize, sparse, binary };
+    } finally {
+      tf.dispose([x, y]);
+    }
+  }
+
+  private async emit(event: TrainerEvent, callbacks: readonly Callback[]): Promise<void> {
+    const set = this.listeners.get(event.type);
+    if (set) {
+      for (const h of set) {
+        const r = h(event);
+        if (r instanceof Promise) await r;
+      }
+    }
+    const method = `on${event.type[0].toUpperCase()}${event.type.slice(1)}` as keyof Callback;
+    for (const cb of callbacks) {
+      const f = cb[method] as ((e: TrainerEvent, ctx: TrainingContext) => void | Promise<void>) | undefined;
+      if (typeof f === 'function') {
+        const r = f.call(cb, event, this);
+        if (r) await r;
+      }
+    }
+  }
+}
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+function checkFitOptions(o: FitOptions) {
+  if (!o || typeof o !== 'object') throw new ConfigError('options', 'fit: options are required, e.g. { epochs: 5, batchSize: 32 }.');
+  if (!Number.isInteger(o.epochs) || o.epochs < 0) throw new ConfigError('epochs', `fit: epochs must be an integer ≥ 0, got ${String(o.epochs)}.`);
+  const batchSize = o.batchSize ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ConfigError('batchSize', `fit: batchSize must be a positive integer, got ${String(o.batchSize)}.`);
+  if (o.validationSplit !== undefined && !(o.validationSplit >= 0 && o.validationSplit < 1)) {
+    throw new ConfigError('validationSplit', `fit: validationSplit must be in [0, 1), got ${String(o.validationSplit)}.`);
+  }
+  return { epochs: o.epochs, batchSize, shuffle: o.shuffle ?? true, classWeights: o.classWeights };
+}
+
+function classWeightVector(cw: Readonly<Record<number, number>> | readonly number[], classes: number): number[] {
+  const k = Math.max(2, classes);
+  const out = new Array<number>(k).fill(1);
+  for (const [key, w] of Object.entries(cw)) {
+    const c = Number(key);
+    if (!Number.isInteger(c) || c < 0 || c >= k) throw new ConfigError('classWeights', `fit: classWeights has class ${key}, outside [0, ${k}).`);
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new ConfigError('classWeights', `fit: classWeights[${key}] must be a finite number ≥ 0, got ${String(w)}.`);
+    out[c] = w;
+  }
+  return out;
+}
+
+/** Class index of each target: index targets as they are, one-hot rows by arg-max, 0/1 targets by threshold. */
+function labelIndices(y: Tensor, classes: number): Tensor {
+  const n = y.shape[0];
+  if (y.size === n) return classes === 2 && y.dtype === 'float32' ? tf.cast(tf.greater(tf.reshape(y, [n]), 0.5), 'int32') : tf.cast(tf.reshape(y, [n]), 'int32');
+  return tf.argMax(tf.reshape(y, [n, -1]), -1);
+}
+
+function concatArrays(parts: ArrayLike<number>[]): Float32Array {
+  const total = parts.reduce((s, p) => s + p.length, 0);
+  const out = new Float32Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p as Float32Array, o);
+    o += p.length;
+  }
+  return out;
+}
+
+async function checkpointPlan(opt: FitOptions['checkpoint'], resumeStore: CheckpointStore | undefined) {
+  if (opt === undefined) return resumeStore ? { store: resumeStore, everySteps: 100, keep: 2 } : undefined;
+  const o: CheckpointOptions = typeof opt === 'string' || isStore(opt) ? { to: opt } : opt;
+  const everySteps = o.everySteps ?? 100;
+  const keep = o.keep ?? 2;
+  if (!Number.isInteger(everySteps) || everySteps <= 0) throw new ConfigError('checkpoint.everySteps', `fit: checkpoint.everySteps must be a positive integer, got ${everySteps}.`);
+  if (!Number.isInteger(keep) || keep <= 0) throw new ConfigError('checkpoint.keep', `fit: checkpoint.keep must be a positive integer, got ${keep}.`);
+  return { store: await openStore(o.to), everySteps, keep };
+}
+
+function isStore(x: unknown): x is CheckpointStore {
+  return typeof x === 'object' && x !== null && typeof (x as CheckpointStore).write === 'function';
+}
