@@ -4,7 +4,7 @@ import { colorbar } from './colorbar.js';
 import { VizError } from './errors.js';
 import { makeFigure, type Figure, type PlacedImage } from './figure.js';
 import { rgbToRaster, valueRange, valuesToRaster, type RasterImage } from './raster.js';
-import { text } from './svg.js';
+import { h, text, textWidth } from './svg.js';
 import { classNameOf, type LayerLike, type ModelLike } from './types.js';
 
 /** Options of {@link featureMaps}. @public */
@@ -134,7 +134,7 @@ function activationRows(title: string, acts: Activation[], opts: FeatureMapsOpti
   const labelW = 170;
   const gap = 4;
   let y = 34;
-  let width = 400;
+  let width = Math.max(400, 20 + textWidth(title, 13, true));
   let body = text(10, 20, title, { 'font-size': 13, 'font-weight': 'bold', fill: '#111' });
   const images: PlacedImage[] = [];
   for (const a of acts) {
@@ -153,6 +153,8 @@ function activationRows(title: string, acts: Activation[], opts: FeatureMapsOpti
     body += text(10, y + 12, a.label, { 'font-size': 11, 'font-weight': 'bold', fill: '#222' });
     body += text(10, y + 26, a.detail, { 'font-size': 9, fill: '#555' });
     tiles.forEach((raster, i) => {
+      // A hairline frame, so white pixels at a tile's edge stay visible on the white page.
+      body += h('rect', { x: labelW + i * (tw + gap) - 0.5, y: y - 0.5, width: tw + 1, height: th + 1, fill: 'none', stroke: '#bbb', 'stroke-width': 1 });
       images.push({ x: labelW + i * (tw + gap), y, width: tw, height: th, raster, label: isVector ? `${a.label}` : `${a.label} map ${i}` });
     });
     const channels = a.shape.length === 3 ? a.shape[2]! : 1;

@@ -52,7 +52,10 @@ export function imageElement(p: PlacedImage): string {
 }
 
 /** Builds a figure from its body (SVG elements in figure coordinates) and the images it placed. */
-export function makeFigure(title: string, width: number, height: number, body: string, images: PlacedImage[] = []): Figure {
+export function makeFigure(title: string, rawWidth: number, rawHeight: number, body: string, images: PlacedImage[] = []): Figure {
+  // Whole pixels, so PNG renderings are exactly the figure's size.
+  const width = Math.ceil(rawWidth);
+  const height = Math.ceil(rawHeight);
   const imgs = images.map(imageElement).join('');
   return { title, width, height, svg: svgRoot(width, height, imgs + body, title), images };
 }

@@ -2,7 +2,7 @@ import { ShapeError, type Tensor } from '@nutshell/tensor';
 import { VizError } from './errors.js';
 import { makeFigure, type Figure, type PlacedImage } from './figure.js';
 import { rgbToRaster, valuesToRaster } from './raster.js';
-import { escapeXml, h, text } from './svg.js';
+import { escapeXml, h, text, textWidth } from './svg.js';
 import type { LayerLike } from './types.js';
 import { colorbar } from './colorbar.js';
 
@@ -116,7 +116,7 @@ export async function filterGrid(source: LayerLike | Tensor, opts: FilterGridOpt
     images.push(bar.image);
     body += bar.body;
   }
-  width = Math.max(width, 260);
+  width = Math.max(width, 260, 20 + textWidth(title, 13, true));
   const height = gridBottom + (bar ? 52 : 18);
   body += h('text', { x: 10, y: 18, 'font-size': 13, 'font-weight': 'bold', fill: '#111' }, escapeXml(title));
   return makeFigure(title, width, height, body, images);

@@ -51,3 +51,8 @@ export function svgRoot(width: number, height: number, body: string, title?: str
     body,
   );
 }
+
+/** A rough width of a text line in pixels (DejaVu Sans averages about 0.62 em per character; bold a little more). */
+export function textWidth(content: string, fontSize: number, bold = false): number {
+  return content.length * fontSize * (bold ? 0.68 : 0.62);
+}
