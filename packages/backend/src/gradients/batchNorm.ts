@@ -10,6 +10,7 @@
 // tfjs's, also sums over the broadcast axes of mean/variance/scale/offset of any rank (tfjs's only for rank 1).
 import * as tf from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, NamedTensorMap, Tensor } from '@tensorflow/tfjs-core';
+import { unbroadcast } from './unbroadcast.js';
 
 type KernelInputs = NamedTensorMap & { scale?: Tensor; offset?: Tensor };
 
@@ -17,12 +18,6 @@ interface PatchableEngine {
   runKernel(kernelName: string, inputs: NamedTensorMap, attrs?: NamedAttrMap): Tensor | Tensor[];
   isTapeOn(): boolean;
   nutshellBatchNormPatched?: boolean;
-}
-
-/** Sums `t` down to `shape` (the shape it was broadcast from), then reshapes to it. */
-function unbroadcast(t: Tensor, shape: number[]): Tensor {
-  const axes = tf.backend_util.getReductionAxes(shape, t.shape);
-  return tf.reshape(axes.length > 0 ? tf.sum(t, axes) : t, shape);
 }
 
 /**
