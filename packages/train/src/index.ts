@@ -72,8 +72,20 @@ export type {
 
 // Callbacks
 export type { Callback, TrainingContext } from './callbacks/callback.js';
+export type { MonitorMode } from './callbacks/monitor.js';
+export { EarlyStopping } from './callbacks/EarlyStopping.js';
+export type { EarlyStoppingOptions } from './callbacks/EarlyStopping.js';
+export { ModelCheckpoint } from './callbacks/ModelCheckpoint.js';
+export type { ModelCheckpointOptions } from './callbacks/ModelCheckpoint.js';
+export { ReduceLROnPlateau } from './callbacks/ReduceLROnPlateau.js';
+export type { ReduceLROnPlateauOptions } from './callbacks/ReduceLROnPlateau.js';
+export { LearningRateScheduler } from './callbacks/LearningRateScheduler.js';
+export { TerminateOnNaN } from './callbacks/TerminateOnNaN.js';
+export { CSVLogger } from './callbacks/CSVLogger.js';
+export type { CsvTarget } from './callbacks/CSVLogger.js';
 
 // Checkpoints
 export { MemoryCheckpointStore } from './checkpoint/store.js';
 export type { CheckpointStore } from './checkpoint/store.js';
 export { FileCheckpointStore } from './checkpoint/fileStore.js';
+export { saveWeights, loadWeights } from './checkpoint/weightsFile.js';

@@ -67,6 +67,12 @@ export interface FitOptions {
   readonly checkpoint?: string | CheckpointStore | CheckpointOptions;
   /** Compute each weight's gradient norm every step (`gradNorms` in batch events). */
   readonly trackGradientNorms?: boolean;
+  /**
+   * Steps between dispatching a batch and reading its loss back (0 or 1). With 1, batch b's `batchEnd` is emitted
+   * after batch b+1 is queued, so an asynchronous device (WebGPU) never idles waiting for the read; a callback's
+   * `stop` then takes effect one batch later. Default 1 on WebGPU, else 0 (synchronous backends gain nothing).
+   */
+  readonly eventLag?: 0 | 1;
   /** Check the data for NaN, infinities and labels out of range before training (default true). */
   readonly checkData?: boolean;
 }
@@ -88,6 +94,7 @@ interface PendingBatch {
   readonly batch: number;
   readonly step: number;
   readonly size: number;
+  readonly lr: number;
 }
 
 /**
@@ -178,6 +185,7 @@ export class Trainer implements TrainingContext {
     if (weights.length === 0) throw new ConfigError('model', 'fit: the model has no trainable weights (build it, or unfreeze a layer).');
     this.optimizer.prepare(weights);
     const classWeights = opts.classWeights ? tf.keep(tf.tensor1d(classWeightVector(opts.classWeights, spec.outputSize))) : undefined;
+    const lag = options.eventLag ?? (tf.getBackend() === 'webgpu' ? 1 : 0);
     const trackNorms = options.trackGradientNorms === true || callbacks.some((c) => c.needsGradientNorms);
 
     // Run state: fresh, or restored from the newest good checkpoint.
@@ -233,7 +241,7 @@ export class Trainer implements TrainingContext {
         loss: v[0],
         metrics,
         samplesPerSec: elapsed > 0 ? seen / elapsed : 0,
-        lr: this.optimizer.learningRate,
+        lr: p.lr,
         ...(gradNorms ? { gradNorms } : {}),
       };
       await this.emit(event, callbacks);
@@ -266,8 +274,14 @@ export class Trainer implements TrainingContext {
           } finally {
             tf.dispose([x, y]);
           }
-          await flush();
-          pending = { stats, epoch, batch, step, size: indices.length };
+          const current = { stats, epoch, batch, step, size: indices.length, lr: this.optimizer.learningRate };
+          if (lag === 0) {
+            pending = current;
+            await flush();
+          } else {
+            await flush();
+            pending = current;
+          }
           step++;
           if (ckpt && step % ckpt.everySteps === 0 && batch + 1 < steps) {
             await flush();

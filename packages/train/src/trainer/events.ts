@@ -23,7 +23,7 @@ export interface BatchStartEvent {
 /**
  * A batch was trained on. `loss` and `metrics` are that batch's values; `samplesPerSec` is the epoch's running
  * throughput; `gradNorms` (L2 norm of each weight's gradient, by weight name) is present when gradient norms are
- * tracked. To keep the device busy, the event for a batch is emitted after the next batch has been dispatched.
+ * tracked. With `eventLag: 1` (the default on WebGPU) the event is emitted after the next batch has been queued.
  * @public
  */
 export interface BatchEndEvent {

@@ -1,0 +1,87 @@
+import { tf } from '@nutshell/tensor';
+import type { Tensor } from '@nutshell/tensor';
+import type { Callback, TrainingContext } from './callback.js';
+import type { EpochEndEvent, FitStartEvent } from '../trainer/events.js';
+import { Monitor } from './monitor.js';
+import type { MonitorMode } from './monitor.js';
+import { restoreSnapshot, snapshotWeights } from './weights.js';
+
+/** EarlyStopping's settings. @public */
+export interface EarlyStoppingOptions {
+  /** The logged value to watch (default `'val_loss'`). */
+  readonly monitor?: string;
+  readonly mode?: MonitorMode;
+  /** Stop after this many epochs without improvement (default 0: at the first; as in Keras). */
+  readonly patience?: number;
+  /** Smallest change that counts as an improvement (default 0). */
+  readonly minDelta?: number;
+  /** Put back the weights of the best epoch when training ends (default false). */
+  readonly restoreBestWeights?: boolean;
+}
+
+/**
+ * Stops training when a monitored value has stopped improving for `patience` epochs, and optionally restores
+ * the weights of the best epoch.
+ * @public
+ */
+export class EarlyStopping implements Callback {
+  private readonly monitor: Monitor;
+  private readonly patience: number;
+  private readonly restoreBest: boolean;
+  private wait = 0;
+  private best: Tensor[] | undefined;
+  /** The epoch whose value was best so far (−1 before the first). */
+  bestEpoch = -1;
+  /** The epoch training stopped after, if it was stopped. */
+  stoppedEpoch: number | undefined;
+
+  constructor(options: EarlyStoppingOptions = {}) {
+    this.monitor = new Monitor('EarlyStopping', options.monitor ?? 'val_loss', options.mode ?? 'auto', options.minDelta ?? 0);
+    this.patience = options.patience ?? 0;
+    this.restoreBest = options.restoreBestWeights ?? false;
+  }
+
+  onFitStart(_e: FitStartEvent): void {
+    this.stoppedEpoch = undefined;
+  }
+
+  onEpochEnd(e: EpochEndEvent, ctx: TrainingContext): void {
+    const v = this.monitor.read(e.logs);
+    if (this.monitor.improves(v)) {
+      this.monitor.best = v;
+      this.bestEpoch = e.epoch;
+      this.wait = 0;
+      if (this.restoreBest) {
+        if (this.best) tf.dispose(this.best);
+        this.best = snapshotWeights(ctx.model);
+      }
+      return;
+    }
+    this.wait++;
+    if (this.wait >= Math.max(1, this.patience)) {
+      this.stoppedEpoch = e.epoch;
+      ctx.stop(
+        `EarlyStopping: ${this.monitor.key} has not improved for ${this.wait} epoch(s) (best ${this.monitor.best} at epoch ${this.bestEpoch}).`,
+      );
+    }
+  }
+
+  onFitEnd(_e: unknown, ctx: TrainingContext): void {
+    if (this.best) {
+      restoreSnapshot(ctx.model, this.best);
+      tf.dispose(this.best);
+      this.best = undefined;
+    }
+  }
+
+  getState(): unknown {
+    return { best: this.monitor.best, bestEpoch: this.bestEpoch, wait: this.wait };
+  }
+
+  setState(s: unknown): void {
+    const st = s as { best: number; bestEpoch: number; wait: number };
+    this.monitor.best = st.best;
+    this.bestEpoch = st.bestEpoch;
+    this.wait = st.wait;
+  }
+}
