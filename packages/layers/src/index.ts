@@ -42,3 +42,12 @@ export type { SequentialArgs } from './models/Sequential.js';
 export { Model } from './models/Model.js';
 export type { ModelArgs, GraphNodeConfig } from './models/Model.js';
 export { modelFromConfig, registerModel } from './models/fromConfig.js';
+
+// Linear algebra of networks
+export { collapseLinear, NotLinearError } from './collapseLinear.js';
+
+// Weights I/O (safetensors)
+export { encodeSafetensors, decodeSafetensors, SafetensorsError } from './io/safetensors.js';
+export type { SafetensorsDtype, SafetensorsData, SafetensorsTensor, DecodeSafetensorsOptions } from './io/safetensors.js';
+export { modelToBytes, modelFromBytes, loadWeights, setModelWeights, modelFromConfigAndWeights } from './io/weights.js';
+export { saveModel, loadModel } from './io/node.js';

@@ -132,7 +132,7 @@ export const initializers = {
   /** LeCun normal: std √(1 / fanIn). */
   lecunNormal: (opts: SeedOptions = {}): Initializer => varianceScaling('lecunNormal', 1, 'fanIn', 'truncatedNormal', opts),
   /** A random orthogonal matrix (rows or columns orthonormal), times `gain` (Saxe et al. 2014). */
-  orthogonal,
+  orthogonal: (opts: SeedOptions & { gain?: number } = {}): Initializer => orthogonal(opts),
 };
 
 /** The names accepted where an initializer is expected. @public */

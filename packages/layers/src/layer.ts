@@ -50,6 +50,23 @@ export interface AddWeightOptions {
   readonly regularizer?: RegularizerSpec;
 }
 
+/** Hooks a model loader sets while layers build. @internal */
+export interface WeightGuard {
+  /** Called before a weight is allocated; throws to refuse it. */
+  check(name: string, shape: readonly number[]): void;
+  /** Called after a weight is allocated (so a failed load can free it). */
+  created(variable: Variable): void;
+}
+
+let weightGuard: WeightGuard | undefined;
+
+/**
+ * While a model loads, checks each weight against the file before it is allocated. @internal
+ */
+export function setWeightGuard(guard: WeightGuard | undefined): void {
+  weightGuard = guard;
+}
+
 interface OwnWeight {
   readonly name: string;
   readonly variable: Variable;
@@ -132,11 +149,13 @@ export abstract class Layer {
     if (this._weights.some((w) => w.name === `${this.name}/${name}`)) {
       throw new LayerStateError(`${this.className} '${this.name}': weight '${name}' already exists.`);
     }
+    weightGuard?.check(`${this.name}/${name}`, shape);
     const trainable = opts.trainable ?? true;
     const init = getInitializer(initializer).init(shape);
     // The engine assigns the variable a unique internal name: two models may hold layers with the same name.
     const variable = tf.variable(init, trainable && this._trainable);
     init.dispose();
+    weightGuard?.created(variable);
     this._weights.push({
       name: `${this.name}/${name}`,
       variable,

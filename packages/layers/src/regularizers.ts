@@ -47,7 +47,7 @@ export const regularizers = {
   /** λ·Σw². */
   l2: (lambda = 0.01): Regularizer => l1l2({ l2: lambda }),
   /** l1·Σ|w| + l2·Σw². */
-  l1l2,
+  l1l2: (opts: { l1?: number; l2?: number }): Regularizer => l1l2(opts),
 };
 
 /**
