@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const script = fileURLToPath(new URL('../test-fixtures/killableRun.mjs', import.meta.url));
+const built = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+
+/** Runs the fixture; when `killAfterStep` is set, SIGKILLs it once it reports that step. */
+function run(args: string[], killAfterStep?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (killAfterStep !== undefined && out.includes(`step ${killAfterStep}\n`)) child.kill('SIGKILL');
+    });
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code !== 0 && signal === null) reject(new Error(`fixture exited with ${code}: ${err}`));
+      else resolve({ code, signal, out });
+    });
+  });
+}
+
+describe.skipIf(!existsSync(built))('a run killed with SIGKILL and resumed (runs dist/: build first)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nutshell-sigkill-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('ends with the same weights, bit for bit, as the same run never killed', async () => {
+    const straight = join(dir, 'straight.bin');
+    await run([join(dir, 'ckpt-straight'), 'fresh', straight, '0']);
+
+    // 28 steps per epoch (896 training samples / 32). Kill in the middle of epoch 1, between checkpoints.
+    const ckpt = join(dir, 'ckpt-killed');
+    const killed = await run([ckpt, 'fresh', join(dir, 'never-written.bin'), '5'], 41);
+    expect(killed.signal).toBe('SIGKILL');
+    expect(killed.out).not.toContain('done');
+    expect(existsSync(join(dir, 'never-written.bin'))).toBe(false);
+
+    const resumedFile = join(dir, 'resumed.bin');
+    const resumed = await run([ckpt, 'resume', resumedFile, '0']);
+    const [, epoch, step] = /start (\d+) (\d+)/.exec(resumed.out)!.map(Number);
+    expect(epoch).toBe(1);
+    expect(step % 28).not.toBe(0); // resumed mid-epoch
+    expect(step).toBeGreaterThanOrEqual(40);
+    expect(step).toBeLessThan(56);
+    // The weights are equal as bytes.
+    expect(Buffer.compare(readFileSync(resumedFile), readFileSync(straight))).toBe(0);
+    // Only complete checkpoints remain (a kill during a write leaves at most a temporary file, never a partial checkpoint).
+    expect(readdirSync(ckpt).filter((f) => f.endsWith('.ckpt')).length).toBe(2);
+  }, 60_000);
+});
