@@ -1,0 +1,61 @@
+// The pictures, drawn with @nutshell/viz: loss curve, first-layer filters, feature maps, prediction.
+import { tf } from '@nutshell/tensor';
+import { activationGrid, barChart, filterGrid, lineChart } from '@nutshell/viz';
+import type { Cnn } from './model.js';
+
+function smooth(values: readonly number[], window = 10): number[] {
+  const out: number[] = [];
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    sum += values[i];
+    if (i >= window) sum -= values[i - window];
+    out.push(sum / Math.min(i + 1, window));
+  }
+  return out;
+}
+
+export function lossSvg(losses: readonly number[], testAccuracy: readonly { step: number; accuracy: number }[]): string {
+  if (losses.length === 0) {
+    return '<svg xmlns="http://www.w3.org/2000/svg" width="460" height="60"><text x="10" y="35" font-size="14" fill="#555">Training loss: press Train to start.</text></svg>';
+  }
+  const x = losses.map((_, i) => i + 1);
+  const acc = testAccuracy.length ? ` · test accuracy ${(testAccuracy[testAccuracy.length - 1].accuracy * 100).toFixed(1)}%` : '';
+  return lineChart({
+    title: `Training loss${acc}`,
+    series: [
+      { name: 'loss per step', x, y: [...losses], color: '#9ab' },
+      { name: 'mean of last 10', x, y: smooth(losses), color: '#d62728' },
+    ],
+    xLabel: 'step',
+    yLabel: 'cross-entropy',
+    width: 460,
+    height: 260,
+  }).svg;
+}
+
+export async function filtersSvg(model: Cnn): Promise<string> {
+  return (await filterGrid(model.firstKernel, { title: 'First-layer filters (conv1)', tileSize: 40, columns: 8 })).svg;
+}
+
+export async function featureMapsSvg(model: Cnn, pixels: Float32Array): Promise<string> {
+  const [h, w] = model.inputShape;
+  const maps = tf.tidy(() => model.firstLayer(tf.tensor4d(pixels, [1, h, w, 1])));
+  try {
+    return (await activationGrid(maps, { title: 'Feature maps of conv1 for the digit on the pad', label: 'conv1 + ReLU', maxMaps: 8, tileSize: 44 })).svg;
+  } finally {
+    maps.dispose();
+  }
+}
+
+export function predictionSvg(probabilities: Float32Array): string {
+  return barChart({
+    title: 'Prediction',
+    labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    values: Array.from(probabilities),
+    yDomain: [0, 1],
+    yLabel: 'probability',
+    valueDecimals: 2,
+    width: 360,
+    height: 220,
+  }).svg;
+}
