@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { randomNormal, tf } from '@nutshell/tensor';
-import { Activation, Dense, Dropout, Model, NotLinearError, Sequential, collapseLinear, input } from './index.js';
+import { randomNormal } from '@nutshell/tensor';
+import { Activation, Dense, type Layer, Dropout, Model, NotLinearError, Sequential, collapseLinear, input } from './index.js';
 
 describe('collapseLinear', () => {
   it('turns 20 stacked linear Dense layers into one Dense layer with the same outputs', async () => {
-    const layers = Array.from({ length: 20 }, (_, i) => new Dense({ units: i === 19 ? 3 : 5, seed: i, useBias: i % 3 !== 0, biasInitializer: 'ones' }));
+    const layers: Layer[] = Array.from({ length: 20 }, (_, i) => new Dense({ units: i === 19 ? 3 : 5, seed: i, useBias: i % 3 !== 0, biasInitializer: 'ones' }));
     layers.splice(7, 0, new Activation({ activation: 'linear' }));
     const deep = new Sequential(layers, { inputShape: [4] });
     const one = collapseLinear(deep);

@@ -15,11 +15,13 @@ function minimalRead(bytes: Uint8Array): { header: Record<string, any>; values: 
     const [b, end] = e.data_offsets;
     const out: number[] = [];
     for (let at = 8 + n + b; at < 8 + n + end; ) {
-      if (e.dtype === 'F32') (out.push(dv.getFloat32(at, true)), (at += 4));
-      else if (e.dtype === 'I32') (out.push(dv.getInt32(at, true)), (at += 4));
-      else if (e.dtype === 'F64') (out.push(dv.getFloat64(at, true)), (at += 8));
-      else if (e.dtype === 'U8') (out.push(dv.getUint8(at)), (at += 1));
+      const width = { F32: 4, I32: 4, F64: 8, U8: 1 }[e.dtype as string];
+      if (e.dtype === 'F32') out.push(dv.getFloat32(at, true));
+      else if (e.dtype === 'I32') out.push(dv.getInt32(at, true));
+      else if (e.dtype === 'F64') out.push(dv.getFloat64(at, true));
+      else if (e.dtype === 'U8') out.push(dv.getUint8(at));
       else throw new Error(e.dtype);
+      at += width!;
     }
     values[name] = out;
   }
