@@ -51,7 +51,15 @@ function axes(x: ScaleLinear<number, number>, y: YScale, w: number, hgt: number,
     s += text(px, y0 + 14, fx(t), { 'text-anchor': 'middle', fill: '#444' });
   }
   const yt = log ? (y as ScaleLogarithmic<number, number>).ticks(5) : (y as ScaleLinear<number, number>).ticks(5);
-  const fy = log ? (v: number) => (Number.isInteger(Math.log10(v)) ? v.toExponential(0) : '') : (y as ScaleLinear<number, number>).tickFormat(5);
+  // On a log axis label the powers of ten; when the axis spans few decades also 2× and 5× them.
+  const [d0, d1] = y.domain() as [number, number];
+  const few = log && Math.abs(Math.log10(d1 / d0)) < 2.5;
+  const fy = log
+    ? (v: number) => {
+        const lead = Math.round(v / 10 ** Math.floor(Math.log10(v) + 1e-9));
+        return lead === 1 || (few && (lead === 2 || lead === 5)) ? v.toExponential(0) : '';
+      }
+    : (y as ScaleLinear<number, number>).tickFormat(5);
   for (const t of yt) {
     const py = y(t);
     const label = fy(t);

@@ -48,8 +48,16 @@ export class RunReporter {
   /** Subscribes to a trainer's `batchEnd`, `epochEnd` and `fitEnd` events. Returns the reporter. */
   attach(trainer: { on: (...args: any[]) => unknown }): this {
     trainer.on('batchEnd', (e: { step: number; gradNorms?: Record<string, number> }) => this.gradients.record(e));
-    trainer.on('epochEnd', (e: { epoch: number; logs: Record<string, number>; lr?: number }) => this.epochEnd(e));
-    trainer.on('fitEnd', () => this.fitEnd());
+    // Returning the write lets a trainer that awaits handlers (as @nutshell/train's does) keep the weights still
+    // while the report reads them; write errors are caught inside, so this never rejects.
+    trainer.on('epochEnd', (e: { epoch: number; logs: Record<string, number>; lr?: number }) => {
+      this.epochEnd(e);
+      return this.pending;
+    });
+    trainer.on('fitEnd', () => {
+      this.fitEnd();
+      return this.pending;
+    });
     return this;
   }
 
