@@ -1,0 +1,235 @@
+import { Rng, ShapeError, numTensors, read, tf, type Tensor } from '@nutshell/tensor';
+import { describe, expect, it } from 'vitest';
+import { CONV_ALGORITHMS, ConvArgumentError, UnsupportedAlgorithmError, conv1d, conv2d, conv2dGeometry } from './index.js';
+import type { ConcreteConvAlgorithm, Conv2DOptions } from './index.js';
+import { randomArray, referenceConv2d, relativeError, toTensor } from './test-utils/reference.js';
+
+/** Exact for direct and im2col; FFT and Winograd round (float32), hence a tolerance of 1e-5 relative. */
+async function expectValues(t: Tensor, expected: number[]): Promise<void> {
+  const got = Array.from(await read(t));
+  t.dispose();
+  expect(got.length).toBe(expected.length);
+  const scale = Math.max(...expected.map(Math.abs), 1);
+  got.forEach((v, i) => expect(Math.abs(v - expected[i]), `index ${i}: ${v} vs ${expected[i]}`).toBeLessThan(1e-5 * scale));
+}
+
+interface Case {
+  x: number[];
+  w: number[];
+  opts: Conv2DOptions;
+}
+
+/** Seeded random problems covering strides, every padding form, dilation and groups (incl. depthwise). */
+function randomCases(count: number, seed: number): Case[] {
+  const rng = new Rng(seed);
+  const pick = <T>(v: readonly T[]): T => v[rng.nextInt(v.length)];
+  const cases: Case[] = [];
+  while (cases.length < count) {
+    const groups = pick([1, 1, 2, 3]);
+    const cin = groups * pick([1, 2]);
+    const cout = groups * pick([1, 2, 3]);
+    const k = pick([1, 2, 3, 3, 4, 5]);
+    const kw = pick([k, k, 3]);
+    const h = 5 + rng.nextInt(6);
+    const w = 5 + rng.nextInt(6);
+    const s = pick([1, 1, 2, 3]);
+    const d = pick([1, 1, 2]);
+    const padding = pick<Conv2DOptions['padding']>(['valid', 'same', [[1, 0], [2, 1]]]);
+    const opts: Conv2DOptions = { strides: [s, pick([1, s])], dilations: s > 1 ? 1 : [d, 1], padding, groups };
+    try {
+      conv2dGeometry('case', [2, h, w, cin], [k, kw, cin / groups, cout], opts);
+    } catch {
+      continue;
+    }
+    cases.push({ x: [2, h, w, cin], w: [k, kw, cin / groups, cout], opts });
+  }
+  return cases;
+}
+
+const winogradCases: Case[] = [
+  { x: [2, 7, 9, 3], w: [3, 3, 3, 4], opts: { padding: 'same' } },
+  { x: [1, 8, 8, 2], w: [3, 3, 2, 2], opts: { padding: 'valid' } },
+  { x: [1, 6, 5, 4], w: [3, 3, 2, 4], opts: { padding: [[2, 0], [0, 1]], groups: 2 } },
+  { x: [1, 5, 5, 3], w: [3, 3, 1, 6], opts: { padding: 'same', groups: 3 } },
+];
+
+function applies(a: ConcreteConvAlgorithm, c: Case): boolean {
+  if (a !== 'winograd') return true;
+  const g = conv2dGeometry('t', c.x, c.w, c.opts);
+  return g.kernelHeight === 3 && g.kernelWidth === 3 && g.strides.every((s) => s === 1) && g.dilations.every((d) => d === 1);
+}
+
+describe('conv2d: values', () => {
+  it('computes a hand-worked cross-correlation (valid, same, stride 2, dilation 2)', async () => {
+    // x = 1..16 in a 4×4 image, kernel [[1, 0], [0, −1]] (top-left minus bottom-right): every valid output is −5.
+    const x = tf.tensor4d(Array.from({ length: 16 }, (_, i) => i + 1), [1, 4, 4, 1]);
+    const w = tf.tensor4d([1, 0, 0, -1], [2, 2, 1, 1]);
+    for (const algorithm of CONV_ALGORITHMS.filter((a) => a !== 'winograd')) {
+      await expectValues(conv2d(x, w, { algorithm }), Array(9).fill(-5));
+      // 'same' pads one row at the bottom and one column at the right (TensorFlow's rule): last row/col see zeros.
+      await expectValues(conv2d(x, w, { padding: 'same', algorithm }), [-5, -5, -5, 4, -5, -5, -5, 8, -5, -5, -5, 12, 13, 14, 15, 16]);
+      await expectValues(conv2d(x, w, { strides: 2, algorithm }), [-5, -5, -5, -5]);
+      // Dilation 2: taps at (0,0) and (2,2): x[i][j] − x[i+2][j+2] = −10.
+      await expectValues(conv2d(x, w, { dilations: 2, algorithm }), [-10, -10, -10, -10]);
+    }
+  });
+
+  it('groups: each group of filters sees only its own input channels', async () => {
+    // Two channels, groups 2, one 1×1 filter per group with weight 10 and 100.
+    const x = tf.tensor4d([1, 2, 3, 4], [1, 1, 2, 2]); // pixel 0: (1, 2), pixel 1: (3, 4)
+    const w = tf.tensor4d([10, 100], [1, 1, 1, 2]);
+    for (const algorithm of CONV_ALGORITHMS) {
+      if (algorithm === 'winograd') continue;
+      await expectValues(conv2d(x, w, { groups: 2, algorithm }), [10, 200, 30, 400]);
+    }
+  });
+
+  const cases = randomCases(24, 2024);
+  for (const algorithm of CONV_ALGORITHMS) {
+    it(`${algorithm} agrees with a float64 loop reference within 1e-4 relative, forward and gradients`, async () => {
+      const rng = new Rng(7);
+      const pool = algorithm === 'winograd' ? winogradCases : [...cases, ...winogradCases];
+      let checked = 0;
+      for (const c of pool) {
+        if (!applies(algorithm, c)) continue;
+        const g = conv2dGeometry('t', c.x, c.w, c.opts);
+        const xv = randomArray(c.x.reduce((a, b) => a * b), rng);
+        const wv = randomArray(c.w.reduce((a, b) => a * b), rng);
+        const rv = randomArray(g.batch * g.outHeight * g.outWidth * g.outChannels, rng);
+        const ref = referenceConv2d(xv, wv, g, rv);
+        const x = toTensor(xv, c.x);
+        const w = toTensor(wv, c.w);
+        const r = toTensor(rv, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
+        const before = numTensors();
+        const y = conv2d(x, w, { ...c.opts, algorithm });
+        const [dx, dw] = tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.mul(conv2d(a, b, { ...c.opts, algorithm }), r)))([x, w]);
+        const label = `${algorithm} x[${c.x}] w[${c.w}] ${JSON.stringify(c.opts)}`;
+        expect(y.shape, label).toEqual([g.batch, g.outHeight, g.outWidth, g.outChannels]);
+        expect(relativeError(await read(y), ref.y), label).toBeLessThan(1e-4);
+        expect(relativeError(await read(dx), ref.dx), label).toBeLessThan(1e-4);
+        expect(relativeError(await read(dw), ref.dw), label).toBeLessThan(1e-4);
+        tf.dispose([y, dx, dw]);
+        expect(numTensors(), label).toBe(before);
+        tf.dispose([x, w, r]);
+        checked++;
+      }
+      expect(checked).toBeGreaterThanOrEqual(4);
+    });
+  }
+
+  for (const algorithm of CONV_ALGORITHMS) {
+    it(`${algorithm}: gradient matches central finite differences of the op itself`, async () => {
+      const c = algorithm === 'winograd' ? winogradCases[0] : { x: [1, 6, 7, 2], w: [3, 2, 2, 3], opts: { strides: 2, padding: 'same' } as Conv2DOptions };
+      const rng = new Rng(11);
+      const x = toTensor(randomArray(c.x.reduce((a, b) => a * b), rng), c.x);
+      const w = toTensor(randomArray(c.w.reduce((a, b) => a * b), rng), c.w);
+      const y0 = conv2d(x, w, c.opts);
+      const r = toTensor(randomArray(y0.size, rng), y0.shape);
+      y0.dispose();
+      const loss = (a: Tensor, b: Tensor) => tf.sum(tf.mul(conv2d(a, b, { ...c.opts, algorithm }), r));
+      const [dx, dw] = tf.grads(loss)([x, w]);
+      const gx = await read(dx);
+      const gw = await read(dw);
+      const eps = 0.25; // the loss is linear in x and in w, so a large step has no truncation error
+      for (const [t, grad] of [
+        [x, gx],
+        [w, gw],
+      ] as const) {
+        const base = await read(t);
+        for (let k = 0; k < 6; k++) {
+          const i = rng.nextInt(base.length);
+          const at = async (delta: number) => {
+            const v = Float32Array.from(base);
+            v[i] += delta;
+            const p = tf.tensor(v, t.shape);
+            const l = t === x ? loss(p, w) : loss(x, p);
+            const out = (await read(l))[0];
+            tf.dispose([p, l]);
+            return out;
+          };
+          const fd = ((await at(eps)) - (await at(-eps))) / (2 * eps);
+          expect(Math.abs(fd - grad[i])).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd)));
+        }
+      }
+      tf.dispose([x, w, r, dx, dw]);
+    });
+  }
+
+  it('conv1d is a 2-D convolution of height 1, with its own padding rule', async () => {
+    const x = tf.tensor3d([1, 2, 3, 4, 5], [1, 5, 1]);
+    const w = tf.tensor3d([1, 0, -1], [3, 1, 1]);
+    for (const algorithm of ['direct', 'im2col', 'fft'] as const) {
+      await expectValues(conv1d(x, w, { algorithm }), [-2, -2, -2]);
+      await expectValues(conv1d(x, w, { padding: 'same', algorithm }), [-2, -2, -2, -2, 4]);
+      await expectValues(conv1d(x, w, { stride: 2, padding: [1, 1], algorithm }), [-2, -2, 4]);
+      await expectValues(conv1d(x, w, { dilation: 2, algorithm }), [-4]);
+    }
+  });
+});
+
+describe('conv2d: bad input is a typed error with the shapes', () => {
+  const x = tf.zeros([1, 5, 5, 3]);
+  const w = tf.zeros([3, 3, 3, 4]);
+  it('kernel larger than the padded input', () => {
+    expect(() => conv2d(x, tf.zeros([7, 3, 3, 2]))).toThrow(ShapeError);
+    expect(() => conv2d(x, tf.zeros([7, 3, 3, 2]))).toThrow(/conv2d: .*\[1, 5, 5, 3\].*kernel \[7, 3, 3, 2\].*larger than the padded input 5×5/);
+    expect(() => conv2d(x, w, { dilations: 3 })).toThrow(/spans 7×7, larger than the padded input 5×5/);
+    expect(() => conv2d(x, tf.zeros([7, 3, 3, 2]), { padding: [[1, 1], [0, 0]] })).not.toThrow();
+  });
+  it('channel mismatch between input and kernel', () => {
+    expect(() => conv2d(x, tf.zeros([3, 3, 2, 4]))).toThrow(ShapeError);
+    expect(() => conv2d(x, tf.zeros([3, 3, 2, 4]))).toThrow('conv2d: expected shape [3, 3, 3, 4], got [3, 3, 2, 4] (kernel for an input with 3 channels in 1 group(s); input shape [1, 5, 5, 3]).');
+    expect(() => conv1d(tf.zeros([1, 8, 2]), tf.zeros([3, 3, 1]))).toThrow(/conv1d: expected shape \[3, 2, 1\], got \[3, 3, 1\]/);
+    expect(() => conv2d(tf.zeros([5, 5, 3]), w)).toThrow(/rank 4/);
+  });
+  it('stride or dilation < 1', () => {
+    expect(() => conv2d(x, w, { strides: 0 })).toThrow(ConvArgumentError);
+    expect(() => conv2d(x, w, { strides: [1, 0] })).toThrow('conv2d: strides must be a positive integer or a pair of positive integers, got [1,0].');
+    expect(() => conv2d(x, w, { dilations: 0 })).toThrow(/conv2d: dilations must be/);
+    expect(() => conv2d(x, w, { strides: 1.5 })).toThrow(ConvArgumentError);
+    expect(() => conv1d(tf.zeros([1, 8, 2]), tf.zeros([3, 2, 1]), { stride: 0 })).toThrow(/conv1d: stride must be a positive integer, got 0/);
+  });
+  it('groups not dividing the channels', () => {
+    expect(() => conv2d(x, tf.zeros([3, 3, 1, 4]), { groups: 2 })).toThrow(ConvArgumentError);
+    expect(() => conv2d(x, tf.zeros([3, 3, 1, 4]), { groups: 2 })).toThrow(
+      'conv2d: groups must be a divisor of both the input channels (3) and the output channels (4), got 2.',
+    );
+    expect(() => conv2d(x, tf.zeros([3, 3, 1, 4]), { groups: 3 })).toThrow(/output channels \(4\)/);
+    expect(() => conv2d(x, tf.zeros([3, 3, 1, 6]), { groups: 0 })).toThrow(/groups must be a positive integer/);
+  });
+  it('Winograd on anything but a 3×3 kernel at stride 1', () => {
+    expect(() => conv2d(x, tf.zeros([5, 5, 3, 4]), { algorithm: 'winograd' })).toThrow(UnsupportedAlgorithmError);
+    expect(() => conv2d(x, tf.zeros([5, 5, 3, 4]), { algorithm: 'winograd' })).toThrow(
+      /algorithm 'winograd' cannot compute input \[1, 5, 5, 3\] with kernel \[5, 5, 3, 4\]: it needs a 3×3 kernel with stride 1.*got kernel 5×5/,
+    );
+    expect(() => conv2d(x, w, { algorithm: 'winograd', strides: 2 })).toThrow(/strides \[2, 2\]/);
+  });
+  it('unknown algorithm and padding names', () => {
+    expect(() => conv2d(x, w, { algorithm: 'fast' as never })).toThrow(/algorithm must be one of 'direct', 'im2col', 'fft', 'winograd', 'auto'/);
+    expect(() => conv2d(x, w, { padding: 'full' as never })).toThrow(/padding must be/);
+  });
+});
+
+describe('fft: both Fourier transforms', () => {
+  it("the backend's FFT kernels and the DFT matrices give the same values and gradients", async () => {
+    const rng = new Rng(5);
+    const c = { x: [1, 6, 5, 2], w: [3, 2, 2, 3], opts: { padding: 'same', strides: [1, 2] } as Conv2DOptions };
+    const g = conv2dGeometry('t', c.x, c.w, c.opts);
+    const xv = randomArray(60, rng);
+    const wv = randomArray(36, rng);
+    const rv = randomArray(g.outHeight * g.outWidth * 3, rng);
+    const ref = referenceConv2d(xv, wv, g, rv);
+    const [x, w] = [toTensor(xv, c.x), toTensor(wv, c.w)];
+    const r = toTensor(rv, [1, g.outHeight, g.outWidth, 3]);
+    for (const fftTransform of ['backend', 'dft'] as const) {
+      const opts = { ...c.opts, algorithm: 'fft' as const, fftTransform };
+      const y = conv2d(x, w, opts);
+      const [dx, dw] = tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.mul(conv2d(a, b, opts), r)))([x, w]);
+      expect(relativeError(await read(y), ref.y)).toBeLessThan(1e-4);
+      expect(relativeError(await read(dx), ref.dx)).toBeLessThan(1e-4);
+      expect(relativeError(await read(dw), ref.dw)).toBeLessThan(1e-4);
+      tf.dispose([y, dx, dw]);
+    }
+    tf.dispose([x, w, r]);
+  });
+});
