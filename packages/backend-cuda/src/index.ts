@@ -9,6 +9,9 @@ registerBackend(tensorflowBackend);
 // The plugins
 export { cudaBackend, tensorflowBackend, createCudaBackend, createTensorflowBackend } from './plugins.js';
 
+// Selecting a backend (re-exported from @nutshell/backend, so installing this package is enough to switch)
+export { useBackend, backendInfo } from '@nutshell/backend';
+
 // Diagnostics
 export { diagnoseCuda, diagnoseTensorflow } from './diagnose.js';
 export type { CudaProbeOptions, Diagnosis, ProbeStep, ProbeCheck } from './diagnose.js';
