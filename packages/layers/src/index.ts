@@ -51,3 +51,7 @@ export { encodeSafetensors, decodeSafetensors, SafetensorsError } from './io/saf
 export type { SafetensorsDtype, SafetensorsData, SafetensorsTensor, DecodeSafetensorsOptions } from './io/safetensors.js';
 export { modelToBytes, modelFromBytes, loadWeights, setModelWeights, modelFromConfigAndWeights } from './io/weights.js';
 export { saveModel, loadModel } from './io/node.js';
+
+// Logistic regression
+export { LogisticRegression } from './logisticRegression.js';
+export type { LogisticRegressionArgs, LogisticFitOptions, LogisticCoefficient, LogisticCoefficients } from './logisticRegression.js';

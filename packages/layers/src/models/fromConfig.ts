@@ -4,9 +4,11 @@ import { layerFromConfig } from '../registry.js';
 import { Model } from './Model.js';
 import type { ModelConfig, ModelLike } from './modelLike.js';
 import { Sequential } from './Sequential.js';
+import { LogisticRegression, type LogisticRegressionArgs } from '../logisticRegression.js';
 
 const modelClasses = new Map<string, (config: ModelConfig) => ModelLike>([
   ['Model', (c) => Model.fromConfig(c, layerFromConfig)],
+  ['LogisticRegression', (c) => new LogisticRegression(c as unknown as LogisticRegressionArgs)],
   [
     'Sequential',
     (c) => {
