@@ -1,0 +1,76 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { numTensors, read, tf } from '@nutshell/tensor';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  autotuneDecisions,
+  clearAutotuneCache,
+  conv2d,
+  loadAutotuneCache,
+  saveAutotuneCache,
+  setAutotuneOptions,
+  tuneConv2d,
+  type AutotuneDecision,
+} from './index.js';
+
+setAutotuneOptions({ minRepetitions: 3, budgetMs: 50 }); // keep the suite fast; the defaults measure longer
+
+describe("algorithm: 'auto'", () => {
+  const dir = mkdtemp(join(tmpdir(), 'nutshell-conv-'));
+  afterAll(async () => rm(await dir, { recursive: true, force: true }));
+
+  it('measures the candidates once per shape, reports its choice, and computes what direct computes', async () => {
+    clearAutotuneCache();
+    const seen: AutotuneDecision[] = [];
+    setAutotuneOptions({ onDecision: (d) => seen.push(d) });
+    const x = tf.randomNormal([2, 12, 12, 3], 0, 1, 'float32', 1);
+    const w = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 2);
+    const before = numTensors();
+    const y = conv2d(x, w, { padding: 'same', algorithm: 'auto' });
+    expect(numTensors()).toBe(before + 1); // measuring leaks nothing
+    const ref = conv2d(x, w, { padding: 'same' });
+    const [a, b] = [await read(y), await read(ref)];
+    a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThan(1e-4));
+    expect(seen).toHaveLength(1);
+    const d = seen[0];
+    expect(d.source).toBe('measured');
+    expect(d.backend).toBe('cpu');
+    expect(Object.keys(d.timings).sort()).toEqual(['direct', 'fft', 'im2col', 'winograd']);
+    expect(d.reason).toContain(`${d.algorithm} measured fastest on cpu`);
+    // The rule that keeps 'auto' from being slower than 'direct': another algorithm must beat direct's median.
+    expect(d.timings[d.algorithm]!).toBeLessThanOrEqual(d.timings.direct!);
+    // Second call with the same shape: no new measurement.
+    conv2d(x, w, { padding: 'same', algorithm: 'auto' }).dispose();
+    expect(seen).toHaveLength(1);
+    // A different shape (stride 2: Winograd does not apply) is a new decision without Winograd.
+    conv2d(x, w, { strides: 2, algorithm: 'auto' }).dispose();
+    expect(seen).toHaveLength(2);
+    expect(Object.keys(seen[1].timings)).not.toContain('winograd');
+    setAutotuneOptions({ onDecision: undefined });
+    tf.dispose([x, w, y, ref]);
+  });
+
+  it('tuneConv2d measures asynchronously; decisions round-trip through a cache file', async () => {
+    clearAutotuneCache();
+    const d = await tuneConv2d([1, 16, 16, 2], [5, 5, 2, 2], { padding: 'valid' });
+    expect(d.source).toBe('measured');
+    expect(await tuneConv2d([1, 16, 16, 2], [5, 5, 2, 2])).toBe(d); // cached
+    const file = join(await dir, 'autotune.json');
+    await saveAutotuneCache(file);
+    expect(JSON.parse(await readFile(file, 'utf8')).decisions[0].key).toBe(d.key);
+    clearAutotuneCache();
+    expect(autotuneDecisions()).toHaveLength(0);
+    expect(await loadAutotuneCache(file)).toBe(1);
+    expect(await loadAutotuneCache(join(await dir, 'missing.json'))).toBe(0);
+    const loaded = autotuneDecisions()[0];
+    expect(loaded.source).toBe('disk');
+    expect(loaded.algorithm).toBe(d.algorithm);
+    // conv2d uses the loaded decision without measuring.
+    const seen: AutotuneDecision[] = [];
+    setAutotuneOptions({ onDecision: (x) => seen.push(x) });
+    conv2d(tf.ones([1, 16, 16, 2]), tf.ones([5, 5, 2, 2]), { algorithm: 'auto' }).dispose();
+    expect(seen).toHaveLength(0);
+    setAutotuneOptions({ onDecision: undefined });
+  });
+});
