@@ -113,6 +113,15 @@ describe('RunReporter', () => {
     expect(numTensors()).toBe(before);
   });
 
+  it("continues a resumed run's history", async () => {
+    const dir = tmp();
+    const reporter = new RunReporter(dir, { initialHistory: { epochs: [0, 1], logs: { loss: [1, 0.8] } } });
+    reporter.epochEnd({ epoch: 2, logs: { loss: 0.6, accuracy: 0.9 } });
+    await reporter.flush();
+    expect(reporter.history).toEqual({ epochs: [0, 1, 2], logs: { loss: [1, 0.8, 0.6], accuracy: [NaN, NaN, 0.9] } });
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('Training curves (3 epochs)');
+  });
+
   it('reports a failed write without throwing into training', async () => {
     const errors: unknown[] = [];
     const file = join(tmp(), 'a-file');

@@ -11,6 +11,8 @@ export interface RunReporterOptions extends Omit<RunReportInput, 'history' | 'gr
   readonly refreshSeconds?: number;
   /** Keep the gradient norms of every n-th step (default 1). */
   readonly gradientEvery?: number;
+  /** Epochs already done (e.g. read back from the run folder when training resumes); new epochs are appended. */
+  readonly initialHistory?: { readonly epochs: readonly number[]; readonly logs: Readonly<Record<string, readonly number[]>> };
   /** Called when writing the report fails (default: `console.warn`); training is never stopped by the report. */
   readonly onError?: (error: unknown) => void;
 }
@@ -43,6 +45,10 @@ export class RunReporter {
     this.runDir = runDir;
     this.opts = opts;
     this.gradients = new GradientFlowRecorder({ every: opts.gradientEvery });
+    if (opts.initialHistory) {
+      this.history.epochs.push(...opts.initialHistory.epochs);
+      for (const [k, v] of Object.entries(opts.initialHistory.logs)) this.history.logs[k] = [...v];
+    }
   }
 
   /** Subscribes to a trainer's `batchEnd`, `epochEnd` and `fitEnd` events. Returns the reporter. */
