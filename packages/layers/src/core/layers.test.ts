@@ -7,6 +7,8 @@ import {
   Concatenate,
   Dropout,
   Flatten,
+  InputLayer,
+  input,
   LayerNormalization,
   Maxout,
   Multiply,
@@ -27,6 +29,23 @@ function roundTrip(layer: Layer): Layer {
   expect(copy.getConfig()).toEqual(layer.getConfig());
   return copy;
 }
+
+describe('InputLayer', () => {
+  it('passes its input through (a copy the caller owns), gradient identity; input() is its symbolic output', async () => {
+    const x = input([2, 3], { name: 'pixels' });
+    expect(x.shape).toEqual([null, 2, 3]);
+    const layer = x.sourceLayer as InputLayer;
+    expect(layer).toBeInstanceOf(InputLayer);
+    const t = tf.tensor3d([[[1, 2, 3], [4, 5, 6]]]);
+    const y = layer.apply(t);
+    expect(y).not.toBe(t);
+    expect(await arr(y)).toEqual([1, 2, 3, 4, 5, 6]);
+    await gradCheck(layer, randomNormal([2, 2, 3], { seed: 1 }));
+    expect(roundTrip(layer)).toBeInstanceOf(InputLayer);
+    expect(() => input([0])).toThrow(/inputShape must be positive integers/);
+    t.dispose();
+  });
+});
 
 describe('Activation', () => {
   it('applies the named function, forward and gradient', async () => {
