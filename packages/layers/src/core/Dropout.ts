@@ -1,11 +1,17 @@
 import { NutshellError, Rng, randomUniform, tf, type Tensor } from '@nutshell/tensor';
 import { Layer, type ApplyOptions, type LayerArgs, type LayerConfig } from '../layer.js';
 
+// Layers built without a seed fork this generator, so even unseeded runs repeat within a program.
+const unseeded = new Rng(0x5eed);
+
 /** Arguments of {@link Dropout}. @public */
 export interface DropoutArgs extends LayerArgs {
   /** The fraction of inputs zeroed in training, in [0, 1). */
   readonly rate: number;
-  /** Seed of the layer's own generator: the same seed drops the same units in the same order. */
+  /**
+   * Seed of the layer's own generator: the same seed drops the same units in the same order. Without one, the
+   * layer forks a package-wide generator with a fixed seed, so a program still repeats run to run.
+   */
   readonly seed?: number;
 }
 
@@ -28,7 +34,7 @@ export class Dropout extends Layer {
     if (!(args.rate >= 0 && args.rate < 1)) throw new NutshellError(`Dropout '${this.name}': rate must be in [0, 1), got ${args.rate}.`);
     this.rate = args.rate;
     this.seed = args.seed;
-    this.rng = args.seed === undefined ? new Rng(Math.floor(Math.random() * 2 ** 32)) : new Rng(args.seed);
+    this.rng = args.seed === undefined ? unseeded.fork() : new Rng(args.seed);
   }
 
   call(inputs: Tensor | Tensor[], opts: ApplyOptions): Tensor {

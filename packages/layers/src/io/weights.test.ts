@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { numTensors, randomNormal, tf, type Tensor } from '@nutshell/tensor';
+import { NutshellError, Rng, numTensors, randomNormal, tf, type Tensor } from '@nutshell/tensor';
 import {
   Add,
   BatchNormalization,
@@ -145,5 +145,40 @@ describe('model save and load', () => {
       }
     }
     expect(numTensors()).toBe(tensorsBefore);
+  });
+
+  it('fuzz: 400 configs with values of the wrong type or size are refused with a NutshellError and leak nothing', async () => {
+    const m = branchy();
+    const bytes = await modelToBytes(m);
+    m.dispose();
+    const { tensors, metadata } = decodeSafetensors(bytes);
+    const config = JSON.parse(metadata['nutshell.config']);
+    const rng = new Rng(11);
+    const replacements: unknown[] = [null, -1, 0, 2.5, 1e9, 'x', [], {}, true, [null], [-3, 2]];
+    // Every path to a value in the config.
+    const paths: (string | number)[][] = [];
+    const walk = (v: unknown, path: (string | number)[]) => {
+      if (path.length) paths.push(path);
+      if (v && typeof v === 'object') for (const [k, c] of Object.entries(v)) walk(c, [...path, Array.isArray(v) ? Number(k) : k]);
+    };
+    walk(config, []);
+    const tensorsBefore = numTensors();
+    let refused = 0;
+    for (let trial = 0; trial < 400; trial++) {
+      const c = JSON.parse(JSON.stringify(config));
+      const path = paths[rng.nextInt(paths.length)];
+      let node = c;
+      for (const k of path.slice(0, -1)) node = node[k];
+      node[path[path.length - 1]] = replacements[rng.nextInt(replacements.length)];
+      const evil = encodeSafetensors(Object.fromEntries(tensors), { 'nutshell.config': JSON.stringify(c) });
+      try {
+        modelFromBytes(evil).dispose();
+      } catch (e) {
+        expect(e, `${path.join('.')}: ${(e as Error).stack}`).toBeInstanceOf(NutshellError);
+        refused++;
+      }
+      expect(numTensors(), path.join('.')).toBe(tensorsBefore);
+    }
+    expect(refused).toBeGreaterThan(100);
   });
 });

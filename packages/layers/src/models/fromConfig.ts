@@ -1,3 +1,4 @@
+import { NutshellError } from '@nutshell/tensor';
 import { UnknownLayerError } from '../errors.js';
 import type { Layer } from '../layer.js';
 import { layerFromConfig } from '../registry.js';
@@ -12,9 +13,13 @@ const modelClasses = new Map<string, (config: ModelConfig) => ModelLike>([
   [
     'Sequential',
     (c) => {
-      if (!Array.isArray(c.layers)) throw new UnknownLayerError(String(c.className), [...modelClasses.keys()], 'model');
+      if (!Array.isArray(c.layers)) throw new NutshellError(`Sequential config '${String(c.name)}': layers must be an array.`);
+      const shape = c.inputShape;
+      if (shape !== undefined && (!Array.isArray(shape) || shape.some((d) => d !== null && (!Number.isInteger(d) || d < 1)))) {
+        throw new NutshellError(`Sequential config '${String(c.name)}': inputShape must be an array of positive integers, got ${JSON.stringify(shape)}.`);
+      }
       const layers: Layer[] = (c.layers as never[]).map(layerFromConfig);
-      return new Sequential(layers, { name: c.name, inputShape: c.inputShape as number[] | undefined });
+      return new Sequential(layers, { name: typeof c.name === 'string' ? c.name : undefined, inputShape: shape as number[] | undefined });
     },
   ],
 ]);
@@ -35,5 +40,11 @@ export function registerModel(className: string, fromConfig: (config: ModelConfi
 export function modelFromConfig(config: ModelConfig): ModelLike {
   const make = config && typeof config === 'object' ? modelClasses.get(config.className) : undefined;
   if (!make) throw new UnknownLayerError(String(config?.className), [...modelClasses.keys()], 'model');
-  return make(config);
+  try {
+    return make(config);
+  } catch (e) {
+    if (e instanceof NutshellError) throw e;
+    // A config with values of the wrong type (a string where a shape belongs...) is a config error, not a crash.
+    throw new NutshellError(`Invalid ${config.className} config '${String(config.name)}': ${(e as Error).message}.`);
+  }
 }
