@@ -1,3 +1,7 @@
+/**
+ * WebAssembly backend for Nutshell: tfjs-backend-wasm plus the training kernels it lacks or gets wrong.
+ * @packageDocumentation
+ */
 // @nutshell/backend-wasm: importing this package registers the 'wasm' backend plugin.
 
 // The plugin

@@ -5,6 +5,7 @@ import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput.js';
 import { depthwiseConv2dNativeBackpropFilterConfig, depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dBackprop.js';
 import { maxPoolGradConfig } from './maxPoolGrad.js';
+import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 
 /** A kernel Nutshell registers for 'wasm', and why. */
 interface NutshellKernel {
@@ -19,6 +20,7 @@ export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
   { kernelName: tf.Conv2DBackpropFilter, why: 'missing in tfjs-backend-wasm 4.22', make: () => conv2DBackpropFilterConfig },
   { kernelName: tf.DepthwiseConv2dNativeBackpropInput, why: 'missing in tfjs-backend-wasm 4.22', make: () => depthwiseConv2dNativeBackpropInputConfig },
   { kernelName: tf.DepthwiseConv2dNativeBackpropFilter, why: 'missing in tfjs-backend-wasm 4.22', make: () => depthwiseConv2dNativeBackpropFilterConfig },
+  { kernelName: tf.UnsortedSegmentSum, why: "missing in tfjs-backend-wasm 4.22 (gather's gradient)", make: () => unsortedSegmentSumConfig },
   { kernelName: tf.MaxPoolGrad, why: "tfjs's drops the gradient of windows whose maximum is ≤ 0", make: () => maxPoolGradConfig },
   { kernelName: tf.Conv2DBackpropInput, why: "tfjs's is a plain loop ~10× slower than XNNPACK's convolution", make: conv2DBackpropInputConfig },
 ];
