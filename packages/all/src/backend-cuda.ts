@@ -1,0 +1,2 @@
+// The cuda backend plugin; importing this module registers it.
+export * from '@nutshell/backend-cuda';

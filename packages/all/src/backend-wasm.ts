@@ -1,0 +1,2 @@
+// The wasm backend plugin; importing this module registers it.
+export * from '@nutshell/backend-wasm';

@@ -1,0 +1,2 @@
+// The webgpu backend plugin; importing this module registers it.
+export * from '@nutshell/backend-webgpu';
