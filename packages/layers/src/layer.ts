@@ -263,8 +263,3 @@ export abstract class Layer {
     this._inputShape = undefined;
   }
 }
-
-/** A batch-less shape from a tensor shape. @internal */
-export function describeShape(s: readonly (number | null)[]): string {
-  return fmt(s);
-}

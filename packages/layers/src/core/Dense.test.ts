@@ -27,6 +27,11 @@ describe('Dense', () => {
     d.dispose();
   });
 
+  it('refuses a non-positive or fractional number of units', () => {
+    expect(() => new Dense({ units: 0, name: 'z' })).toThrow("Dense 'z': units must be a positive integer, got 0.");
+    expect(() => new Dense({ units: 2.5 })).toThrow(/units must be a positive integer/);
+  });
+
   it('builds lazily from the first input and names itself dense_N', () => {
     const d = new Dense({ units: 4 });
     expect(d.built).toBe(false);

@@ -1,5 +1,5 @@
 import { canonicalActivationName, getActivation } from '@nutshell/activations';
-import { tf, type Tensor, type Variable } from '@nutshell/tensor';
+import { NutshellError, tf, type Tensor, type Variable } from '@nutshell/tensor';
 import { Layer, type ApplyOptions, type LayerArgs, type LayerConfig } from '../layer.js';
 import { getInitializer, initializers, serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
@@ -49,7 +49,7 @@ export class Dense extends Layer {
   constructor(args: DenseArgs) {
     super(args);
     if (!Number.isInteger(args.units) || args.units < 1) {
-      throw shapeError(`Dense '${this.name}'`, 'units a positive integer', [], `units = ${args.units}`);
+      throw new NutshellError(`Dense '${this.name}': units must be a positive integer, got ${args.units}.`);
     }
     this.units = args.units;
     this.activation = canonicalActivationName(args.activation ?? 'linear');
