@@ -1,0 +1,60 @@
+// Each publishable package's package.json and README, checked against what a user installing it alone needs.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { publishablePackages } from './workspace.js';
+
+const TFJS = '@tensorflow/tfjs-core';
+/** Files a package ships beyond dist, README and CHANGELOG, and why. */
+const EXTRA_FILES: Record<string, string[]> = {
+  '@nutshell/datasets': ['data'], // the small bundled data sets (digits, breast cancer) that loaders read offline
+  '@nutshell/backend-conformance': ['data'], // the digits subset the training check runs on
+};
+
+describe.each(publishablePackages().map((p) => [p.name, p] as const))('%s', (name, p) => {
+  const m = p.manifest;
+
+  it('declares licence, repository directory, keywords, engines and side effects', () => {
+    expect(m.license).toBe('MIT');
+    expect(m.repository).toMatchObject({ type: 'git', directory: p.dir.slice(p.dir.indexOf('packages/')) });
+    expect(m.keywords?.length).toBeGreaterThan(2);
+    expect(new Set(m.keywords).size, 'keywords are unique').toBe(m.keywords.length);
+    expect(m.engines?.node).toBe('>=20');
+    expect(typeof m.sideEffects === 'boolean' || Array.isArray(m.sideEffects)).toBe(true);
+    expect(m.type).toBe('module');
+  });
+
+  it('exports ESM with types first, and ships only dist, README and CHANGELOG', () => {
+    for (const [sub, target] of Object.entries<any>(m.exports)) {
+      if (sub === './package.json') continue;
+      expect(Object.keys(target)[0], `${sub}: types must come first`).toBe('types');
+    }
+    const allowed = ['CHANGELOG.md', 'README.md', 'dist', ...(EXTRA_FILES[name] ?? [])];
+    expect(m.files.filter((f: string) => !f.startsWith('!')).sort()).toEqual(allowed.sort());
+    expect(m.files).toEqual(expect.arrayContaining(['!dist/**/*.test.*', '!dist/**/*.map']));
+  });
+
+  it('takes @tensorflow/tfjs-core 4.22.0 as a peer only, so an install has exactly one copy', () => {
+    expect(m.peerDependencies?.[TFJS]).toBe('4.22.0');
+    expect(m.dependencies?.[TFJS]).toBeUndefined();
+    for (const [dep, range] of Object.entries<string>(m.dependencies ?? {})) {
+      if (dep.startsWith('@nutshell/')) expect(range, dep).toBe('workspace:^');
+      else expect(range, `${dep} is pinned`).toMatch(/^\d+\.\d+\.\d+$/);
+    }
+    for (const [peer, meta] of Object.entries<any>(m.peerDependenciesMeta ?? {})) {
+      expect(m.peerDependencies[peer], `${peer} in peerDependenciesMeta is a peer`).toBeDefined();
+      expect(meta.optional).toBe(true);
+    }
+  });
+
+  it('has a README that starts with the one-line install and has a runnable example', () => {
+    const file = join(p.dir, 'README.md');
+    expect(existsSync(file), 'README.md exists').toBe(true);
+    const text = readFileSync(file, 'utf8');
+    const [title, ...rest] = text.split('\n');
+    expect(title).toBe(`# ${name}`);
+    const install = rest.join('\n').trimStart();
+    expect(install.startsWith(`\`\`\`sh\nnpm install ${name} ${TFJS}@4.22.0\n\`\`\``), 'the install line comes first').toBe(true);
+    expect(text).toMatch(new RegExp(`\`\`\`(ts|js)\\n(.|\\n)*from '${name.replace('/', '\\/')}'`));
+  });
+});

@@ -1,0 +1,154 @@
+// Every package packed, published to a real registry on 127.0.0.1, and installed with plain npm in fresh projects
+// outside the workspace. Third-party packages come through Verdaccio's uplink to registry.npmjs.org.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleApp } from './bundle.js';
+import { copiesOf, installedPackages, newProject, npmEnv, npmInstall, runScript } from './npm.js';
+import { packAll, type Tarball } from './pack.js';
+import { publishAll } from './publish.js';
+import { startRegistry, type Registry } from './registry.js';
+import { budgetViolations, measure, readBudgets, sizeTable, writeSizeTableToReadme, type SizeRow } from './sizes.js';
+import { ROOT, publishablePackages } from './workspace.js';
+
+const TFJS_CORE = '@tensorflow/tfjs-core@4.22.0';
+const timings: Record<string, number> = {};
+let tmp: string;
+let registry: Registry | undefined;
+let env: NodeJS.ProcessEnv;
+let tarballs: Tarball[];
+
+async function timed<T>(label: string, f: () => Promise<T>): Promise<T> {
+  const t = Date.now();
+  try {
+    return await f();
+  } finally {
+    timings[label] = Date.now() - t;
+  }
+}
+
+function scenario(name: string): string {
+  return readFileSync(join(ROOT, 'tooling', 'publish', 'scenarios', name), 'utf8');
+}
+
+/** A fresh project with `specs` installed; asserts a single tfjs-core, as the peer-everywhere rule promises. */
+async function project(name: string, specs: string[]): Promise<string> {
+  const dir = newProject(tmp, name);
+  await timed(`install ${name}`, () => npmInstall(dir, [...specs, TFJS_CORE], env));
+  expect(copiesOf(dir, '@tensorflow/tfjs-core'), `copies of tfjs-core in ${name}`).toHaveLength(1);
+  return dir;
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'nutshell-publish-'));
+  tarballs = await timed('pack', () => packAll(publishablePackages(), join(tmp, 'tarballs')));
+  registry = await timed('start verdaccio', () => startRegistry(join(tmp, 'registry')));
+  env = npmEnv(registry, join(tmp, 'npm-cache'));
+  await timed('publish', () => publishAll(tarballs, env, tmp));
+}, 300_000);
+
+const started = Date.now();
+afterAll(async () => {
+  await registry?.stop();
+  if (tmp) await timed('clean up', async () => rmSync(tmp, { recursive: true, force: true }));
+  const lines = Object.entries(timings).map(([k, v]) => `  ${k}: ${(v / 1000).toFixed(1)} s`);
+  console.log(`registry test: ${((Date.now() - started) / 1000).toFixed(1)} s in all\n${lines.join('\n')}`);
+}, 120_000);
+
+describe.sequential('installed from the registry with plain npm', () => {
+  it('every package was published with its workspace: ranges replaced by versions', async () => {
+    expect(tarballs.map((t) => t.name).sort()).toEqual(publishablePackages().map((p) => p.name).sort());
+    const meta = (await (await fetch(`${registry!.url}@nutshell%2flayers`, { signal: AbortSignal.timeout(10_000) })).json()) as any;
+    const latest = meta.versions[meta['dist-tags'].latest];
+    for (const range of Object.values<string>(latest.dependencies ?? {})) expect(range).not.toMatch(/^workspace:/);
+    expect(latest.peerDependencies).toEqual({ '@tensorflow/tfjs-core': '4.22.0' });
+  });
+
+  it('(a) only @nutshell/layers: a tiny network learns XOR on the built-in CPU backend', async () => {
+    const dir = await project('only-layers', ['@nutshell/layers']);
+    const installed = installedPackages(dir);
+    for (const absent of ['@nutshell/conv', '@nutshell/backend-wasm', '@nutshell/backend-webgpu', '@tensorflow/tfjs-backend-webgpu', 'webgpu']) {
+      expect(installed.has(absent), absent).toBe(false);
+    }
+    const out = JSON.parse((await timed('run (a)', () => runScript(dir, 'main.mjs', scenario('layers-cpu.mjs'), env))).stdout);
+    expect(out.backend).toBe('cpu');
+    expect(out.params).toBe(2 * 8 + 8 + 8 + 1);
+    expect(out.loss).toBeLessThan(0.1);
+    expect(out.predictions.map((p: number) => Math.round(p))).toEqual([0, 1, 1, 0]);
+  }, 300_000);
+
+  it('(b) @nutshell/layers + @nutshell/backend-wasm: one line moves the same model to WASM, same answers', async () => {
+    const dir = await project('layers-wasm', ['@nutshell/layers', '@nutshell/backend-wasm']);
+    const out = JSON.parse((await timed('run (b)', () => runScript(dir, 'main.mjs', scenario('layers-wasm.mjs'), env))).stdout);
+    expect(out.before).toBe('cpu');
+    expect(out.after).toBe('wasm');
+    expect(out.onWasm).toHaveLength(4);
+    out.onWasm.forEach((v: number, i: number) => expect(v).toBeCloseTo(out.onCpu[i], 5));
+    expect(out.grad).toEqual([2, -4, 6]);
+  }, 300_000);
+
+  let allDir: string;
+  it('(c) @nutshell/all: everything from one import, training and a backend switch included', async () => {
+    allDir = await project('all', ['@nutshell/all']);
+    for (const p of publishablePackages()) expect(installedPackages(allDir).has(p.name), p.name).toBe(true);
+    const out = JSON.parse((await timed('run (c)', () => runScript(allDir, 'main.mjs', scenario('all.mjs'), env))).stdout);
+    expect(out.sigmoid[0]).toBe(0.5);
+    expect(out.sigmoid[1]).toBeCloseTo(1 / (1 + Math.exp(-2)), 6);
+    // LeNet on 28x28x1: conv 5x5x1x8 + 8, conv 5x5x8x16 + 16, dense 4*4*16 -> 10
+    expect(out.lenetParams).toBe(5 * 5 * 8 + 8 + 5 * 5 * 8 * 16 + 16 + 256 * 10 + 10);
+    expect(out.lastLoss).toBeLessThan(out.firstLoss / 4);
+    expect(out.switchedTo).toBe('wasm');
+    expect(out.backends).toEqual(expect.arrayContaining(['cpu', 'wasm', 'webgpu', 'cuda', 'tensorflow']));
+  }, 300_000);
+
+  it('a browser app built with Vite bundles only what it imports', async () => {
+    const fromActivations = await timed('vite (activations)', () =>
+      bundleApp(allDir, 'app-activations', "import { sigmoid } from '@nutshell/activations';\nsigmoid([0, 1]).print();\n"),
+    );
+    const fromAll = await timed('vite (all)', () =>
+      bundleApp(allDir, 'app-all', "import { sigmoid } from '@nutshell/all';\nsigmoid([0, 1]).print();\n"),
+    );
+    for (const b of [fromActivations, fromAll]) {
+      expect(b.packages.has('@nutshell/activations')).toBe(true);
+      for (const absent of [
+        '@nutshell/conv',
+        '@nutshell/layers',
+        '@nutshell/train',
+        '@nutshell/viz',
+        '@nutshell/datasets',
+        '@nutshell/backend-wasm',
+        '@nutshell/backend-webgpu',
+        '@nutshell/backend-cuda',
+        '@tensorflow/tfjs-backend-wasm',
+        '@tensorflow/tfjs-backend-webgpu',
+      ]) {
+        expect(b.packages.has(absent), `${absent} in the bundle`).toBe(false);
+      }
+    }
+    // within activations, the units not imported are shaken out too
+    expect(fromActivations.moduleIds.some((id) => /activations[/\\]dist[/\\]sigmoid\.js$/.test(id))).toBe(true);
+    expect(fromActivations.moduleIds.some((id) => /activations[/\\]dist[/\\]maxout\.js$/.test(id))).toBe(false);
+    console.log(`bundle bytes: activations ${fromActivations.jsBytes}, all ${fromAll.jsBytes}`);
+  }, 300_000);
+
+  it('each package alone: packed and installed size within budget, and it pulls in only what it needs', async () => {
+    const budgets = readBudgets();
+    const baselineDir = await project('baseline', []);
+    const baseline = new Set(installedPackages(baselineDir).keys());
+    const queue = [...tarballs];
+    const rows: SizeRow[] = [];
+    const worker = async () => {
+      for (let t = queue.shift(); t; t = queue.shift()) {
+        const dir = await project(`alone-${t.name.replace('@nutshell/', '')}`, [t.name]);
+        rows.push(measure(t.name, t.bytes, dir, baseline));
+      }
+    };
+    await timed('installs, each package alone', () => Promise.all([worker(), worker(), worker()]));
+    rows.sort((a, b) => a.name.localeCompare(b.name));
+    const table = sizeTable(rows, budgets);
+    console.log(table);
+    if (process.env.NUTSHELL_WRITE_SIZE_TABLE === '1') writeSizeTableToReadme(table);
+    expect(rows.flatMap((r) => budgetViolations(r, budgets[r.name]))).toEqual([]);
+  }, 600_000);
+});
