@@ -88,4 +88,4 @@ export type { CsvTarget } from './callbacks/CSVLogger.js';
 export { MemoryCheckpointStore } from './checkpoint/store.js';
 export type { CheckpointStore } from './checkpoint/store.js';
 export { FileCheckpointStore } from './checkpoint/fileStore.js';
-export { saveWeights, loadWeights } from './checkpoint/weightsFile.js';
+export { saveWeightsCheckpoint, loadWeightsCheckpoint } from './checkpoint/weightsFile.js';

@@ -5,7 +5,7 @@ import { Monitor } from './monitor.js';
 import type { MonitorMode } from './monitor.js';
 import { openStore } from '../checkpoint/store.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
-import { saveWeights } from '../checkpoint/weightsFile.js';
+import { saveWeightsCheckpoint } from '../checkpoint/weightsFile.js';
 
 /** ModelCheckpoint's settings. @public */
 export interface ModelCheckpointOptions {
@@ -25,7 +25,7 @@ const PATTERN = /^epoch-(\d+)\.weights$/;
 /**
  * Saves the model's weights at the end of epochs: `epoch-<n>.weights` for each saved epoch (the newest `keep`
  * are kept) and `best.weights` for the best on the monitored value. Files are checksummed and written
- * atomically; load one with `loadWeights(model, dir, 'best.weights')`.
+ * atomically; load one with `loadWeightsCheckpoint(model, dir, 'best.weights')`.
  * @public
  */
 export class ModelCheckpoint implements Callback {
@@ -49,11 +49,11 @@ export class ModelCheckpoint implements Callback {
     if (this.saveBestOnly && !improved) return;
     this.store ??= await openStore(this.options.to);
     const meta = { epoch: String(e.epoch), monitor: this.monitor.key, value: String(v) };
-    await saveWeights(ctx.model, this.store, `epoch-${String(e.epoch).padStart(4, '0')}.weights`, meta);
+    await saveWeightsCheckpoint(ctx.model, this.store, `epoch-${String(e.epoch).padStart(4, '0')}.weights`, meta);
     if (improved) {
       this.monitor.best = v;
       this.bestEpoch = e.epoch;
-      await saveWeights(ctx.model, this.store, 'best.weights', meta);
+      await saveWeightsCheckpoint(ctx.model, this.store, 'best.weights', meta);
     }
     const old = (await this.store.list()).filter((n) => PATTERN.test(n)).sort().reverse().slice(this.keep);
     for (const n of old) await this.store.remove(n);

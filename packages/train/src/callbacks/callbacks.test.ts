@@ -12,7 +12,7 @@ import { TerminateOnNaN } from './TerminateOnNaN.js';
 import { CSVLogger } from './CSVLogger.js';
 import { ModelCheckpoint } from './ModelCheckpoint.js';
 import { MemoryCheckpointStore } from '../checkpoint/store.js';
-import { loadWeights } from '../checkpoint/weightsFile.js';
+import { loadWeightsCheckpoint } from '../checkpoint/weightsFile.js';
 import { stepDecay } from '../schedules/schedule.js';
 import { ConfigError, CheckpointError } from '../errors.js';
 import type { Callback, TrainingContext } from './callback.js';
@@ -173,12 +173,12 @@ describe('ModelCheckpoint', () => {
     });
     await t.fit({ x: xs, y: ys }, { epochs: 4, batchSize: 32, callbacks: [mc] });
     expect((await store.list()).sort()).toEqual(['best.weights', 'epoch-0002.weights', 'epoch-0003.weights']);
-    await loadWeights(model, store, 'best.weights');
+    await loadWeightsCheckpoint(model, store, 'best.weights');
     expect(Array.from(model.weights[0].variable.dataSync())).toEqual(bestWeights);
     // A damaged file is refused, naming it.
     store.files.get('best.weights')![100] ^= 0xff;
-    await expect(loadWeights(model, store, 'best.weights')).rejects.toThrow(CheckpointError);
-    await expect(loadWeights(model, store, 'best.weights')).rejects.toThrow('Checkpoint ckpts/best.weights is corrupt or truncated: its SHA-256 checksum does not match its contents.');
+    await expect(loadWeightsCheckpoint(model, store, 'best.weights')).rejects.toThrow(CheckpointError);
+    await expect(loadWeightsCheckpoint(model, store, 'best.weights')).rejects.toThrow('Checkpoint ckpts/best.weights is corrupt or truncated: its SHA-256 checksum does not match its contents.');
     t.dispose();
     model.dispose();
   });

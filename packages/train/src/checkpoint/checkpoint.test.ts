@@ -61,7 +61,7 @@ describe('run checkpoints and resume', () => {
     expect(t2.optimizer.learningRate).toBe(0.01);
     t2.dispose();
     second.dispose();
-  });
+  }, 30_000);
 
   it('a corrupt newest checkpoint is refused, named, and the previous good one is used', async () => {
     const reference = await uninterrupted();
@@ -85,7 +85,7 @@ describe('run checkpoints and resume', () => {
     expect(await weightsOf(m2)).toEqual(reference.w);
     t2.dispose();
     m2.dispose();
-  });
+  }, 30_000);
 
   it('refuses to resume with no usable checkpoint, naming every file and why', async () => {
     const model = tinyMlp(6, 4, 6, 1);
@@ -110,10 +110,14 @@ describe('run checkpoints and resume', () => {
     await expect(t.fit({ x: xs, y: ys }, { epochs: 2, resume: other })).rejects.toThrow(
       "Checkpoint other/step-0000000003.ckpt: weight 'dense_1/kernel' has shape [6, 5], the model's is [6, 4].",
     );
-    t.dispose();
-    t2.dispose();
-    model.dispose();
-    m2.dispose();
+    const m3 = tinyMlp(5, 4, 6, 1);
+    m3.weights.forEach((w, i) => ((w as { name: string }).name = `renamed_${i}`));
+    const t3 = new Trainer(m3, { loss, optimizer: 'adam' });
+    await expect(t3.fit({ x: tf.slice(xs, [0, 0], [n, 5]), y: ys }, { epochs: 2, resume: other })).rejects.toThrow(
+      "Checkpoint other/step-0000000003.ckpt has no weight 'renamed_0', and its 4 weights do not match the model's 4 by position: it was written for a different model.",
+    );
+    [t, t2, t3].forEach((x) => x.dispose());
+    [model, m2, m3].forEach((x) => x.dispose());
   });
 });
 

@@ -6,8 +6,8 @@ import type { Callback } from '../callbacks/callback.js';
 import type { History } from '../trainer/events.js';
 import type { TrainableModel } from '../trainer/model.js';
 import type { CheckpointStore } from './store.js';
-import { decodeCheckpointFile, encodeCheckpointFile } from './checkpointFile.js';
-import type { StTensor } from './safetensors.js';
+import { decodeCheckpointFile, encodeCheckpointFile, valuesOf } from './checkpointFile.js';
+import type { SafetensorsTensor } from '@nutshell/layers';
 
 /** Where a run stands: enough, with the weights and optimizer state, to continue it exactly. */
 export interface RunProgress {
@@ -30,10 +30,13 @@ export interface RunProgress {
 /** A checkpoint read back: the progress plus the values to put back. */
 export interface RunState extends RunProgress {
   readonly file: string;
-  readonly weights: Map<string, StTensor>;
-  readonly optimizer: { className: string; iterations: number; learningRate: number; slots: Map<string, StTensor> };
+  readonly weights: Map<string, SafetensorsTensor>;
+  readonly optimizer: { className: string; iterations: number; learningRate: number; slots: Map<string, SafetensorsTensor> };
   readonly callbacks: unknown[];
-  readonly layerRngs: Record<string, RngState>;
+  /** The model's weight names when it was written, in order. */
+  readonly weightNames: string[];
+  /** The states of the layers with their own random generators, in layer order. */
+  readonly layerRngs: { name: string; state: RngState }[];
 }
 
 const PATTERN = /^step-(\d+)\.ckpt$/;
@@ -43,7 +46,7 @@ const fileName = (step: number) => `step-${String(step).padStart(10, '0')}.ckpt`
 const replacer = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $num: String(v) } : v);
 const reviver = (_k: string, v: unknown) => (v && typeof v === 'object' && '$num' in (v as object) ? Number((v as { $num: string }).$num) : v);
 
-async function toSt(t: Tensor): Promise<StTensor> {
+async function toSt(t: Tensor): Promise<SafetensorsTensor> {
   const data = await t.data();
   if (t.dtype === 'int32') return { dtype: 'I32', shape: [...t.shape], data: data as Int32Array };
   if (t.dtype === 'bool') return { dtype: 'U8', shape: [...t.shape], data: data as Uint8Array };
@@ -57,15 +60,14 @@ interface RandomLayer {
   setRandomState?(s: RngState): void;
 }
 
-/** Layers that draw random numbers (dropout) from their own seeded generator, by name. */
-function randomLayers(model: TrainableModel): Map<string, RandomLayer> {
-  const out = new Map<string, RandomLayer>();
+/**
+ * Layers that draw random numbers (dropout) from their own seeded generator, in layer order: those with
+ * `getRandomState`/`setRandomState`, or an `rng` field holding an `Rng` (as @nutshell/layers' Dropout does).
+ */
+function randomLayers(model: TrainableModel): RandomLayer[] {
   const layers = (model as { layers?: unknown }).layers;
-  if (!Array.isArray(layers)) return out;
-  for (const l of layers as RandomLayer[]) {
-    if (l && typeof l.name === 'string' && (typeof l.getRandomState === 'function' || l.rng instanceof Rng)) out.set(l.name, l);
-  }
-  return out;
+  if (!Array.isArray(layers)) return [];
+  return (layers as RandomLayer[]).filter((l) => l && (typeof l.getRandomState === 'function' || l.rng instanceof Rng));
 }
 
 /**
@@ -77,7 +79,7 @@ export async function writeRunCheckpoint(
   keep: number,
   run: { model: TrainableModel; optimizer: Optimizer; callbacks: readonly Callback[]; state: RunProgress },
 ): Promise<string> {
-  const tensors: Record<string, StTensor> = {};
+  const tensors: Record<string, SafetensorsTensor> = {};
   for (const w of run.model.weights) tensors[`weight:${w.name}`] = await toSt(w.variable);
   const opt = run.optimizer.getState();
   try {
@@ -87,8 +89,7 @@ export async function writeRunCheckpoint(
   }
   const { order, ...progress } = run.state;
   if (order) tensors.order = { dtype: 'I32', shape: [order.length], data: order };
-  const layerRngs: Record<string, RngState> = {};
-  for (const [name, l] of randomLayers(run.model)) layerRngs[name] = l.getRandomState ? l.getRandomState() : (l.rng as Rng).state();
+  const layerRngs = randomLayers(run.model).map((l) => ({ name: String(l.name), state: l.getRandomState ? l.getRandomState() : (l.rng as Rng).state() }));
   const metadata = {
     format: 'nutshell-run-checkpoint',
     version: '1',
@@ -96,6 +97,7 @@ export async function writeRunCheckpoint(
     optimizer: JSON.stringify({ className: opt.className, iterations: opt.iterations, learningRate: opt.learningRate }),
     callbacks: JSON.stringify(run.callbacks.map((c) => (c.getState ? c.getState() : null)), replacer),
     layerRngs: JSON.stringify(layerRngs),
+    weightNames: JSON.stringify(run.model.weights.map((w) => w.name)),
   };
   const name = fileName(run.state.step);
   await store.write(name, await encodeCheckpointFile(tensors, metadata));
@@ -110,13 +112,14 @@ export async function readRunCheckpoint(store: CheckpointStore, name: string): P
   const { tensors, metadata } = await decodeCheckpointFile(await store.read(name), file);
   if (metadata.format !== 'nutshell-run-checkpoint') throw new CheckpointError(file, `Checkpoint ${file} is not a run checkpoint (format '${metadata.format}').`);
   const progress = JSON.parse(metadata.progress, reviver) as Omit<RunProgress, 'order'>;
-  const weights = new Map<string, StTensor>();
-  const slots = new Map<string, StTensor>();
+  const weights = new Map<string, SafetensorsTensor>();
+  const slots = new Map<string, SafetensorsTensor>();
   for (const [k, t] of tensors) {
     if (k.startsWith('weight:')) weights.set(k.slice(7), t);
     else if (k.startsWith('slot:')) slots.set(k.slice(5), t);
   }
-  const order = tensors.get('order')?.data as Int32Array | undefined;
+  const orderT = tensors.get('order');
+  const order = orderT ? (valuesOf(orderT, 'order', file) as Int32Array) : undefined;
   return {
     ...progress,
     order,
@@ -124,7 +127,8 @@ export async function readRunCheckpoint(store: CheckpointStore, name: string): P
     weights,
     optimizer: { ...(JSON.parse(metadata.optimizer) as { className: string; iterations: number; learningRate: number }), slots },
     callbacks: JSON.parse(metadata.callbacks, reviver) as unknown[],
-    layerRngs: JSON.parse(metadata.layerRngs) as Record<string, RngState>,
+    layerRngs: JSON.parse(metadata.layerRngs) as { name: string; state: RngState }[],
+    weightNames: JSON.parse(metadata.weightNames) as string[],
   };
 }
 
@@ -154,30 +158,57 @@ export async function latestRunCheckpoint(store: CheckpointStore): Promise<{ sta
   throw new CheckpointError(store.location, `No usable checkpoint in ${store.location}: ${refused.join(' ')}`);
 }
 
-/** Puts a checkpoint's weights, optimizer state and callback state back. */
-export function applyRunState(state: RunState, model: TrainableModel, optimizer: Optimizer, callbacks: readonly Callback[]): void {
+/**
+ * Which saved weight each of the model's weights takes: the one of the same name, or, when names differ (layer
+ * names are numbered per process, so a model built twice in one process gets new names), the one in the same
+ * position, provided every shape matches.
+ */
+function matchWeights(state: RunState, model: TrainableModel): Map<string, string> {
   const weights = model.weights;
-  for (const w of weights) {
-    const saved = state.weights.get(w.name);
-    if (!saved) throw new CheckpointError(state.file, `Checkpoint ${state.file} has no weight '${w.name}': it was written for a different model.`);
-    if (saved.shape.length !== w.variable.shape.length || saved.shape.some((d, i) => d !== w.variable.shape[i])) {
-      throw new CheckpointError(
-        state.file,
-        `Checkpoint ${state.file}: weight '${w.name}' has shape [${saved.shape.join(', ')}], the model's is [${w.variable.shape.join(', ')}].`,
-      );
+  const byName = new Map(weights.map((w) => [w.name, w.name]));
+  const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+  const missing = weights.find((w) => !state.weights.has(w.name));
+  if (!missing) {
+    for (const w of weights) {
+      const saved = state.weights.get(w.name)!;
+      if (!sameShape(saved.shape, w.variable.shape)) {
+        throw new CheckpointError(
+          state.file,
+          `Checkpoint ${state.file}: weight '${w.name}' has shape [${saved.shape.join(', ')}], the model's is [${w.variable.shape.join(', ')}].`,
+        );
+      }
     }
+    return byName;
   }
+  const names = state.weightNames;
+  if (names.length === weights.length && weights.every((w, i) => sameShape(state.weights.get(names[i])!.shape, w.variable.shape))) {
+    return new Map(weights.map((w, i) => [w.name, names[i]]));
+  }
+  throw new CheckpointError(
+    state.file,
+    `Checkpoint ${state.file} has no weight '${missing.name}', and its ${names.length} weights do not match the model's ${weights.length} by position: it was written for a different model.`,
+  );
+}
+
+/** Puts a checkpoint's weights, optimizer state, callback state and layer generators back. */
+export function applyRunState(state: RunState, model: TrainableModel, optimizer: Optimizer, callbacks: readonly Callback[]): void {
+  const match = matchWeights(state, model);
   if (state.optimizer.className !== optimizer.className) {
     throw new CheckpointError(state.file, `Checkpoint ${state.file} holds ${state.optimizer.className} state, the Trainer uses ${optimizer.className}.`);
   }
   tf.tidy(() => {
-    for (const w of weights) {
-      const saved = state.weights.get(w.name)!;
-      w.variable.assign(tf.tensor(saved.data, saved.shape, w.variable.dtype));
+    for (const w of model.weights) {
+      const saved = state.weights.get(match.get(w.name)!)!;
+      w.variable.assign(tf.tensor(valuesOf(saved, w.name, state.file), [...saved.shape], w.variable.dtype));
     }
   });
+  const current = new Map([...match].map(([now, saved]) => [saved, now]));
   const slots: Record<string, Tensor> = {};
-  for (const [k, t] of state.optimizer.slots) slots[k] = tf.tensor(t.data, t.shape, 'float32');
+  for (const [k, t] of state.optimizer.slots) {
+    const cut = k.lastIndexOf('/');
+    const weight = current.get(k.slice(0, cut)) ?? k.slice(0, cut);
+    slots[`${weight}${k.slice(cut)}`] = tf.tensor(valuesOf(t, k, state.file), [...t.shape], 'float32');
+  }
   try {
     optimizer.setState({ className: state.optimizer.className, iterations: state.optimizer.iterations, learningRate: state.optimizer.learningRate, slots });
   } finally {
@@ -187,10 +218,10 @@ export function applyRunState(state: RunState, model: TrainableModel, optimizer:
     const s = state.callbacks[i];
     if (s !== null && s !== undefined && c.setState) c.setState(s);
   });
-  for (const [name, l] of randomLayers(model)) {
-    const s = state.layerRngs[name];
-    if (!s) continue;
-    if (l.setRandomState) l.setRandomState(s);
-    else l.rng = Rng.fromState(s);
-  }
+  randomLayers(model).forEach((l, i) => {
+    const saved = state.layerRngs[i];
+    if (!saved) return;
+    if (l.setRandomState) l.setRandomState(saved.state);
+    else l.rng = Rng.fromState(saved.state);
+  });
 }

@@ -1,8 +1,8 @@
 import { tf } from '@nutshell/tensor';
 import { CheckpointError } from '../errors.js';
 import type { TrainableModel } from '../trainer/model.js';
-import { decodeCheckpointFile, encodeCheckpointFile } from './checkpointFile.js';
-import type { StTensor } from './safetensors.js';
+import { decodeCheckpointFile, encodeCheckpointFile, valuesOf } from './checkpointFile.js';
+import type { SafetensorsTensor } from '@nutshell/layers';
 import { openStore } from './store.js';
 import type { CheckpointStore } from './store.js';
 
@@ -10,9 +10,9 @@ import type { CheckpointStore } from './store.js';
  * Writes a model's weights as a checksummed file `name` in a folder or store (atomically).
  * @public
  */
-export async function saveWeights(model: TrainableModel, to: string | CheckpointStore, name: string, metadata: Record<string, string> = {}): Promise<string> {
+export async function saveWeightsCheckpoint(model: TrainableModel, to: string | CheckpointStore, name: string, metadata: Record<string, string> = {}): Promise<string> {
   const store = await openStore(to);
-  const tensors: Record<string, StTensor> = {};
+  const tensors: Record<string, SafetensorsTensor> = {};
   for (const w of model.weights) {
     tensors[w.name] = { dtype: w.variable.dtype === 'int32' ? 'I32' : 'F32', shape: [...w.variable.shape], data: (await w.variable.data()) as Float32Array };
   }
@@ -21,11 +21,11 @@ export async function saveWeights(model: TrainableModel, to: string | Checkpoint
 }
 
 /**
- * Loads weights written by `saveWeights` (or `ModelCheckpoint`) into a model with the same weight names and
+ * Loads weights written by `saveWeightsCheckpoint` (or `ModelCheckpoint`) into a model with the same weight names and
  * shapes. A corrupt or truncated file, or one for another model, is a CheckpointError naming it.
  * @public
  */
-export async function loadWeights(model: TrainableModel, from: string | CheckpointStore, name: string): Promise<Record<string, string>> {
+export async function loadWeightsCheckpoint(model: TrainableModel, from: string | CheckpointStore, name: string): Promise<Record<string, string>> {
   const store = await openStore(from);
   const file = `${store.location}/${name}`;
   let bytes: Uint8Array;
@@ -45,7 +45,7 @@ export async function loadWeights(model: TrainableModel, from: string | Checkpoi
   tf.tidy(() => {
     for (const w of model.weights) {
       const t = tensors.get(w.name)!;
-      w.variable.assign(tf.tensor(t.data, t.shape, w.variable.dtype));
+      w.variable.assign(tf.tensor(valuesOf(t, w.name, file), [...t.shape], w.variable.dtype));
     }
   });
   return metadata;

@@ -59,7 +59,7 @@ describe('Trainer on the 8×8 digits', () => {
     // Everything fit, evaluate and predict made is gone once the optimizer state is freed.
     expect(numTensors()).toBe(before);
     model.dispose();
-  });
+  }, 30_000);
 
   it('the same seed gives the same weights bit for bit; another seed another order', async () => {
     const run = async (seed: number) => {
@@ -74,7 +74,7 @@ describe('Trainer on the 8×8 digits', () => {
     const a = await run(5);
     expect(await run(5)).toEqual(a);
     expect(await run(6)).not.toEqual(a);
-  });
+  }, 30_000);
 
   it('class weights change the loss: weight 0 on every class but one', async () => {
     const model = tinyMlp(64, 8, 10, 2);

@@ -175,6 +175,8 @@ export class Trainer implements TrainingContext {
     const n = source.size;
     const batchSize = opts.batchSize;
     const steps = Math.ceil(n / batchSize);
+    await source.prepare?.();
+    await validation?.prepare?.();
     const spec = this.targetSpec(source);
     if (options.checkData !== false) {
       await checkData(source, spec, 'fit');
@@ -371,6 +373,7 @@ export class Trainer implements TrainingContext {
     }
     const source = toSource(data, 'evaluate');
     if (source.size === 0) throw new DataError('evaluate: the data has no samples.');
+    await source.prepare?.();
     return this.evaluateSource(source, batchSize, batch, dataset);
   }
 

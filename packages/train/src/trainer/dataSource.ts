@@ -10,6 +10,8 @@ import { DataError } from '../errors.js';
 export interface DataSource {
   readonly size: number;
   gather(indices: ArrayLike<number>): { x: Tensor; y: Tensor };
+  /** Optional: called (and awaited) once before training or evaluation reads batches. */
+  prepare?(): Promise<void>;
 }
 
 /** Features and targets as two tensors whose first dimension is the sample. @public */
@@ -21,9 +23,15 @@ export interface TensorData {
 /** Training or evaluation data: tensors or a data source. @public */
 export type FitData = TensorData | DataSource;
 
-/** A DataSource over two tensors; `gather` copies the rows it is asked for. */
+/**
+ * A DataSource over two tensors. After `prepare` (one read of each tensor: free on the CPU backend, one copy
+ * elsewhere) a batch is gathered by copying rows in JavaScript, which is much faster than the CPU backend's
+ * `gather` kernel (about 150 ns an element); before it, `tf.gather` is used.
+ */
 class TensorSource implements DataSource {
   readonly size: number;
+  private xv: Float32Array | Int32Array | Uint8Array | undefined;
+  private yv: Float32Array | Int32Array | Uint8Array | undefined;
   constructor(
     private readonly x: Tensor,
     private readonly y: Tensor,
@@ -35,12 +43,33 @@ class TensorSource implements DataSource {
     }
     this.size = x.shape[0];
   }
+  async prepare(): Promise<void> {
+    if (this.x.dtype === 'string' || this.y.dtype === 'string' || this.x.dtype === 'complex64' || this.y.dtype === 'complex64') return;
+    [this.xv, this.yv] = (await Promise.all([this.x.data(), this.y.data()])) as [Float32Array, Float32Array];
+  }
+  /** The prepared values of x and y, for checks that scan everything. */
+  values(): { x: ArrayLike<number>; y: ArrayLike<number> } | undefined {
+    return this.xv && this.yv ? { x: this.xv, y: this.yv } : undefined;
+  }
   gather(indices: ArrayLike<number>): { x: Tensor; y: Tensor } {
+    if (this.xv && this.yv) return { x: rows(this.xv, this.x, indices), y: rows(this.yv, this.y, indices) };
     return tf.tidy(() => {
       const idx = tf.tensor1d(indices as Int32Array, 'int32');
       return { x: tf.gather(this.x, idx), y: tf.gather(this.y, idx) };
     });
   }
+}
+
+/** The rows `indices` of `t` (whose values are `v`) as a new tensor. */
+function rows(v: Float32Array | Int32Array | Uint8Array, t: Tensor, indices: ArrayLike<number>): Tensor {
+  const per = t.size / t.shape[0];
+  const out = new (v.constructor as Float32ArrayConstructor)(indices.length * per);
+  for (let i = 0; i < indices.length; i++) {
+    const r = indices[i];
+    if (!(r >= 0 && r < t.shape[0])) throw new DataError(`gather: index ${r} at position ${i} is outside [0, ${t.shape[0]}).`);
+    out.set(v.subarray(r * per, (r + 1) * per), i * per);
+  }
+  return tf.tensor(out, [indices.length, ...t.shape.slice(1)], t.dtype);
 }
 
 /** A view of some samples of another source, in a fixed order. */
@@ -51,6 +80,9 @@ class SubsetSource implements DataSource {
     private readonly indices: Int32Array,
   ) {
     this.size = indices.length;
+  }
+  async prepare(): Promise<void> {
+    await this.source.prepare?.();
   }
   gather(indices: ArrayLike<number>): { x: Tensor; y: Tensor } {
     const mapped = new Int32Array(indices.length);
@@ -92,36 +124,47 @@ export interface TargetSpec {
  * `chunk` rows are read at a time, so even large sources are checked without a second copy of the data.
  */
 export async function checkData(source: DataSource, spec: TargetSpec, what: string, chunk = 2048): Promise<void> {
+  const direct = source instanceof TensorSource ? source.values() : undefined;
+  if (direct) {
+    scan(direct.x, direct.y, 0, source.size, spec, what);
+    return;
+  }
   for (let start = 0; start < source.size; start += chunk) {
     const end = Math.min(source.size, start + chunk);
     const idx = Int32Array.from({ length: end - start }, (_, i) => start + i);
     const { x, y } = source.gather(idx);
     try {
       const [xv, yv] = await Promise.all([x.data(), y.data()]);
-      const xPer = xv.length / (end - start);
-      for (let i = 0; i < xv.length; i++) {
-        if (!Number.isFinite(xv[i])) {
-          const row = start + Math.floor(i / xPer);
-          throw new DataError(`${what}: x[${row}] contains ${xv[i]} (at feature ${i % xPer}); remove or impute the row before training.`, row);
-        }
-      }
-      const yPer = yv.length / (end - start);
-      for (let i = 0; i < yv.length; i++) {
-        const v = yv[i];
-        const row = start + Math.floor(i / yPer);
-        if (!Number.isFinite(v)) throw new DataError(`${what}: y[${row}] is ${v}; labels must be finite numbers.`, row);
-        if (spec.sparse && yPer === 1 && (!Number.isInteger(v) || v < 0 || v >= spec.outputSize)) {
-          throw new DataError(
-            `${what}: label ${v} at row ${row} is outside the classes [0, ${spec.outputSize}) the model predicts (${spec.outputSize} outputs).`,
-            row,
-          );
-        }
-        if (spec.binary && (v < 0 || v > 1)) {
-          throw new DataError(`${what}: label ${v} at row ${row} is outside [0, 1], which a binary loss needs.`, row);
-        }
-      }
+      scan(xv, yv, start, end - start, spec, what);
     } finally {
       tf.dispose([x, y]);
+    }
+  }
+}
+
+/** Checks `count` rows whose values are `xv` and `yv`; row numbers start at `start`. */
+function scan(xv: ArrayLike<number>, yv: ArrayLike<number>, start: number, count: number, spec: TargetSpec, what: string): void {
+  const xPer = xv.length / count;
+  for (let i = 0; i < xv.length; i++) {
+    // v − v is 0 for every finite v and NaN for NaN and ±Infinity: one subtraction per value.
+    if (xv[i] - xv[i] !== 0) {
+      const row = start + Math.floor(i / xPer);
+      throw new DataError(`${what}: x[${row}] contains ${xv[i]} (at feature ${i % xPer}); remove or impute the row before training.`, row);
+    }
+  }
+  const yPer = yv.length / count;
+  for (let i = 0; i < yv.length; i++) {
+    const v = yv[i];
+    const row = start + Math.floor(i / yPer);
+    if (!Number.isFinite(v)) throw new DataError(`${what}: y[${row}] is ${v}; labels must be finite numbers.`, row);
+    if (spec.sparse && yPer === 1 && (!Number.isInteger(v) || v < 0 || v >= spec.outputSize)) {
+      throw new DataError(
+        `${what}: label ${v} at row ${row} is outside the classes [0, ${spec.outputSize}) the model predicts (${spec.outputSize} outputs).`,
+        row,
+      );
+    }
+    if (spec.binary && (v < 0 || v > 1)) {
+      throw new DataError(`${what}: label ${v} at row ${row} is outside [0, 1], which a binary loss needs.`, row);
     }
   }
 }
