@@ -42,3 +42,38 @@ export type { EdgeOperator } from './edges.js';
 
 // Errors
 export { ConvArgumentError, UnsupportedAlgorithmError } from './errors.js';
+
+// Layers (registered with @nutshell/layers on import, so configs round-trip)
+export { registerConvLayers } from './layers/register.js';
+export { Conv2D } from './layers/Conv2D.js';
+export type { Conv2DArgs } from './layers/Conv2D.js';
+export { Conv1D } from './layers/Conv1D.js';
+export type { Conv1DArgs } from './layers/Conv1D.js';
+export { DepthwiseConv2D } from './layers/DepthwiseConv2D.js';
+export type { DepthwiseConv2DArgs } from './layers/DepthwiseConv2D.js';
+export { SeparableConv2D } from './layers/SeparableConv2D.js';
+export type { SeparableConv2DArgs } from './layers/SeparableConv2D.js';
+export {
+  MaxPool2D,
+  AvgPool2D,
+  L2Pool2D,
+  MaxPool1D,
+  AvgPool1D,
+  GlobalMaxPool2D,
+  GlobalAvgPool2D,
+  GlobalMaxPool1D,
+  GlobalAvgPool1D,
+  Pool2DLayer,
+  Pool1DLayer,
+} from './layers/poolingLayers.js';
+export type { Pool2DLayerArgs, Pool1DLayerArgs } from './layers/poolingLayers.js';
+export { Inception } from './layers/Inception.js';
+export type { InceptionArgs } from './layers/Inception.js';
+export { ConvCommon } from './layers/common.js';
+export type { ConvLayerCommonArgs } from './layers/common.js';
+
+// Networks
+export { lenet } from './lenet.js';
+export type { LenetOptions } from './lenet.js';
+export { inceptionNet } from './inceptionNet.js';
+export type { InceptionNetOptions } from './inceptionNet.js';
