@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
+import { loadPackagedDigits } from '@nutshell/backend-conformance';
+import type { ConformanceReport } from '@nutshell/backend-conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, chromiumArgs, haveChromium, serveStatic } from './test-utils/browser.js';
 
@@ -28,6 +30,8 @@ describe.skipIf(!haveChromium())(`webgpu in headless Chromium${skip}`, () => {
       outfile: join(dir, 'entry.js'),
       // The package's #runtime import resolves to the browser runtime by the export conditions, as in any bundler.
       alias: { '#runtime': fileURLToPath(new URL('./browser/runtime.ts', import.meta.url)) },
+      // Loaded lazily by the suite's Node-only helpers (vitest registration, reading the packaged digits).
+      external: ['vitest', 'node:*'],
       logLevel: 'error',
     });
     writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="entry.js"></script>');
@@ -83,4 +87,28 @@ describe.skipIf(!haveChromium())(`webgpu in headless Chromium${skip}`, () => {
     expect(outcome.probe.fix).toContain('http://127.0.0.1');
     await page.close();
   });
+
+  it('passes the conformance suite on the browser adapter (SwiftShader here), every op on the GPU', async (ctx) => {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await page.goto(server.url);
+    await page.waitForFunction(() => (globalThis as { __nutshell?: unknown }).__nutshell !== undefined);
+    const first = (await page.evaluate(() => (globalThis as { __nutshell?: Promise<unknown> }).__nutshell)) as {
+      probe?: { usable: boolean; reason?: string };
+    };
+    if (!first.probe?.usable) ctx.skip(`webgpu unusable in Chromium: ${first.probe?.reason}`);
+    const digits = await loadPackagedDigits();
+    const report = (await page.evaluate(
+      (d) => (globalThis as unknown as { __conformance(d: unknown): Promise<ConformanceReport> }).__conformance(d),
+      { x: Array.from(digits.x), y: Array.from(digits.y), n: digits.n },
+    )) as ConformanceReport;
+    const failed = report.results.filter((r) => !r.passed).map((r) => `${r.kind} ${r.name}: ${r.message ?? r.maxError}`);
+    console.info(
+      `conformance in Chromium: ${report.results.length - failed.length}/${report.results.length} passed in ${report.seconds.toFixed(1)} s`,
+    );
+    expect(report.skipped).toBeUndefined();
+    expect(failed).toEqual([]);
+    expect(report.results.length).toBeGreaterThan(50);
+    await page.close();
+  }, 600_000);
 });

@@ -31,7 +31,7 @@ export interface WebGpuOptions {
   readonly powerPreference?: 'high-performance' | 'low-power';
   /**
    * The `'auto'` priority given to a software adapter (lavapipe, llvmpipe, SwiftShader, WARP). Default 0.5:
-   * below the CPU (1) and wasm (2) backends, which are faster than a GPU emulated on the same CPU.
+   * below the cpu (1) and wasm (20) backends, which are faster than a GPU emulated on the same CPU.
    */
   readonly softwarePriority?: number;
 }
@@ -46,9 +46,9 @@ export interface ResolvedWebGpuOptions {
   readonly softwarePriority: number;
 }
 
-/** The priority a hardware adapter gets: above wasm (2) and cpu (1). */
-export const HARDWARE_PRIORITY = 3;
-/** The default priority of a software adapter: below cpu (1) and wasm (2). */
+/** The priority a hardware adapter gets: above wasm (20) and cpu (1), below native tensorflow (40) and cuda (100). */
+export const HARDWARE_PRIORITY = 30;
+/** The default priority of a software adapter: below cpu (1) and wasm (20). */
 export const SOFTWARE_PRIORITY = 0.5;
 
 function env(name: string): string | undefined {

@@ -28,9 +28,9 @@ describe.skipIf(!probe.usable)(`webgpu plugin on this machine's adapter${why}`, 
     if (info.isSoftware) {
       expect(probe.priority).toBe(0.5);
       expect(probe.detail).toContain('software adapter');
-      expect(probe.detail).toContain("'auto' therefore ranks it at priority 0.5, below wasm (2) and cpu (1)");
+      expect(probe.detail).toContain("'auto' therefore ranks it at priority 0.5, below cpu (1) and wasm (20)");
     } else {
-      expect(probe.priority).toBe(3);
+      expect(probe.priority).toBe(30);
     }
   });
 

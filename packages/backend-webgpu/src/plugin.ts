@@ -112,7 +112,7 @@ export function createWebgpuBackend(options: WebGpuOptions = {}): WebGpuBackendP
       // Replace tfjs's own registration (or an earlier device's) with this device's backend.
       if (tf.engine().registryFactory['webgpu']) tf.removeBackend('webgpu');
       tf.registerBackend('webgpu', () => backend, HARDWARE_PRIORITY);
-      registerWebGpuKernels();
+      registerWebGpuKernels(wg.webgpu_util);
       tf.env().set('WEBGPU_CPU_FORWARD', opts.cpuForward);
       if (!(await tf.setBackend('webgpu'))) {
         device.destroy();
@@ -160,8 +160,8 @@ function describeUsable(info: WebGpuAdapterInfo, notes: readonly string[], opts:
     priority: opts.softwarePriority,
     detail:
       `${what}. This is a software adapter: it emulates a GPU on the CPU, so results are correct but slower than ` +
-      `the 'wasm' and 'cpu' backends; 'auto' therefore ranks it at priority ${opts.softwarePriority}, below wasm ` +
-      `(2) and cpu (1). useBackend('webgpu') still selects it.${extra}`,
+      `the 'wasm' and 'cpu' backends; 'auto' therefore ranks it at priority ${opts.softwarePriority}, below cpu ` +
+      `(1) and wasm (20). useBackend('webgpu') still selects it.${extra}`,
   };
 }
 

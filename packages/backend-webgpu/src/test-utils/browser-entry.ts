@@ -1,7 +1,9 @@
-// The page the browser test loads: probes the webgpu plugin in the browser, then runs checks on it, and
-// leaves the outcome on window.__nutshell for the test to read.
+// The page the browser tests load: the webgpu plugin and the conformance suite, bundled for the browser.
+// It probes the plugin, computes one matmul, and offers the conformance suite to the test on window.
 import { tf, useBackend } from '@nutshell/backend';
-import { webgpuBackend } from '../index.js';
+import { runConformance } from '@nutshell/backend-conformance';
+import type { ConformanceReport, DigitsData } from '@nutshell/backend-conformance';
+import { createWebgpuBackend, webgpuBackend } from '../index.js';
 
 interface Outcome {
   probe: unknown;
@@ -22,7 +24,13 @@ async function main(): Promise<Outcome> {
   return { probe, adapter: webgpuBackend.adapterInfo(), backend: tf.getBackend(), matmul };
 }
 
-(globalThis as { __nutshell?: Promise<Outcome> }).__nutshell = main().catch((e: Error) => ({
-  probe: undefined,
-  error: `${e.name}: ${e.message}\n${e.stack ?? ''}`,
-}));
+const w = globalThis as unknown as {
+  __nutshell?: Promise<Outcome>;
+  __conformance?: (digits: { x: number[]; y: number[]; n: number }) => Promise<ConformanceReport>;
+};
+w.__nutshell = main().catch((e: Error) => ({ probe: undefined, error: `${e.name}: ${e.message}\n${e.stack ?? ''}` }));
+// Every op on the GPU (no CPU forwarding of small ops), so the suite checks WebGPU kernels.
+w.__conformance = (digits) => {
+  const data: DigitsData = { x: Float32Array.from(digits.x), y: Int32Array.from(digits.y), n: digits.n };
+  return runConformance(createWebgpuBackend({ cpuForward: false }), { digits: data });
+};
