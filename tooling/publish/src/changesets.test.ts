@@ -1,8 +1,10 @@
 import { rmSync } from 'node:fs';
 import semver from 'semver';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectedBumps, versionInCopy, type VersionRun } from './changesets.js';
-import { workspacePackages } from './workspace.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectedBumps, packagesWithPendingChangesets, versionInCopy, type VersionRun } from './changesets.js';
+import { publishablePackages, workspacePackages } from './workspace.js';
 
 const runs: VersionRun[] = [];
 afterAll(() => runs.forEach((r) => rmSync(r.dir, { recursive: true, force: true })));
@@ -37,5 +39,29 @@ describe('changeset version in a copy of the workspace', () => {
     expect(Object.fromEntries(changedVersions(r))).toEqual(Object.fromEntries(expected));
     expect(r.after.get('@nutshell/tensor')).toBe(r.before.get('@nutshell/tensor'));
     expect(r.changelog('@nutshell/backend')).toContain('- A fix.');
+  }, 60_000);
+});
+
+describe('CHANGELOG.md for every package', () => {
+  it('every publishable package has a changesets CHANGELOG.md, or a pending changeset that will write it', () => {
+    const pending = packagesWithPendingChangesets();
+    const missing = publishablePackages()
+      .filter((p) => {
+        const file = join(p.dir, 'CHANGELOG.md');
+        if (existsSync(file)) return !readFileSync(file, 'utf8').startsWith(`# ${p.name}\n\n## `);
+        return !pending.has(p.name);
+      })
+      .map((p) => p.name);
+    expect(missing, 'packages with neither a changesets CHANGELOG.md nor a pending changeset').toEqual([]);
+  });
+
+  it('releasing the pending changesets (in a copy) writes each such package a CHANGELOG.md with its entries', async () => {
+    const r = await versionInCopy('pending');
+    runs.push(r);
+    for (const name of packagesWithPendingChangesets()) {
+      const log = r.changelog(name);
+      expect(log, name).toMatch(new RegExp(`^# ${name.replace('/', '\\/')}\\n\\n## \\d+\\.\\d+\\.\\d+\\n\\n### (Major|Minor|Patch) Changes`));
+      expect(r.after.get(name), name).not.toBe(r.before.get(name));
+    }
   }, 60_000);
 });

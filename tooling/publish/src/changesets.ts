@@ -1,5 +1,5 @@
 // Running `changeset version` on a throw-away copy of the workspace's manifests.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import semver from 'semver';
@@ -40,6 +40,21 @@ export function expectedBumps(changed: string, newVersion: string, packages: rea
   return bumped;
 }
 
+/** The changeset files waiting in the repository's .changeset directory. */
+export function pendingChangesets(): string[] {
+  return readdirSync(join(ROOT, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md');
+}
+
+/** The packages the pending changesets name. */
+export function packagesWithPendingChangesets(): Set<string> {
+  const names = new Set<string>();
+  for (const f of pendingChangesets()) {
+    const front = /^---\n([\s\S]*?)\n---/.exec(readFileSync(join(ROOT, '.changeset', f), 'utf8'))?.[1] ?? '';
+    for (const m of front.matchAll(/^["']?(@nutshell\/[\w-]+)["']?\s*:/gm)) names.add(m[1]);
+  }
+  return names;
+}
+
 /** The result of a `changeset version` run in a copy. */
 export interface VersionRun {
   dir: string;
@@ -52,7 +67,7 @@ export interface VersionRun {
  * Copies the root manifest, the workspace file, the changesets config and every package.json into a temporary
  * directory, writes one changeset, runs `changeset version` there and reads the versions back.
  */
-export async function versionInCopy(changeset: string): Promise<VersionRun> {
+export async function versionInCopy(changeset: string | 'pending'): Promise<VersionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'nutshell-changesets-'));
   for (const f of ['package.json', 'pnpm-workspace.yaml', '.changeset/config.json']) {
     mkdirSync(join(dir, f, '..'), { recursive: true });
@@ -65,7 +80,11 @@ export async function versionInCopy(changeset: string): Promise<VersionRun> {
     mkdirSync(join(dir, relative(ROOT, p.dir)), { recursive: true });
     cpSync(join(p.dir, 'package.json'), join(dir, relative(ROOT, p.dir), 'package.json'));
   }
-  writeFileSync(join(dir, '.changeset', 'publish-test.md'), changeset);
+  if (changeset === 'pending') {
+    for (const f of pendingChangesets()) cpSync(join(ROOT, '.changeset', f), join(dir, '.changeset', f));
+  } else {
+    writeFileSync(join(dir, '.changeset', 'publish-test.md'), changeset);
+  }
   const bin = join(ROOT, 'node_modules', '@changesets', 'cli', 'bin.js');
   await run(process.execPath, [bin, 'version'], { cwd: dir, timeoutMs: VERSION_TIMEOUT_MS });
   const read = (p: WorkspacePackage) => JSON.parse(readFileSync(join(dir, relative(ROOT, p.dir), 'package.json'), 'utf8')).version as string;
