@@ -121,6 +121,8 @@ describe('Sequential', () => {
     expect(s).toContain('Trainable params: 51,018');
     expect(s).toContain('Non-trainable params: 128');
     m.dispose();
+    const lazy = new Sequential([new Dense({ units: 2, name: 'later' })]);
+    expect(lazy.summary()).toMatch(/later \(Dense\)\s+\(not built\)\s+0/);
   });
 
   it('config round-trips through JSON into an identical architecture', () => {
