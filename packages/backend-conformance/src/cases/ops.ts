@@ -106,8 +106,6 @@ const pool = (name: string, kind: 'max' | 'avg', size: [number, number], strides
   reference: ([a]) => R.pool(a, kind, size, { strides, padding }),
 });
 
-const NO_DILATED_GRAD = 'tfjs-core 4.22 has no gradient for dilated convolutions (on any backend)';
-
 export const NN: readonly OpCase[] = [
   {
     name: 'matMul',
@@ -133,10 +131,10 @@ export const NN: readonly OpCase[] = [
   conv('conv2d valid', [2, 7, 7, 3], [3, 3, 3, 4], [1, 1], 'valid'),
   conv('conv2d stride 2 same', [2, 8, 7, 3], [3, 3, 3, 4], [2, 2], 'same'),
   conv('conv2d 5x5 stride [1,2] explicit padding', [1, 9, 8, 2], [5, 5, 2, 3], [1, 2], [[1, 2], [2, 0]]),
-  conv('conv2d dilation 2', [1, 9, 9, 2], [3, 3, 2, 3], [1, 1], 'same', [2, 2], { gradient: false, note: NO_DILATED_GRAD }),
+  conv('conv2d dilation 2', [1, 9, 9, 2], [3, 3, 2, 3], [1, 1], 'same', [2, 2]),
   depthwise('depthwiseConv2d multiplier 2 same', [2, 6, 6, 3], [3, 3, 3, 2], [1, 1], 'same'),
   depthwise('depthwiseConv2d stride 2 valid', [2, 7, 7, 4], [3, 3, 4, 1], [2, 2], 'valid'),
-  depthwise('depthwiseConv2d dilation 2', [1, 8, 8, 2], [3, 3, 2, 1], [1, 1], 'valid', [2, 2], { gradient: false, note: NO_DILATED_GRAD }),
+  depthwise('depthwiseConv2d dilation 2', [1, 8, 8, 2], [3, 3, 2, 1], [1, 1], 'valid', [2, 2]),
   {
     name: 'conv2dTranspose stride 2',
     kernels: ['Conv2DBackpropInput'],

@@ -85,3 +85,56 @@ describe('avgPool gradient with padding (Nutshell fix)', () => {
     expect(Array.from(await g.data())).toEqual([0.25, 0.5, 0.25, 0.5, 1, 0.5, 0.25, 0.5, 0.25]);
   });
 });
+
+describe('dilated convolution gradients (Nutshell addition)', () => {
+  // Direct float64 dilated correlation, 'valid' or 'same', NHWC / HWIO, batch 1; depthwise with multiplier 1.
+  function conv(x: number[], H: number, W: number, C: number, f: number[], K: number, CO: number, d: number, same: boolean, depthwise: boolean) {
+    const eff = (K - 1) * d + 1;
+    const OH = same ? H : H - eff + 1;
+    const OW = same ? W : W - eff + 1;
+    const top = same ? Math.floor((eff - 1) / 2) : 0;
+    const out: number[] = [];
+    for (let i = 0; i < OH; i++)
+      for (let j = 0; j < OW; j++)
+        for (let co = 0; co < CO; co++) {
+          let s = 0;
+          for (let kh = 0; kh < K; kh++)
+            for (let kw = 0; kw < K; kw++) {
+              const r = i - top + kh * d;
+              const c = j - top + kw * d;
+              if (r < 0 || r >= H || c < 0 || c >= W) continue;
+              if (depthwise) s += x[(r * W + c) * C + co] * f[(kh * K + kw) * C + co];
+              else for (let ci = 0; ci < C; ci++) s += x[(r * W + c) * C + ci] * f[((kh * K + kw) * C + ci) * CO + co];
+            }
+          out.push(s);
+        }
+    return out;
+  }
+  const x = Array.from({ length: 6 * 6 * 2 }, (_, i) => Math.sin(1.3 * i + 0.2));
+  const f = Array.from({ length: 2 * 2 * 2 * 3 }, (_, i) => Math.cos(0.7 * i));
+  const fd = f.slice(0, 2 * 2 * 2);
+
+  for (const same of [false, true]) {
+    it(`conv2d dilation 2 (${same ? 'same' : 'valid'}) matches central differences`, async () => {
+      const pad = same ? 'same' : 'valid';
+      const loss = (px: number[], pf: number[]) => conv(px, 6, 6, 2, pf, 2, 3, 2, same, false).reduce((s, v, i) => s + Math.sin(i) * v, 0);
+      const out = conv(x, 6, 6, 2, f, 2, 3, 2, same, false);
+      const wt = tf.tensor(out.map((_, i) => Math.sin(i)), [1, same ? 6 : 4, same ? 6 : 4, 3]);
+      const [gx, gf] = tf.grads(((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(wt, tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, pad, 'NHWC', 2)))) as (
+        ...t: tf.Tensor[]
+      ) => tf.Tensor)([tf.tensor4d(x, [1, 6, 6, 2]), tf.tensor4d(f, [2, 2, 2, 3])]);
+      expectClose(await gx.data(), numericGrad((p) => loss(p, f), x), 1e-4);
+      expectClose(await gf.data(), numericGrad((p) => loss(x, p), f), 1e-4);
+    });
+  }
+
+  it('depthwiseConv2d dilation 2 matches central differences', async () => {
+    const loss = (px: number[], pf: number[]) => conv(px, 6, 6, 2, pf, 2, 2, 2, false, true).reduce((s, v, i) => s + Math.cos(i) * v, 0);
+    const wt = tf.tensor(Array.from({ length: 4 * 4 * 2 }, (_, i) => Math.cos(i)), [1, 4, 4, 2]);
+    const [gx, gf] = tf.grads(((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(wt, tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'valid', 'NHWC', 2)))) as (
+      ...t: tf.Tensor[]
+    ) => tf.Tensor)([tf.tensor4d(x, [1, 6, 6, 2]), tf.tensor4d(fd, [2, 2, 2, 1])]);
+    expectClose(await gx.data(), numericGrad((p) => loss(p, fd), x), 1e-4);
+    expectClose(await gf.data(), numericGrad((p) => loss(x, p), fd), 1e-4);
+  });
+});

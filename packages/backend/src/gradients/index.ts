@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { avgPoolGradConfig } from './avgPool.js';
 import { registerBatchNormGradient } from './batchNorm.js';
+import { dilatedConv2DGradConfig, dilatedDepthwiseGradConfig } from './dilatedConv.js';
 import { prodGradConfig } from './prod.js';
 import { squaredDifferenceGradConfig } from './squaredDifference.js';
 
@@ -12,4 +13,16 @@ export function registerNutshellGradients(): void {
   tf.registerGradient(squaredDifferenceGradConfig);
   tf.registerGradient(prodGradConfig);
   tf.registerGradient(avgPoolGradConfig);
+  wrapOnce(tf.Conv2D, dilatedConv2DGradConfig);
+  wrapOnce(tf.DepthwiseConv2dNative, dilatedDepthwiseGradConfig);
+}
+
+const wrapped = new Set<string>();
+
+/** Registers `wrap(tfjs's gradient)` for a kernel, once (wrapping the wrapper would recurse). */
+function wrapOnce(kernelName: string, wrap: (original: tf.GradConfig) => tf.GradConfig): void {
+  const original = tf.getGradient(kernelName);
+  if (!original || wrapped.has(kernelName)) return;
+  tf.registerGradient(wrap(original));
+  wrapped.add(kernelName);
 }
