@@ -14,6 +14,7 @@ export class CSVLogger implements Callback {
   private fresh = true;
   private readonly write: (text: string, options: { truncate: boolean }) => Promise<void>;
 
+  /** Makes one with the given settings (see the class description for defaults). */
   constructor(target: CsvTarget) {
     if (typeof target === 'function') {
       this.write = async (t, o) => target(t, o);
@@ -28,11 +29,13 @@ export class CSVLogger implements Callback {
     }
   }
 
+  /** Resets per-run state. */
   onFitStart(e: FitStartEvent): void {
     this.fresh = e.initialEpoch === 0 && e.initialStep === 0;
     if (this.fresh) this.columns = undefined;
   }
 
+  /** Writes the epoch's row (and the header, first). */
   async onEpochEnd(e: EpochEndEvent): Promise<void> {
     let header = '';
     if (!this.columns) {
@@ -44,10 +47,12 @@ export class CSVLogger implements Callback {
     this.fresh = false;
   }
 
+  /** The state saved in run checkpoints. */
   getState(): unknown {
     return { columns: this.columns ?? null };
   }
 
+  /** Restores the state saved in a run checkpoint. */
   setState(s: unknown): void {
     const cols = (s as { columns: string[] | null }).columns;
     this.columns = cols ?? undefined;

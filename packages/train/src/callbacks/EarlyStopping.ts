@@ -10,6 +10,7 @@ import { restoreSnapshot, snapshotWeights } from './weights.js';
 export interface EarlyStoppingOptions {
   /** The logged value to watch (default `'val_loss'`). */
   readonly monitor?: string;
+  /** Whether lower (`'min'`) or higher (`'max'`) is better; `'auto'` (default) guesses from the name. */
   readonly mode?: MonitorMode;
   /** Stop after this many epochs without improvement (default 0: at the first; as in Keras). */
   readonly patience?: number;
@@ -35,16 +36,19 @@ export class EarlyStopping implements Callback {
   /** The epoch training stopped after, if it was stopped. */
   stoppedEpoch: number | undefined;
 
+  /** Makes one with the given settings (see the class description for defaults). */
   constructor(options: EarlyStoppingOptions = {}) {
     this.monitor = new Monitor('EarlyStopping', options.monitor ?? 'val_loss', options.mode ?? 'auto', options.minDelta ?? 0);
     this.patience = options.patience ?? 0;
     this.restoreBest = options.restoreBestWeights ?? false;
   }
 
+  /** Resets per-run state. */
   onFitStart(_e: FitStartEvent): void {
     this.stoppedEpoch = undefined;
   }
 
+  /** Checks the epoch's logs (see the class description). */
   onEpochEnd(e: EpochEndEvent, ctx: TrainingContext): void {
     const v = this.monitor.read(e.logs);
     if (this.monitor.improves(v)) {
@@ -66,6 +70,7 @@ export class EarlyStopping implements Callback {
     }
   }
 
+  /** Restores the best weights, if asked to. */
   onFitEnd(_e: unknown, ctx: TrainingContext): void {
     if (this.best) {
       restoreSnapshot(ctx.model, this.best);
@@ -74,10 +79,12 @@ export class EarlyStopping implements Callback {
     }
   }
 
+  /** The state saved in run checkpoints. */
   getState(): unknown {
     return { best: this.monitor.best, bestEpoch: this.bestEpoch, wait: this.wait };
   }
 
+  /** Restores the state saved in a run checkpoint. */
   setState(s: unknown): void {
     const st = s as { best: number; bestEpoch: number; wait: number };
     this.monitor.best = st.best;

@@ -8,15 +8,18 @@ import type { Schedule } from '../schedules/schedule.js';
  * @public
  */
 export class LearningRateScheduler implements Callback {
+  /** Makes one with the given settings (see the class description for defaults). */
   constructor(
     private readonly schedule: Schedule,
     private readonly options: { per?: 'step' | 'epoch' } = {},
   ) {}
 
+  /** Sets the rate for a per-epoch schedule. */
   onEpochStart(e: EpochStartEvent, ctx: TrainingContext): void {
     if (this.options.per === 'epoch') ctx.optimizer.learningRate = this.schedule(e.epoch);
   }
 
+  /** Sets the rate for a per-step schedule. */
   onBatchStart(e: BatchStartEvent, ctx: TrainingContext): void {
     if (this.options.per !== 'epoch') ctx.optimizer.learningRate = this.schedule(e.step);
   }

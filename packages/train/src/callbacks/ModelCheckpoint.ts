@@ -13,6 +13,7 @@ export interface ModelCheckpointOptions {
   readonly to: string | CheckpointStore;
   /** The logged value that decides "best" (default `'val_loss'`). */
   readonly monitor?: string;
+  /** Whether lower (`'min'`) or higher (`'max'`) is better; `'auto'` (default) guesses from the name. */
   readonly mode?: MonitorMode;
   /** Save only epochs that improve on the best so far (default true); otherwise every epoch. */
   readonly saveBestOnly?: boolean;
@@ -36,6 +37,7 @@ export class ModelCheckpoint implements Callback {
   /** The epoch of `best.weights` (−1 before one is written). */
   bestEpoch = -1;
 
+  /** Makes one with the given settings (see the class description for defaults). */
   constructor(private readonly options: ModelCheckpointOptions) {
     this.monitor = new Monitor('ModelCheckpoint', options.monitor ?? 'val_loss', options.mode ?? 'auto', 0);
     this.saveBestOnly = options.saveBestOnly ?? true;
@@ -43,6 +45,7 @@ export class ModelCheckpoint implements Callback {
     if (!Number.isInteger(this.keep) || this.keep <= 0) throw new ConfigError('keep', `ModelCheckpoint: keep must be a positive integer, got ${this.keep}.`);
   }
 
+  /** Saves the weights when the epoch qualifies, then prunes old files. */
   async onEpochEnd(e: EpochEndEvent, ctx: TrainingContext): Promise<void> {
     const v = this.monitor.read(e.logs);
     const improved = this.monitor.improves(v);
@@ -59,10 +62,12 @@ export class ModelCheckpoint implements Callback {
     for (const n of old) await this.store.remove(n);
   }
 
+  /** The state saved in run checkpoints. */
   getState(): unknown {
     return { best: this.monitor.best, bestEpoch: this.bestEpoch };
   }
 
+  /** Restores the state saved in a run checkpoint. */
   setState(s: unknown): void {
     const st = s as { best: number; bestEpoch: number };
     this.monitor.best = st.best;

@@ -8,6 +8,7 @@ import type { MonitorMode } from './monitor.js';
 export interface ReduceLROnPlateauOptions {
   /** Default `'val_loss'`. */
   readonly monitor?: string;
+  /** Whether lower (`'min'`) or higher (`'max'`) is better; `'auto'` (default) guesses from the name. */
   readonly mode?: MonitorMode;
   /** The rate is multiplied by this (default 0.1). */
   readonly factor?: number;
@@ -34,6 +35,7 @@ export class ReduceLROnPlateau implements Callback {
   private wait = 0;
   private cooling = 0;
 
+  /** Makes one with the given settings (see the class description for defaults). */
   constructor(options: ReduceLROnPlateauOptions = {}) {
     this.monitor = new Monitor('ReduceLROnPlateau', options.monitor ?? 'val_loss', options.mode ?? 'auto', options.minDelta ?? 1e-4);
     this.factor = options.factor ?? 0.1;
@@ -43,6 +45,7 @@ export class ReduceLROnPlateau implements Callback {
     this.minLr = options.minLearningRate ?? 0;
   }
 
+  /** Checks the epoch's logs (see the class description). */
   onEpochEnd(e: EpochEndEvent, ctx: TrainingContext): void {
     const v = this.monitor.read(e.logs);
     if (this.cooling > 0) {
@@ -64,10 +67,12 @@ export class ReduceLROnPlateau implements Callback {
     }
   }
 
+  /** The state saved in run checkpoints. */
   getState(): unknown {
     return { best: this.monitor.best, wait: this.wait, cooling: this.cooling };
   }
 
+  /** Restores the state saved in a run checkpoint. */
   setState(s: unknown): void {
     const st = s as { best: number; wait: number; cooling: number };
     this.monitor.best = st.best;

@@ -8,10 +8,12 @@ import type { BatchEndEvent } from '../trainer/events.js';
  * @public
  */
 export class TerminateOnNaN implements Callback {
+  /** It needs the gradient norms to name the weight at fault. */
   readonly needsGradientNorms = true;
   /** Why training was stopped, if it was. */
   reason: string | undefined;
 
+  /** Checks the batch's loss and gradient norms. */
   onBatchEnd(e: BatchEndEvent, ctx: TrainingContext): void {
     if (this.reason !== undefined) return;
     const bad = Object.entries(e.gradNorms ?? {}).filter(([, v]) => !Number.isFinite(v));

@@ -8,7 +8,9 @@ import type { TrainableModel } from '../trainer/model.js';
  * @public
  */
 export interface TrainingContext {
+  /** The model being trained. */
   readonly model: TrainableModel;
+  /** Its optimizer; set `learningRate` to change the rate. */
   readonly optimizer: Optimizer;
   /** Stops training after the current batch; `reason` ends up in `history.stopped`. */
   stop(reason: string): void;
@@ -23,12 +25,20 @@ export interface TrainingContext {
 export interface Callback {
   /** Set to make the Trainer compute each weight's gradient norm (`gradNorms` in batch events). */
   readonly needsGradientNorms?: boolean;
+  /** Before the first batch. */
   onFitStart?(event: FitStartEvent, ctx: TrainingContext): void | Promise<void>;
+  /** Before each epoch. */
   onEpochStart?(event: EpochStartEvent, ctx: TrainingContext): void | Promise<void>;
+  /** Before each batch (set the learning rate here). */
   onBatchStart?(event: BatchStartEvent, ctx: TrainingContext): void | Promise<void>;
+  /** After each batch, with its loss and metrics. */
   onBatchEnd?(event: BatchEndEvent, ctx: TrainingContext): void | Promise<void>;
+  /** After each epoch and its validation. */
   onEpochEnd?(event: EpochEndEvent, ctx: TrainingContext): void | Promise<void>;
+  /** After training, however it ended. */
   onFitEnd?(event: FitEndEvent, ctx: TrainingContext): void | Promise<void>;
+  /** JSON-serialisable state to save in run checkpoints. */
   getState?(): unknown;
+  /** Restores what `getState` returned. */
   setState?(state: unknown): void;
 }

@@ -7,6 +7,7 @@ export type MonitorMode = 'min' | 'max' | 'auto';
 export class Monitor {
   readonly direction: 'min' | 'max';
   best: number;
+  /** Makes one with the given settings (see the class description for defaults). */
   constructor(
     readonly owner: string,
     readonly key: string,

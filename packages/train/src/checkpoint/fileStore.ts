@@ -15,10 +15,12 @@ const node = () => (modules ??= Promise.all([import('node:fs/promises'), import(
  */
 export class FileCheckpointStore implements CheckpointStore {
   readonly location: string;
+  /** Makes one with the given settings (see the class description for defaults). */
   constructor(dir: string) {
     this.location = dir;
   }
 
+  /** {@inheritDoc CheckpointStore.list} */
   async list(): Promise<string[]> {
     const { fs } = await node();
     try {
@@ -29,11 +31,13 @@ export class FileCheckpointStore implements CheckpointStore {
     }
   }
 
+  /** {@inheritDoc CheckpointStore.read} */
   async read(name: string): Promise<Uint8Array> {
     const { fs, path } = await node();
     return new Uint8Array(await fs.readFile(path.join(this.location, name)));
   }
 
+  /** {@inheritDoc CheckpointStore.write} */
   async write(name: string, bytes: Uint8Array): Promise<void> {
     const { fs, path } = await node();
     await fs.mkdir(this.location, { recursive: true });
@@ -60,6 +64,7 @@ export class FileCheckpointStore implements CheckpointStore {
     }
   }
 
+  /** {@inheritDoc CheckpointStore.remove} */
   async remove(name: string): Promise<void> {
     const { fs, path } = await node();
     await fs.rm(path.join(this.location, name), { force: true });

@@ -22,23 +22,29 @@ export interface CheckpointStore {
  * @public
  */
 export class MemoryCheckpointStore implements CheckpointStore {
+  /** A label for messages. */
   readonly location: string;
   /** The files, by name (tests may damage them on purpose). */
   readonly files = new Map<string, Uint8Array>();
+  /** Makes one with the given settings (see the class description for defaults). */
   constructor(location = 'memory') {
     this.location = location;
   }
+  /** {@inheritDoc CheckpointStore.list} */
   async list(): Promise<string[]> {
     return [...this.files.keys()];
   }
+  /** {@inheritDoc CheckpointStore.read} */
   async read(name: string): Promise<Uint8Array> {
     const f = this.files.get(name);
     if (!f) throw new Error(`${this.location}: no file '${name}'.`);
     return f.slice();
   }
+  /** {@inheritDoc CheckpointStore.write} */
   async write(name: string, bytes: Uint8Array): Promise<void> {
     this.files.set(name, bytes.slice());
   }
+  /** {@inheritDoc CheckpointStore.remove} */
   async remove(name: string): Promise<void> {
     this.files.delete(name);
   }

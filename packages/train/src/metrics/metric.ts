@@ -10,6 +10,7 @@ import { aucRoc, f1Score, precision, recall } from './classification.js';
  * @public
  */
 export interface BatchMetric {
+  /** The name it is logged under. */
   readonly name: string;
   /** One value per sample, shape `[batch]`. */
   perSample(yTrue: Tensor, yPred: Tensor): Tensor;
@@ -21,6 +22,7 @@ export interface BatchMetric {
  * @public
  */
 export interface DatasetMetric {
+  /** The name it is logged under. */
   readonly name: string;
   /**
    * `yTrue` holds the targets as given (class indices, or one-hot rows of `outputSize`); `yPred` the model's

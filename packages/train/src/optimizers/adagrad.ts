@@ -15,19 +15,24 @@ export interface AdagradConfig extends OptimizerConfig {
  * @public
  */
 export class Adagrad extends Optimizer {
+  /** The class name stored in optimizer state. */
   readonly className = 'Adagrad';
+  /** Added to the denominator. */
   readonly epsilon: number;
 
+  /** Makes one with the given settings (see the class description for defaults). */
   constructor(config: AdagradConfig = {}) {
     super(config, 0.01);
     this.epsilon = config.epsilon ?? 1e-10;
     positive('epsilon', this.epsilon);
   }
 
+  /** The per-weight state this rule keeps. */
   protected slotNames(): readonly string[] {
     return ['sumSquares'];
   }
 
+  /** Applies the update rule described above to one weight. */
   protected update(w: Variable, g: Tensor, slots: readonly Variable[], lr: number): void {
     const s = slots[0];
     const sum = tf.add(s, tf.square(g));

@@ -21,11 +21,16 @@ export interface AdamConfig extends OptimizerConfig {
  * @public
  */
 export class Adam extends Optimizer {
+  /** The class name stored in optimizer state. */
   readonly className: string = 'Adam';
+  /** First-moment decay. */
   readonly beta1: number;
+  /** Second-moment decay. */
   readonly beta2: number;
+  /** Added to the denominator. */
   readonly epsilon: number;
 
+  /** Makes one with the given settings (see the class description for defaults). */
   constructor(config: AdamConfig = {}) {
     super(config, 0.001);
     this.beta1 = config.beta1 ?? 0.9;
@@ -36,10 +41,12 @@ export class Adam extends Optimizer {
     positive('epsilon', this.epsilon);
   }
 
+  /** The per-weight state this rule keeps. */
   protected slotNames(): readonly string[] {
     return ['m', 'v'];
   }
 
+  /** Applies the update rule described above to one weight. */
   protected update(w: Variable, g: Tensor, slots: readonly Variable[], lr: number, t: number): void {
     const [m, v] = slots;
     const m1 = tf.add(tf.mul(m, this.constant(this.beta1)), tf.mul(g, this.constant(1 - this.beta1)));
@@ -71,15 +78,19 @@ export interface AdamWConfig extends AdamConfig {
  * @public
  */
 export class AdamW extends Adam {
+  /** The class name stored in optimizer state. */
   override readonly className: string = 'AdamW';
+  /** Decoupled weight decay λ. */
   readonly weightDecay: number;
 
+  /** Makes one with the given settings (see the class description for defaults). */
   constructor(config: AdamWConfig = {}) {
     super(config);
     this.weightDecay = config.weightDecay ?? 0.01;
     positive('weightDecay', this.weightDecay, true);
   }
 
+  /** Subtracts the decoupled decay lr·λ·w. */
   protected override decay(w: Variable, lr: number, updated: Tensor): Tensor {
     return tf.sub(updated, tf.mul(w, tf.scalar(lr * this.weightDecay)));
   }

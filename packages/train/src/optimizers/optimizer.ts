@@ -4,7 +4,9 @@ import { ConfigError } from '../errors.js';
 
 /** A variable to train and the name it is known by (e.g. `'dense_1/kernel'`); slots and state are keyed by it. @public */
 export interface NamedVariable {
+  /** The weight's name. */
   readonly name: string;
+  /** The weight. */
   readonly variable: Variable;
 }
 
@@ -24,9 +26,13 @@ export interface OptimizerConfig {
  * @public
  */
 export interface OptimizerState {
+  /** The optimizer's class name. */
   readonly className: string;
+  /** Updates applied. */
   readonly iterations: number;
+  /** The current learning rate. */
   readonly learningRate: number;
+  /** Copies of the per-weight state tensors, keyed `'<weight>/<slot>'`. */
   readonly slots: Record<string, Tensor>;
 }
 
@@ -54,6 +60,7 @@ export abstract class Optimizer {
   private lrValue = NaN;
   private lrScalar: Tensor | undefined;
 
+  /** Makes one with the given settings (see the class description for defaults). */
   constructor(config: OptimizerConfig, defaultLearningRate: number) {
     this.learningRate = config.learningRate ?? defaultLearningRate;
     positive('learningRate', this.learningRate, true);

@@ -17,10 +17,14 @@ export interface RmspropConfig extends OptimizerConfig {
  * @public
  */
 export class RMSProp extends Optimizer {
+  /** The class name stored in optimizer state. */
   readonly className = 'RMSProp';
+  /** Decay of the mean square. */
   readonly rho: number;
+  /** Added to the denominator. */
   readonly epsilon: number;
 
+  /** Makes one with the given settings (see the class description for defaults). */
   constructor(config: RmspropConfig = {}) {
     super(config, 0.001);
     this.rho = config.rho ?? 0.9;
@@ -29,10 +33,12 @@ export class RMSProp extends Optimizer {
     positive('epsilon', this.epsilon);
   }
 
+  /** The per-weight state this rule keeps. */
   protected slotNames(): readonly string[] {
     return ['meanSquare'];
   }
 
+  /** Applies the update rule described above to one weight. */
   protected update(w: Variable, g: Tensor, slots: readonly Variable[], lr: number): void {
     const s = slots[0];
     const ms = tf.add(tf.mul(s, this.constant(this.rho)), tf.mul(tf.square(g), this.constant(1 - this.rho)));

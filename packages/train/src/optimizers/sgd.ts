@@ -7,7 +7,7 @@ import type { OptimizerConfig } from './optimizer.js';
 export interface SgdConfig extends OptimizerConfig {
   /** Momentum μ in [0, 1); 0 (default) is plain gradient descent. */
   readonly momentum?: number;
-  /** Nesterov's look-ahead form of momentum (needs momentum > 0). */
+  /** Nesterov's look-ahead form of momentum (needs momentum above 0). */
   readonly nesterov?: boolean;
 }
 
@@ -18,10 +18,14 @@ export interface SgdConfig extends OptimizerConfig {
  * @public
  */
 export class SGD extends Optimizer {
+  /** The class name stored in optimizer state. */
   readonly className = 'SGD';
+  /** Momentum μ. */
   readonly momentum: number;
+  /** Whether Nesterov momentum is used. */
   readonly nesterov: boolean;
 
+  /** Makes one with the given settings (see the class description for defaults). */
   constructor(config: SgdConfig = {}) {
     super(config, 0.01);
     this.momentum = config.momentum ?? 0;
@@ -29,10 +33,12 @@ export class SGD extends Optimizer {
     this.nesterov = config.nesterov ?? false;
   }
 
+  /** The per-weight state this rule keeps. */
   protected slotNames(): readonly string[] {
     return this.momentum > 0 ? ['velocity'] : [];
   }
 
+  /** Applies the update rule described above to one weight. */
   protected update(w: Variable, g: Tensor, slots: readonly Variable[], lr: number): void {
     if (this.momentum === 0) {
       w.assign(tf.sub(w, tf.mul(g, this.lrTensor(lr))));

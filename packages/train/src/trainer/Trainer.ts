@@ -60,6 +60,7 @@ export interface FitOptions {
   readonly validationSplit?: number;
   /** A weight per class (index → weight), multiplying each sample's loss. */
   readonly classWeights?: Readonly<Record<number, number>> | readonly number[];
+  /** Called in order at each event, after the `on` subscribers. */
   readonly callbacks?: readonly Callback[];
   /** Continue the run whose checkpoints are in this folder or store. */
   readonly resume?: string | CheckpointStore;
@@ -112,8 +113,11 @@ interface PendingBatch {
  * @public
  */
 export class Trainer implements TrainingContext {
+  /** The model trained. */
   readonly model: TrainableModel;
+  /** The loss minimised. */
   readonly loss: Loss;
+  /** The optimizer that updates the weights. */
   readonly optimizer: Optimizer;
   /** The metric names reported in logs (besides `loss`). */
   readonly metricNames: readonly string[];

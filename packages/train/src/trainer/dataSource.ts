@@ -8,7 +8,9 @@ import { DataError } from '../errors.js';
  * @public
  */
 export interface DataSource {
+  /** Number of samples. */
   readonly size: number;
+  /** The samples at `indices`, as a batch; the caller disposes both tensors. */
   gather(indices: ArrayLike<number>): { x: Tensor; y: Tensor };
   /** Optional: called (and awaited) once before training or evaluation reads batches. */
   prepare?(): Promise<void>;
@@ -16,7 +18,9 @@ export interface DataSource {
 
 /** Features and targets as two tensors whose first dimension is the sample. @public */
 export interface TensorData {
+  /** Features, `[samples, ...]`. */
   readonly x: Tensor;
+  /** Targets: class indices `[samples]`, one-hot or values `[samples, outputs]`. */
   readonly y: Tensor;
 }
 

@@ -2,8 +2,11 @@ import type { Tensor, Variable } from '@nutshell/tensor';
 
 /** A weight of a model: its name (e.g. `'dense_1/kernel'`), variable and whether training changes it. @public */
 export interface ModelWeight {
+  /** Unique within the model, e.g. `'dense_1/kernel'`. */
   readonly name: string;
+  /** Its values. */
   readonly variable: Variable;
+  /** Whether training updates it. */
   readonly trainable?: boolean;
 }
 
@@ -13,6 +16,7 @@ export interface ModelWeight {
  * @public
  */
 export interface TrainableModel {
+  /** Used in messages. */
   readonly name?: string;
   /** Forward pass; the caller owns the result. `training: true` during fit (dropout on, etc.). */
   apply(x: Tensor, options?: { training?: boolean }): Tensor;
