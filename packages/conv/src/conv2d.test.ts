@@ -1,7 +1,8 @@
-import { Rng, ShapeError, numTensors, read, tf, type Tensor } from '@nutshell/tensor';
+import { Rng, ShapeError, read, tf, type Tensor } from '@nutshell/tensor';
 import { describe, expect, it } from 'vitest';
 import { CONV_ALGORITHMS, ConvArgumentError, UnsupportedAlgorithmError, conv1d, conv2d, conv2dGeometry } from './index.js';
-import type { ConcreteConvAlgorithm, Conv2DOptions } from './index.js';
+import type { Conv2DOptions } from './index.js';
+import { checkAgainstReference, checkFiniteDifferences, randomCases, winogradCases } from './test-utils/checks.js';
 import { randomArray, referenceConv2d, relativeError, toTensor } from './test-utils/reference.js';
 
 /** Exact for direct and im2col; FFT and Winograd round (float32), hence a tolerance of 1e-5 relative. */
@@ -11,52 +12,6 @@ async function expectValues(t: Tensor, expected: number[]): Promise<void> {
   expect(got.length).toBe(expected.length);
   const scale = Math.max(...expected.map(Math.abs), 1);
   got.forEach((v, i) => expect(Math.abs(v - expected[i]), `index ${i}: ${v} vs ${expected[i]}`).toBeLessThan(1e-5 * scale));
-}
-
-interface Case {
-  x: number[];
-  w: number[];
-  opts: Conv2DOptions;
-}
-
-/** Seeded random problems covering strides, every padding form, dilation and groups (incl. depthwise). */
-function randomCases(count: number, seed: number): Case[] {
-  const rng = new Rng(seed);
-  const pick = <T>(v: readonly T[]): T => v[rng.nextInt(v.length)];
-  const cases: Case[] = [];
-  while (cases.length < count) {
-    const groups = pick([1, 1, 2, 3]);
-    const cin = groups * pick([1, 2]);
-    const cout = groups * pick([1, 2, 3]);
-    const k = pick([1, 2, 3, 3, 4, 5]);
-    const kw = pick([k, k, 3]);
-    const h = 5 + rng.nextInt(6);
-    const w = 5 + rng.nextInt(6);
-    const s = pick([1, 1, 2, 3]);
-    const d = pick([1, 1, 2]);
-    const padding = pick<Conv2DOptions['padding']>(['valid', 'same', [[1, 0], [2, 1]]]);
-    const opts: Conv2DOptions = { strides: [s, pick([1, s])], dilations: s > 1 ? 1 : [d, 1], padding, groups };
-    try {
-      conv2dGeometry('case', [2, h, w, cin], [k, kw, cin / groups, cout], opts);
-    } catch {
-      continue;
-    }
-    cases.push({ x: [2, h, w, cin], w: [k, kw, cin / groups, cout], opts });
-  }
-  return cases;
-}
-
-const winogradCases: Case[] = [
-  { x: [2, 7, 9, 3], w: [3, 3, 3, 4], opts: { padding: 'same' } },
-  { x: [1, 8, 8, 2], w: [3, 3, 2, 2], opts: { padding: 'valid' } },
-  { x: [1, 6, 5, 4], w: [3, 3, 2, 4], opts: { padding: [[2, 0], [0, 1]], groups: 2 } },
-  { x: [1, 5, 5, 3], w: [3, 3, 1, 6], opts: { padding: 'same', groups: 3 } },
-];
-
-function applies(a: ConcreteConvAlgorithm, c: Case): boolean {
-  if (a !== 'winograd') return true;
-  const g = conv2dGeometry('t', c.x, c.w, c.opts);
-  return g.kernelHeight === 3 && g.kernelWidth === 3 && g.strides.every((s) => s === 1) && g.dilations.every((d) => d === 1);
 }
 
 describe('conv2d: values', () => {
@@ -87,37 +42,9 @@ describe('conv2d: values', () => {
   const cases = randomCases(24, 2024);
   for (const algorithm of CONV_ALGORITHMS) {
     it(`${algorithm} agrees with a float64 loop reference within 1e-4 relative, forward and gradients`, async () => {
-      const rng = new Rng(7);
-      const pool = algorithm === 'winograd' ? winogradCases : [...cases, ...winogradCases];
-      let checked = 0;
-      for (const c of pool) {
-        if (!applies(algorithm, c)) continue;
-        const g = conv2dGeometry('t', c.x, c.w, c.opts);
-        const xv = randomArray(c.x.reduce((a, b) => a * b), rng);
-        const wv = randomArray(c.w.reduce((a, b) => a * b), rng);
-        const rv = randomArray(g.batch * g.outHeight * g.outWidth * g.outChannels, rng);
-        const ref = referenceConv2d(xv, wv, g, rv);
-        const x = toTensor(xv, c.x);
-        const w = toTensor(wv, c.w);
-        const r = toTensor(rv, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
-        const before = numTensors();
-        const y = conv2d(x, w, { ...c.opts, algorithm });
-        const [dx, dw] = tf.grads((a: Tensor, b: Tensor) => tf.sum(tf.mul(conv2d(a, b, { ...c.opts, algorithm }), r)))([x, w]);
-        const label = `${algorithm} x[${c.x}] w[${c.w}] ${JSON.stringify(c.opts)}`;
-        expect(y.shape, label).toEqual([g.batch, g.outHeight, g.outWidth, g.outChannels]);
-        expect(relativeError(await read(y), ref.y), label).toBeLessThan(1e-4);
-        expect(relativeError(await read(dx), ref.dx), label).toBeLessThan(1e-4);
-        expect(relativeError(await read(dw), ref.dw), label).toBeLessThan(1e-4);
-        tf.dispose([y, dx, dw]);
-        expect(numTensors(), label).toBe(before);
-        tf.dispose([x, w, r]);
-        checked++;
-      }
+      const checked = await checkAgainstReference(algorithm, algorithm === 'winograd' ? winogradCases : [...cases, ...winogradCases]);
       expect(checked).toBeGreaterThanOrEqual(4);
     });
-  }
-
-  for (const algorithm of CONV_ALGORITHMS) {
     it(`${algorithm}: gradient matches central finite differences of the op itself`, async () => {
       const c = algorithm === 'winograd' ? winogradCases[0] : { x: [1, 6, 7, 2], w: [3, 2, 2, 3], opts: { strides: 2, padding: 'same' } as Conv2DOptions };
       const rng = new Rng(11);
@@ -126,32 +53,10 @@ describe('conv2d: values', () => {
       const y0 = conv2d(x, w, c.opts);
       const r = toTensor(randomArray(y0.size, rng), y0.shape);
       y0.dispose();
+      // The loss is linear in x and in w, so a large step has no truncation error.
       const loss = (a: Tensor, b: Tensor) => tf.sum(tf.mul(conv2d(a, b, { ...c.opts, algorithm }), r));
-      const [dx, dw] = tf.grads(loss)([x, w]);
-      const gx = await read(dx);
-      const gw = await read(dw);
-      const eps = 0.25; // the loss is linear in x and in w, so a large step has no truncation error
-      for (const [t, grad] of [
-        [x, gx],
-        [w, gw],
-      ] as const) {
-        const base = await read(t);
-        for (let k = 0; k < 6; k++) {
-          const i = rng.nextInt(base.length);
-          const at = async (delta: number) => {
-            const v = Float32Array.from(base);
-            v[i] += delta;
-            const p = tf.tensor(v, t.shape);
-            const l = t === x ? loss(p, w) : loss(x, p);
-            const out = (await read(l))[0];
-            tf.dispose([p, l]);
-            return out;
-          };
-          const fd = ((await at(eps)) - (await at(-eps))) / (2 * eps);
-          expect(Math.abs(fd - grad[i])).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd)));
-        }
-      }
-      tf.dispose([x, w, r, dx, dw]);
+      await checkFiniteDifferences(loss, [x, w], { eps: 0.25, samples: 6, tolerance: 2e-3, seed: 12, label: algorithm });
+      tf.dispose([x, w, r]);
     });
   }
 
