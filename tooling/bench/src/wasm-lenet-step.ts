@@ -1,6 +1,6 @@
-// One LeNet training step (forward + backward + SGD update), batch 64, on 'cpu' vs 'wasm', in one run.
+// One LeNet training step (forward + backward + SGD or Adam update), batch 64, on 'cpu' vs 'wasm', in one run.
 //
-//   pnpm --filter @nutshell/bench exec tsx src/wasm-lenet-step.ts [--cpu-steps 3] [--wasm-steps 40] [--batch 64]
+//   pnpm --filter @nutshell/bench exec tsx src/wasm-lenet-step.ts [--cpu-steps 3] [--wasm-steps 40] [--batch 64] [--optimizer sgd|adam]
 //
 // LeNet: conv 5×5×8 relu → maxpool 2 → conv 5×5×16 relu → maxpool 2 → dense 10, on 28×28×1 inputs,
 // softmax cross-entropy. Written with tfjs ops so that it measures the backends, not a layers library.
@@ -17,6 +17,7 @@ const { values: args } = parseArgs({
     'cpu-steps': { type: 'string', default: '3' },
     'wasm-steps': { type: 'string', default: '40' },
     batch: { type: 'string', default: '64' },
+    optimizer: { type: 'string', default: 'sgd' },
   },
 });
 const BATCH = Number(args.batch);
@@ -73,7 +74,7 @@ async function measure(backend: string, steps: number, warmup: number) {
   const data = batchData(2);
   const x = tf.tensor4d(data.x, [BATCH, 28, 28, 1]);
   const y = tf.tensor2d(data.y, [BATCH, 10]);
-  const optimizer = tf.train.sgd(0.05);
+  const optimizer = args.optimizer === 'adam' ? tf.train.adam(0.001) : tf.train.sgd(0.05);
   const step = async (): Promise<number> => {
     const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, lenet(w, x)) as tf.Scalar, true)!;
     const value = (await loss.data())[0];
@@ -96,7 +97,7 @@ const load = loadavg().map((l) => l.toFixed(2)).join(' ');
 const cpu = await measure('cpu', Number(args['cpu-steps']), 1);
 const wasm = await measure('wasm', Number(args['wasm-steps']), 3);
 const lossGap = Math.abs(cpu.firstLoss - wasm.firstLoss);
-console.log(`LeNet training step, batch ${BATCH} (forward + backward + SGD update); load average before: ${load}`);
+console.log(`LeNet training step, batch ${BATCH} (forward + backward + ${args.optimizer} update); load average before: ${load}`);
 console.log(`wasm: ${wasmBackend.info().device}`);
 console.table(
   [cpu, wasm].map((r) => ({
