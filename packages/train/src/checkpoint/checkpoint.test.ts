@@ -8,7 +8,7 @@ import { Adam } from '../optimizers/adam.js';
 import { sparseCategoricalCrossentropy } from '../losses/sparseCategoricalCrossentropy.js';
 import { MemoryCheckpointStore } from './store.js';
 import { FileCheckpointStore } from './fileStore.js';
-import { listRunCheckpoints } from './runCheckpoint.js';
+import { hasRunCheckpoint, listRunCheckpoints } from './runCheckpoint.js';
 import { CheckpointError } from '../errors.js';
 import { EarlyStopping } from '../callbacks/EarlyStopping.js';
 import type { Callback } from '../callbacks/callback.js';
@@ -49,6 +49,7 @@ describe('run checkpoints and resume', () => {
     t1.dispose();
     first.dispose();
     expect(await listRunCheckpoints(store)).toEqual(['step-0000000020.ckpt', 'step-0000000016.ckpt']);
+    expect(await hasRunCheckpoint(store)).toBe(true);
 
     const second = tinyMlp(6, 16, 6, 99); // different initial weights: all must come from the checkpoint
     const t2 = new Trainer(second, { loss, optimizer: new Adam({ learningRate: 0.5 }), metrics: ['accuracy'] });
@@ -91,6 +92,7 @@ describe('run checkpoints and resume', () => {
     const model = tinyMlp(6, 4, 6, 1);
     const t = new Trainer(model, { loss, optimizer: 'adam' });
     const empty = new MemoryCheckpointStore('empty-run');
+    expect(await hasRunCheckpoint(empty)).toBe(false);
     await expect(t.fit({ x: xs, y: ys }, { epochs: 1, resume: empty })).rejects.toThrow(CheckpointError);
     await expect(t.fit({ x: xs, y: ys }, { epochs: 1, resume: empty })).rejects.toThrow(
       'No checkpoint to resume from in empty-run (expected files named step-<n>.ckpt).',

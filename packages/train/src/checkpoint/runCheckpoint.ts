@@ -5,6 +5,7 @@ import type { Optimizer } from '../optimizers/optimizer.js';
 import type { Callback } from '../callbacks/callback.js';
 import type { History } from '../trainer/events.js';
 import type { TrainableModel } from '../trainer/model.js';
+import { openStore } from './store.js';
 import type { CheckpointStore } from './store.js';
 import { decodeCheckpointFile, encodeCheckpointFile, valuesOf } from './checkpointFile.js';
 import type { SafetensorsTensor } from '@nutshell/layers';
@@ -132,7 +133,7 @@ export async function readRunCheckpoint(store: CheckpointStore, name: string): P
   };
 }
 
-/** The names of the run checkpoints in a store, newest first. */
+/** The names of the run checkpoints (`step-<n>.ckpt`) in a store, newest first. @public */
 export async function listRunCheckpoints(store: CheckpointStore): Promise<string[]> {
   return (await store.list()).filter((n) => PATTERN.test(n)).sort().reverse();
 }
@@ -224,4 +225,13 @@ export function applyRunState(state: RunState, model: TrainableModel, optimizer:
     if (l.setRandomState) l.setRandomState(saved.state);
     else l.rng = Rng.fromState(saved.state);
   });
+}
+
+/**
+ * Whether a folder or store holds a run checkpoint to resume from (it may still be corrupt: `fit({ resume })`
+ * checks that, and falls back to an older one).
+ * @public
+ */
+export async function hasRunCheckpoint(from: string | CheckpointStore): Promise<boolean> {
+  return (await listRunCheckpoints(await openStore(from))).length > 0;
 }
