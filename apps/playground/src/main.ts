@@ -81,8 +81,8 @@ function showTestImage(): void {
 async function refreshPictures(): Promise<void> {
   if (!session) return;
   const pixels = currentPixels();
-  els.filters.innerHTML = await filtersSvg(session.model);
-  els.maps.innerHTML = await featureMapsSvg(session.model, pixels);
+  els.filters.innerHTML = await filtersSvg(session.cnn);
+  els.maps.innerHTML = await featureMapsSvg(session.cnn, pixels);
   await refreshPrediction(pixels);
 }
 
@@ -115,14 +115,14 @@ async function startSession(): Promise<void> {
     data = await loadDataSet(BASE, meta);
     cache.set(meta.id, data);
   }
-  const model = createCnn(data.height, data.width, 1);
-  session = new Session(data, model, { batchSize: 32, learningRate: data.height <= 8 ? 0.01 : 0.005, seed: 1 });
+  const cnn = createCnn(data.height, data.width, 1);
+  session = new Session(data, cnn, { batchSize: 32, learningRate: data.height <= 8 ? 0.01 : 0.005, seed: 1 });
   state.dataset = meta.id;
   state.steps = 0;
   state.losses = session.losses;
   state.testAccuracy = undefined;
   state.prediction = undefined;
-  els.model.textContent = `${meta.title}: ${model.description}`;
+  els.model.textContent = `${meta.title}: ${cnn.description} (${cnn.model.countParams().toLocaleString('en')} weights)`;
   els.loss.innerHTML = lossSvg([], []);
   pad.onChange = () => {};
   showTestImage();

@@ -24,7 +24,7 @@ export class Session {
 
   constructor(
     readonly data: DataSet,
-    readonly model: Cnn,
+    readonly cnn: Cnn,
     options: SessionOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 32;
@@ -54,7 +54,10 @@ export class Session {
   async trainStep(): Promise<number> {
     const { x, y } = gather(this.data, this.nextBatch());
     try {
-      const lossValue = this.optimizer.minimize(() => this.loss(y, this.model.logits(x)), this.model.weights);
+      const lossValue = this.optimizer.minimize(
+        () => this.loss(y, this.cnn.model.apply(x, { training: true })),
+        this.cnn.model.trainableWeights,
+      );
       const value = (await lossValue.data())[0];
       lossValue.dispose();
       this.losses.push(value);
@@ -71,7 +74,7 @@ export class Session {
     for (let start = this.data.train; start < this.data.n; start += 256) {
       const idx = Array.from({ length: Math.min(256, this.data.n - start) }, (_, i) => start + i);
       const { x, y } = gather(this.data, idx);
-      const hits = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(this.model.logits(x), 1), y), 'int32')));
+      const hits = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(this.cnn.model.apply(x), 1), y), 'int32')));
       correct += (await hits.data())[0];
       tf.dispose([x, y, hits]);
     }
@@ -82,8 +85,8 @@ export class Session {
 
   /** Class probabilities for one image `[h × w]` in [0, 1]. */
   async predict(pixels: Float32Array): Promise<Float32Array> {
-    const [h, w] = this.model.inputShape;
-    const p = tf.tidy(() => tf.softmax(this.model.logits(tf.tensor4d(pixels, [1, h, w, 1]))));
+    const [h, w] = this.cnn.inputShape;
+    const p = tf.tidy(() => tf.softmax(this.cnn.model.apply(tf.tensor4d(pixels, [1, h, w, 1]))));
     const values = (await p.data()) as Float32Array;
     p.dispose();
     return values;
@@ -91,6 +94,6 @@ export class Session {
 
   dispose(): void {
     this.optimizer.dispose();
-    this.model.dispose();
+    this.cnn.model.dispose();
   }
 }

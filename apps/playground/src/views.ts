@@ -1,6 +1,6 @@
 // The pictures, drawn with @nutshell/viz: loss curve, first-layer filters, feature maps, prediction.
 import { tf } from '@nutshell/tensor';
-import { activationGrid, barChart, filterGrid, lineChart } from '@nutshell/viz';
+import { barChart, featureMaps, filterGrid, lineChart } from '@nutshell/viz';
 import type { Cnn } from './model.js';
 
 function smooth(values: readonly number[], window = 10): number[] {
@@ -33,17 +33,18 @@ export function lossSvg(losses: readonly number[], testAccuracy: readonly { step
   }).svg;
 }
 
-export async function filtersSvg(model: Cnn): Promise<string> {
-  return (await filterGrid(model.firstKernel, { title: 'First-layer filters (conv1)', tileSize: 40, columns: 8 })).svg;
+export async function filtersSvg(cnn: Cnn): Promise<string> {
+  return (await filterGrid(cnn.firstConv, { title: `First-layer filters (${cnn.firstConv.name})`, tileSize: 40, columns: 8 })).svg;
 }
 
-export async function featureMapsSvg(model: Cnn, pixels: Float32Array): Promise<string> {
-  const [h, w] = model.inputShape;
-  const maps = tf.tidy(() => model.firstLayer(tf.tensor4d(pixels, [1, h, w, 1])));
+export async function featureMapsSvg(cnn: Cnn, pixels: Float32Array): Promise<string> {
+  const [h, w] = cnn.inputShape;
+  const x = tf.tensor4d(pixels, [1, h, w, 1]);
   try {
-    return (await activationGrid(maps, { title: 'Feature maps of conv1 for the digit on the pad', label: 'conv1 + ReLU', maxMaps: 8, tileSize: 44 })).svg;
+    const names = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+    return (await featureMaps(cnn.model, x, { title: 'Feature maps for the digit on the pad', maxMaps: 8, tileSize: 44, classNames: names })).svg;
   } finally {
-    maps.dispose();
+    x.dispose();
   }
 }
 
