@@ -135,6 +135,30 @@ describe('Trainer refuses bad input with typed errors', () => {
     tf.dispose([x, y]);
   });
 
+  it('NaN in the rows a validation split holds out is named by its row in the data given', async () => {
+    const values = digits.x.slice(0, 20 * 64);
+    values[18 * 64] = Infinity;
+    const x = tf.tensor2d(values, [20, 64]);
+    const y = tf.slice(yTrain, 0, 20);
+    await expect(trainer.fit({ x, y }, { epochs: 1, validationSplit: 0.2 })).rejects.toThrow('fit: x[18] contains Infinity (at feature 0)');
+    const clean = tf.slice(xTrain, 0, 20);
+    await expect(trainer.fit({ x: clean, y }, { epochs: 1, validationSplit: 0.01 })).rejects.toThrow(
+      'fit: validationSplit 0.01 of 20 samples leaves 20 to train on and 0 to validate.',
+    );
+    tf.dispose([x, y, clean]);
+  });
+
+  it('a second fit while one runs is refused; the stopped epoch is the one training stopped in', async () => {
+    const x = tf.slice(xTrain, 0, 64);
+    const y = tf.slice(yTrain, 0, 64);
+    const running = trainer.fit({ x, y }, { epochs: 3, batchSize: 8, callbacks: [{ onBatchEnd: (e, ctx) => (e.step === 10 ? ctx.stop('enough') : undefined) }] });
+    await expect(trainer.fit({ x, y }, { epochs: 1 })).rejects.toThrow('fit: this Trainer is already training; await the running fit first.');
+    const h = await running;
+    expect(h.stopped).toEqual({ epoch: 1, step: 11, reason: 'enough' });
+    expect(h.epochs).toEqual([0]);
+    tf.dispose([x, y]);
+  });
+
   it('binary labels outside [0, 1]; unknown metric; missing loss', async () => {
     const m = tinyMlp(2, 2, 1, 1);
     const t = new Trainer(m, { loss: binaryCrossentropy({ fromLogits: true }), optimizer: 'adam' });

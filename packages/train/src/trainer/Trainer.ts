@@ -129,6 +129,7 @@ export class Trainer implements TrainingContext {
   private readonly seed: number;
   private readonly listeners = new Map<string, Set<(event: TrainerEvent) => unknown>>();
   private stopReason: string | undefined;
+  private running = false;
 
   constructor(model: TrainableModel, options: TrainerOptions) {
     if (!model || typeof model.apply !== 'function') throw new ConfigError('model', 'Trainer: model must have apply(x) and weights.');
@@ -165,27 +166,42 @@ export class Trainer implements TrainingContext {
    * a `ConfigError` for bad options, a `DataError` naming the row for NaN values or labels out of range.
    */
   async fit(data: FitData, options: FitOptions): Promise<History> {
+    if (this.running) throw new ConfigError('fit', 'fit: this Trainer is already training; await the running fit first.');
+    this.running = true;
+    try {
+      return await this.runFit(data, options);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runFit(data: FitData, options: FitOptions): Promise<History> {
     const opts = checkFitOptions(options);
-    let source = toSource(data, 'fit');
+    const all = toSource(data, 'fit');
+    if (all.size === 0) throw new DataError('fit: the training data has no samples.');
+    let source = all;
     let validation = options.validationData ? toSource(options.validationData, 'fit (validationData)') : undefined;
+    await all.prepare?.();
+    await validation?.prepare?.();
+    const spec = this.targetSpec(all);
+    // Checked before any split, so that a row is named by its index in the data given.
+    if (options.checkData !== false) {
+      await checkData(all, spec, 'fit');
+      if (validation) await checkData(validation, spec, 'fit (validationData)');
+    }
     if (options.validationSplit !== undefined && options.validationSplit > 0) {
       if (validation) throw new ConfigError('validationSplit', 'fit: give validationData or validationSplit, not both.');
-      const split = splitSource(source, options.validationSplit);
+      const split = splitSource(all, options.validationSplit);
       source = split.train;
       validation = split.validation;
+      if (source.size === 0 || validation.size === 0) {
+        throw new ConfigError('validationSplit', `fit: validationSplit ${options.validationSplit} of ${all.size} samples leaves ${source.size} to train on and ${validation.size} to validate.`);
+      }
     }
-    if (source.size === 0) throw new DataError('fit: the training data has no samples.');
     const callbacks = [...(options.callbacks ?? [])];
     const n = source.size;
     const batchSize = opts.batchSize;
     const steps = Math.ceil(n / batchSize);
-    await source.prepare?.();
-    await validation?.prepare?.();
-    const spec = this.targetSpec(source);
-    if (options.checkData !== false) {
-      await checkData(source, spec, 'fit');
-      if (validation) await checkData(validation, spec, 'fit (validation data)');
-    }
 
     const weights = this.model.trainableWeights.map((w): NamedVariable => ({ name: w.name, variable: w.variable }));
     if (weights.length === 0) throw new ConfigError('model', 'fit: the model has no trainable weights (build it, or unfreeze a layer).');
@@ -219,6 +235,7 @@ export class Trainer implements TrainingContext {
     let seen = 0;
     let epochStart = 0;
     let pending: PendingBatch | undefined;
+    let currentEpoch = startEpoch;
     const flush = async (): Promise<void> => {
       if (!pending) return;
       const p = pending;
@@ -256,6 +273,7 @@ export class Trainer implements TrainingContext {
     await this.emit({ type: 'fitStart', epochs: opts.epochs, stepsPerEpoch: steps, samples: n, initialEpoch: startEpoch, initialStep: step }, callbacks);
     try {
       for (let epoch = startEpoch; epoch < opts.epochs && this.stopReason === undefined; epoch++) {
+        currentEpoch = epoch;
         let order: Int32Array;
         let firstBatch = 0;
         sums.fill(0);
@@ -326,7 +344,7 @@ export class Trainer implements TrainingContext {
       classWeights?.dispose();
     }
     if (this.stopReason !== undefined) {
-      this.history.stopped = { epoch: this.history.epochs.length ? this.history.epochs[this.history.epochs.length - 1] : startEpoch, step, reason: this.stopReason };
+      this.history.stopped = { epoch: currentEpoch, step, reason: this.stopReason };
     }
     await this.emit({ type: 'fitEnd', history: this.history }, callbacks);
     return this.history;
@@ -337,17 +355,24 @@ export class Trainer implements TrainingContext {
     return tf.tidy(() => {
       let yPred: Tensor | undefined;
       const sampleWeight = classWeights ? tf.gather(classWeights, labelIndices(y, classWeights.size)) : undefined;
-      const { value, grads } = tf.variableGrads(
-        () => {
-          const out = this.model.apply(x, { training: true });
-          yPred = tf.keep(out);
-          let l = reduceLoss(this.loss.lossName, this.loss.perSample(y, out), { sampleWeight });
-          const reg = this.model.regularizationLoss?.();
-          if (reg) l = tf.add(l, reg);
-          return l as tf.Scalar;
-        },
-        weights.map((w) => w.variable),
-      );
+      let value: Tensor;
+      let grads: tf.NamedTensorMap;
+      try {
+        ({ value, grads } = tf.variableGrads(
+          () => {
+            const out = this.model.apply(x, { training: true });
+            yPred = tf.keep(out); // the metrics need it after the gradient's own tidy has ended
+            let l = reduceLoss(this.loss.lossName, this.loss.perSample(y, out), { sampleWeight });
+            const reg = this.model.regularizationLoss?.();
+            if (reg) l = tf.add(l, reg);
+            return l as tf.Scalar;
+          },
+          weights.map((w) => w.variable),
+        ));
+      } catch (e) {
+        yPred?.dispose();
+        throw e;
+      }
       const gradients = weights.map((w) => grads[w.variable.name]);
       const parts: Tensor[] = [tf.reshape(value, [1])];
       try {
