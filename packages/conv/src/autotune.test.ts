@@ -51,6 +51,24 @@ describe("algorithm: 'auto'", () => {
     tf.dispose([x, w, y, ref]);
   });
 
+  it('tuning inside a gradient tape (a training step) leaves the outer gradient right and leaks nothing', async () => {
+    clearAutotuneCache();
+    const x = tf.randomNormal([1, 9, 9, 2], 0, 1, 'float32', 3);
+    const w = tf.randomNormal([3, 3, 2, 3], 0, 1, 'float32', 4);
+    const before = numTensors();
+    const loss = (a: tf.Tensor, b: tf.Tensor, algorithm: 'auto' | 'direct') => tf.sum(tf.square(conv2d(a, b, { padding: 'same', algorithm })));
+    const auto = tf.grads((a: tf.Tensor, b: tf.Tensor) => loss(a, b, 'auto'))([x, w]);
+    expect(autotuneDecisions()).toHaveLength(1);
+    const direct = tf.grads((a: tf.Tensor, b: tf.Tensor) => loss(a, b, 'direct'))([x, w]);
+    for (let i = 0; i < 2; i++) {
+      const [p, q] = [await read(auto[i]), await read(direct[i])];
+      p.forEach((v, j) => expect(Math.abs(v - q[j])).toBeLessThan(1e-3 * Math.max(1, Math.abs(q[j]))));
+    }
+    tf.dispose([...auto, ...direct]);
+    expect(numTensors()).toBe(before);
+    tf.dispose([x, w]);
+  });
+
   it('tuneConv2d measures asynchronously; decisions round-trip through a cache file', async () => {
     clearAutotuneCache();
     const d = await tuneConv2d([1, 16, 16, 2], [5, 5, 2, 2], { padding: 'valid' });

@@ -165,6 +165,25 @@ function decide(key: string, backend: string, mode: 'training' | 'inference', me
   return d;
 }
 
+/**
+ * Runs synchronous `fn` as if no gradient were being recorded. The first 'auto' call of a shape is usually made
+ * inside a training step's gradient tape; measured there, every candidate would also be recorded on that tape
+ * (and timed with its bookkeeping, ~10× slower on wasm), and its intermediates kept alive until the step ends.
+ * tfjs has no public switch for this, so the engine's tape state is set aside and restored.
+ */
+function withoutGradientTape<T>(fn: () => T): T {
+  const state = tf.engine().state;
+  const saved = { depth: state.gradientDepth, tape: state.activeTape };
+  state.gradientDepth = 0;
+  state.activeTape = null as unknown as typeof state.activeTape;
+  try {
+    return fn();
+  } finally {
+    state.gradientDepth = saved.depth;
+    state.activeTape = saved.tape;
+  }
+}
+
 function fallback(key: string, backend: string, mode: 'training' | 'inference', why: string): AutotuneDecision {
   const d: AutotuneDecision = {
     key,
@@ -194,16 +213,19 @@ export function chooseAlgorithm(g: ConvGeometry): AutotuneDecision {
   if (known) return known;
   const { x, w } = makeInputs(g);
   try {
-    const steps = plan(autotuneCandidates(g));
-    let step = steps.next();
-    while (!step.done) {
-      const t0 = performance.now();
-      const outs = tf.tidy(() => computeOnce(step.value as ConcreteConvAlgorithm, x, w, g, mode));
-      for (const o of outs) o.dataSync();
-      tf.dispose(outs);
-      step = steps.next(performance.now() - t0);
-    }
-    return decide(key, backend, mode, step.value.med, step.value.reps);
+    const measured = withoutGradientTape(() => {
+      const steps = plan(autotuneCandidates(g));
+      let step = steps.next();
+      while (!step.done) {
+        const t0 = performance.now();
+        const outs = tf.tidy(() => computeOnce(step.value as ConcreteConvAlgorithm, x, w, g, mode));
+        for (const o of outs) o.dataSync();
+        tf.dispose(outs);
+        step = steps.next(performance.now() - t0);
+      }
+      return step.value;
+    });
+    return decide(key, backend, mode, measured.med, measured.reps);
   } catch (e) {
     return fallback(key, backend, mode, `could not measure synchronously on ${backend} (${(e as Error).message}); await tuneConv2d(...) first`);
   } finally {

@@ -8,6 +8,7 @@ import {
   Inception,
   avgPool2d,
   conv1d,
+  conv2d,
   globalMaxPool2d,
   l2Pool1d,
   l2Pool2d,
@@ -37,6 +38,21 @@ describe.skipIf(unavailable !== undefined)(`on the wasm backend${unavailable ? `
       expect(checked).toBeGreaterThanOrEqual(4);
     });
   }
+
+  it('the algorithms used one after another on the same kernel all give direct\'s answer', async () => {
+    // Regression: tfjs-backend-wasm caches matMul's packed second operand by data id, so a kernel reshaped to
+    // another matrix shape by a second algorithm used to read the first one's packing (garbage, NaN).
+    const x = distinctValues([1, 12, 12, 3], 7);
+    const w = distinctValues([3, 3, 3, 4], 8);
+    const ref = await read(conv2d(x, w, { padding: 'same' }));
+    for (const algorithm of ['im2col', 'winograd', 'fft', 'winograd', 'im2col', 'direct'] as const) {
+      const y = conv2d(x, w, { padding: 'same', algorithm });
+      const v = await read(y);
+      v.forEach((z, i) => expect(Math.abs(z - ref[i]), algorithm).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref[i]))));
+      y.dispose();
+    }
+    tf.dispose([x, w]);
+  });
 
   it('conv1d gradients match finite differences', async () => {
     const x = distinctValues([2, 9, 2], 1);

@@ -80,7 +80,10 @@ function winogradGroup(x: Tensor, w: Tensor, g: ConvGeometry): Tensor {
   const m = n * th * tw;
   const d = tf.reshape(tf.stack(tiles), [16, m * c]);
   const V = tf.reshape(tf.matMul(tf.tensor2d(BT_KRON), d), [16, m, c]);
-  const U = tf.reshape(tf.matMul(tf.tensor2d(G_KRON), tf.reshape(w, [9, c * o])), [16, c, o]);
+  // U = kron(G, G) · w, computed as (wᵀ · kron(G, G)ᵀ)ᵀ so that the kernel is matMul's first operand:
+  // tfjs-backend-wasm caches packed second operands by data id and returns wrong values when the same data comes
+  // back in another shape (as it does when im2col used this kernel as a [9·c, o] matrix).
+  const U = tf.reshape(tf.transpose(tf.matMul(tf.reshape(w, [9, c * o]), tf.tensor2d(G_KRON), true, true)), [16, c, o]);
   const M = tf.matMul(V, U); // [16, m, o]
   const Y = tf.matMul(tf.tensor2d(AT_KRON), tf.reshape(M, [16, m * o])); // [4, m·o]: rows (i, j) of the 2×2 tile
   const y = tf.transpose(tf.reshape(Y, [2, 2, n, th, tw, o]), [2, 3, 0, 4, 1, 5]);
