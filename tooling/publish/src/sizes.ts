@@ -1,7 +1,7 @@
 // Packed and installed sizes of each package, what each pulls in, and the budgets they must stay within.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { diskSize, installedPackages } from './npm.js';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { diskSize } from './npm.js';
 import { ROOT } from './workspace.js';
 
 /** A package's budget: sizes it may not exceed and packages it must not pull in. */
@@ -31,17 +31,66 @@ export function readBudgets(): Record<string, Budget> {
   return JSON.parse(readFileSync(join(ROOT, 'tooling', 'publish', 'size-budget.json'), 'utf8'));
 }
 
-/** Measures an install directory in which `name` was installed alone; `baseline` is what tfjs-core alone installs. */
+/** One installed package in a tree: its directory and what it requires at run time. */
+interface InstalledPackage {
+  dir: string;
+  requires: string[];
+}
+
+function readInstalled(dir: string): { requires: string[] } {
+  const m = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const optionalPeers = new Set(Object.entries<any>(m.peerDependenciesMeta ?? {}).filter(([, v]) => v?.optional).map(([k]) => k));
+  const peers = Object.keys(m.peerDependencies ?? {}).filter((p) => !optionalPeers.has(p));
+  return { requires: [...Object.keys(m.dependencies ?? {}), ...Object.keys(m.optionalDependencies ?? {}), ...peers] };
+}
+
+/** Node's lookup: `name` from `fromDir`, walking up through node_modules directories to `root`. */
+function resolveFrom(root: string, fromDir: string, name: string): string | undefined {
+  for (let d = fromDir; d.startsWith(root); d = dirname(d)) {
+    const candidate = join(d, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (d === root) break;
+  }
+  return undefined;
+}
+
+/**
+ * The packages installing `name` brings, read from an npm tree that contains it (the `@nutshell/all` project holds
+ * every package): its dependencies, optional dependencies that were installed, and non-optional peers, transitively.
+ * Keyed by package name; each with its directory.
+ */
+export function closureIn(projectDir: string, name: string): Map<string, InstalledPackage> {
+  const out = new Map<string, InstalledPackage>();
+  const visit = (pkg: string, from: string) => {
+    const dir = resolveFrom(projectDir, from, pkg);
+    if (!dir || out.has(pkg)) return; // an optional dependency for another platform is simply not installed
+    const entry = { dir, ...readInstalled(dir) };
+    out.set(pkg, entry);
+    for (const r of entry.requires) visit(r, dir);
+  };
+  visit(name, projectDir);
+  return out;
+}
+
+function ownSize(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir)) {
+    if (e === 'node_modules') continue;
+    total += diskSize(join(dir, e));
+  }
+  return total;
+}
+
+/** Measures `name` as installed alone, from its closure in a tree that contains it; `baseline` is tfjs-core's closure. */
 export function measure(name: string, packedBytes: number, projectDir: string, baseline: ReadonlySet<string>): SizeRow {
-  const pkgs = installedPackages(projectDir);
-  const own = pkgs.get(name);
-  if (!own) throw new Error(`${name} is not installed in ${projectDir}`);
-  const installed = [...pkgs.keys()].filter((n) => n !== name).sort();
+  const closure = closureIn(projectDir, name);
+  for (const [n, p] of closureIn(projectDir, '@tensorflow/tfjs-core')) closure.set(n, p);
+  const installed = [...closure.keys()].filter((n) => n !== name).sort();
   return {
     name,
     packedBytes,
-    unpackedBytes: diskSize(own),
-    installedBytes: diskSize(join(projectDir, 'node_modules')),
+    unpackedBytes: ownSize(closure.get(name)!.dir),
+    installedBytes: [...closure.values()].reduce((t, p) => t + ownSize(p.dir), 0),
     installed,
     nutshell: installed.filter((n) => n.startsWith('@nutshell/')),
     thirdParty: installed.filter((n) => !n.startsWith('@nutshell/') && !baseline.has(n) && n !== '@tensorflow/tfjs-core'),
@@ -87,8 +136,8 @@ export function sizeTable(rows: readonly SizeRow[], budgets: Record<string, Budg
   }
   lines.push(
     '',
-    '¹ `npm install <package> @tensorflow/tfjs-core@4.22.0` in an empty project: the whole `node_modules`, tfjs-core',
-    'included. ² Beyond what `@tensorflow/tfjs-core` installs by itself.',
+    '¹ What `npm install <package> @tensorflow/tfjs-core@4.22.0` puts in an empty project\'s `node_modules`, tfjs-core',
+    '(47 MiB by itself) included. ² Beyond what `@tensorflow/tfjs-core` installs by itself.',
   );
   return lines.join('\n');
 }
