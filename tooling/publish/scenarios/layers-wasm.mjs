@@ -1,7 +1,9 @@
-// A user with `@nutshell/layers` and `@nutshell/backend-wasm`: the same network, then one line moves it to WASM.
+// A user with `@nutshell/layers` and `@nutshell/backend-wasm` (and `@nutshell/backend`, whose useBackend selects it, as
+// the wasm README says): the same network, then one line moves it to WASM. Naming 'wasm' is enough: useBackend
+// imports the installed plugin package itself.
 import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '@nutshell/backend';
 import { Dense, Sequential } from '@nutshell/layers';
-import { useBackend } from '@nutshell/backend-wasm';
 
 const x = tf.tensor2d([[0, 0], [0, 1], [1, 0], [1, 1]]);
 const model = new Sequential(

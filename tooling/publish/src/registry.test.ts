@@ -82,7 +82,7 @@ describe.sequential('installed from the registry with plain npm', () => {
   }, 300_000);
 
   it('(b) @nutshell/layers + @nutshell/backend-wasm: one line moves the same model to WASM, same answers', async () => {
-    const dir = (layersWasmDir = await project('layers-wasm', ['@nutshell/layers', '@nutshell/backend-wasm']));
+    const dir = (layersWasmDir = await project('layers-wasm', ['@nutshell/layers', '@nutshell/backend-wasm', '@nutshell/backend']));
     const out = JSON.parse((await timed('run (b)', () => runScript(dir, 'main.mjs', scenario('layers-wasm.mjs'), env))).stdout);
     expect(out.before).toBe('cpu');
     expect(out.after).toBe('wasm');
@@ -139,7 +139,7 @@ describe.sequential('installed from the registry with plain npm', () => {
     // and what its manifests require, transitively. The standalone projects above check that reading is right.
     for (const [dir, names] of [
       [onlyLayersDir, ['@nutshell/layers']],
-      [layersWasmDir, ['@nutshell/layers', '@nutshell/backend-wasm']],
+      [layersWasmDir, ['@nutshell/layers', '@nutshell/backend-wasm', '@nutshell/backend']],
     ] as const) {
       const predicted = new Set(names.flatMap((n) => [n, ...closureIn(allDir, n).keys()]));
       for (const n of closureIn(allDir, '@tensorflow/tfjs-core').keys()) predicted.add(n);
