@@ -1,10 +1,8 @@
 import { tf } from '@nutshell/tensor';
-import type { Tensor } from '@nutshell/tensor';
 import type { Callback, TrainingContext } from './callback.js';
 import type { EpochEndEvent, FitStartEvent } from '../trainer/events.js';
 import { Monitor } from './monitor.js';
 import type { MonitorMode } from './monitor.js';
-import { restoreSnapshot, snapshotWeights } from './weights.js';
 
 /** EarlyStopping's settings. @public */
 export interface EarlyStoppingOptions {
@@ -30,7 +28,8 @@ export class EarlyStopping implements Callback {
   private readonly patience: number;
   private readonly restoreBest: boolean;
   private wait = 0;
-  private best: Tensor[] | undefined;
+  /** The best epoch's weights, read back (so that they survive in a run checkpoint). */
+  private best: (Float32Array | Int32Array)[] | undefined;
   /** The epoch whose value was best so far (−1 before the first). */
   bestEpoch = -1;
   /** The epoch training stopped after, if it was stopped. */
@@ -49,16 +48,13 @@ export class EarlyStopping implements Callback {
   }
 
   /** Checks the epoch's logs (see the class description). */
-  onEpochEnd(e: EpochEndEvent, ctx: TrainingContext): void {
+  async onEpochEnd(e: EpochEndEvent, ctx: TrainingContext): Promise<void> {
     const v = this.monitor.read(e.logs);
     if (this.monitor.improves(v)) {
       this.monitor.best = v;
       this.bestEpoch = e.epoch;
       this.wait = 0;
-      if (this.restoreBest) {
-        if (this.best) tf.dispose(this.best);
-        this.best = snapshotWeights(ctx.model);
-      }
+      if (this.restoreBest) this.best = await Promise.all(ctx.model.weights.map(async (w) => (await w.variable.data()).slice() as Float32Array | Int32Array));
       return;
     }
     this.wait++;
@@ -72,23 +68,22 @@ export class EarlyStopping implements Callback {
 
   /** Restores the best weights, if asked to. */
   onFitEnd(_e: unknown, ctx: TrainingContext): void {
-    if (this.best) {
-      restoreSnapshot(ctx.model, this.best);
-      tf.dispose(this.best);
-      this.best = undefined;
-    }
+    const best = this.best;
+    if (!best) return;
+    tf.tidy(() => ctx.model.weights.forEach((w, i) => w.variable.assign(tf.tensor(best[i], w.variable.shape, w.variable.dtype))));
+    this.best = undefined;
   }
 
-  /** The state saved in run checkpoints. */
   getState(): unknown {
-    return { best: this.monitor.best, bestEpoch: this.bestEpoch, wait: this.wait };
+    return { best: this.monitor.best, bestEpoch: this.bestEpoch, wait: this.wait, weights: this.best ?? null };
   }
 
   /** Restores the state saved in a run checkpoint. */
   setState(s: unknown): void {
-    const st = s as { best: number; bestEpoch: number; wait: number };
+    const st = s as { best: number; bestEpoch: number; wait: number; weights: (Float32Array | Int32Array)[] | null };
     this.monitor.best = st.best;
     this.bestEpoch = st.bestEpoch;
     this.wait = st.wait;
+    this.best = st.weights ?? undefined;
   }
 }

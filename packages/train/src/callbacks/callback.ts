@@ -18,8 +18,9 @@ export interface TrainingContext {
 
 /**
  * A callback hooks into training. Every method is optional and may be async (the Trainer waits for it).
- * A callback with state that matters after a resume (a patience counter, a best value) implements
- * `getState`/`setState` with JSON-serialisable values; the state is saved in run checkpoints.
+ * A callback with state that matters after a resume (a patience counter, a best value, saved weights)
+ * implements `getState`/`setState` with JSON-serialisable values, in which `Float32Array`s and `Int32Array`s
+ * may appear (they are stored as tensors); the state is saved in run checkpoints.
  * @public
  */
 export interface Callback {

@@ -40,15 +40,15 @@ function fakeContext(model: TrainableModel, lr = 0.1): TrainingContext & { stopp
 const epochEnd = (epoch: number, logs: Record<string, number>) => ({ type: 'epochEnd' as const, epoch, logs, lr: 0.1, seconds: 0 });
 
 describe('EarlyStopping', () => {
-  it('stops after `patience` epochs without improvement and restores the best weights', () => {
+  it('stops after `patience` epochs without improvement and restores the best weights', async () => {
     const model = tinyMlp(4, 3, 2, 1);
     const ctx = fakeContext(model);
     const cb = new EarlyStopping({ patience: 1, restoreBestWeights: true });
-    cb.onEpochEnd(epochEnd(0, { val_loss: 1.0 }), ctx);
+    await cb.onEpochEnd(epochEnd(0, { val_loss: 1.0 }), ctx);
     model.weights[0].variable.assign(tf.onesLike(model.weights[0].variable));
     const best = Array.from(model.weights[0].variable.dataSync());
-    cb.onEpochEnd(epochEnd(1, { val_loss: 0.999 }), ctx); // an improvement, though the weights got worse
-    cb.onEpochEnd(epochEnd(2, { val_loss: 1.2 }), ctx);
+    await cb.onEpochEnd(epochEnd(1, { val_loss: 0.999 }), ctx); // an improvement, though the weights got worse
+    await cb.onEpochEnd(epochEnd(2, { val_loss: 1.2 }), ctx);
     expect(ctx.stopped).toBe('EarlyStopping: val_loss has not improved for 1 epoch(s) (best 0.999 at epoch 1).');
     model.weights[0].variable.assign(tf.zerosLike(model.weights[0].variable));
     cb.onFitEnd(undefined, ctx);
@@ -56,17 +56,17 @@ describe('EarlyStopping', () => {
     model.dispose();
   });
 
-  it('maximises accuracies; names what the logs hold when the monitored value is missing', () => {
+  it('maximises accuracies; names what the logs hold when the monitored value is missing', async () => {
     const model = tinyMlp(4, 3, 2, 1);
     const ctx = fakeContext(model);
     const cb = new EarlyStopping({ monitor: 'val_accuracy', patience: 1 });
-    cb.onEpochEnd(epochEnd(0, { val_accuracy: 0.5 }), ctx);
-    cb.onEpochEnd(epochEnd(1, { val_accuracy: 0.6 }), ctx);
+    await cb.onEpochEnd(epochEnd(0, { val_accuracy: 0.5 }), ctx);
+    await cb.onEpochEnd(epochEnd(1, { val_accuracy: 0.6 }), ctx);
     expect(ctx.stopped).toBeUndefined();
-    cb.onEpochEnd(epochEnd(2, { val_accuracy: 0.55 }), ctx);
+    await cb.onEpochEnd(epochEnd(2, { val_accuracy: 0.55 }), ctx);
     expect(ctx.stopped).toMatch(/val_accuracy has not improved/);
-    expect(() => new EarlyStopping().onEpochEnd(epochEnd(0, { loss: 1 }), ctx)).toThrow(ConfigError);
-    expect(() => new EarlyStopping().onEpochEnd(epochEnd(0, { loss: 1 }), ctx)).toThrow(
+    await expect(new EarlyStopping().onEpochEnd(epochEnd(0, { loss: 1 }), ctx)).rejects.toThrow(ConfigError);
+    await expect(new EarlyStopping().onEpochEnd(epochEnd(0, { loss: 1 }), ctx)).rejects.toThrow(
       "EarlyStopping: 'val_loss' is not in the epoch logs (loss) (pass validationData or validationSplit to fit).",
     );
     model.dispose();

@@ -64,6 +64,24 @@ describe('run checkpoints and resume', () => {
     second.dispose();
   }, 30_000);
 
+  it('EarlyStopping with restore-best keeps its best weights across a resume', async () => {
+    // mode 'max' on val_loss: epoch 0 (the highest loss) stays "best", so the end restores epoch 0's weights.
+    const es = () => new EarlyStopping({ monitor: 'val_loss', mode: 'max', patience: 10, restoreBestWeights: true });
+    const ref = tinyMlp(6, 16, 6, 1);
+    const tr = new Trainer(ref, { loss, optimizer: new Adam({ learningRate: 0.01 }) });
+    await tr.fit({ x: xs, y: ys }, { ...fitOptions, callbacks: [es()] });
+    const store = new MemoryCheckpointStore();
+    const m1 = tinyMlp(6, 16, 6, 1);
+    const t1 = new Trainer(m1, { loss, optimizer: new Adam({ learningRate: 0.01 }) });
+    await t1.fit({ x: xs, y: ys }, { ...fitOptions, checkpoint: { to: store, everySteps: 4 }, callbacks: [crashAt(37), es()] });
+    const m2 = tinyMlp(6, 16, 6, 3);
+    const t2 = new Trainer(m2, { loss, optimizer: new Adam({ learningRate: 0.01 }) });
+    await t2.fit({ x: xs, y: ys }, { ...fitOptions, resume: store, callbacks: [es()] });
+    expect(await weightsOf(m2)).toEqual(await weightsOf(ref));
+    [tr, t1, t2].forEach((t) => t.dispose());
+    [ref, m1, m2].forEach((m) => m.dispose());
+  }, 30_000);
+
   it('a corrupt newest checkpoint is refused, named, and the previous good one is used', async () => {
     const reference = await uninterrupted();
     const store = new MemoryCheckpointStore('run');

@@ -33,7 +33,8 @@ export interface RunState extends RunProgress {
   readonly file: string;
   readonly weights: Map<string, SafetensorsTensor>;
   readonly optimizer: { className: string; iterations: number; learningRate: number; slots: Map<string, SafetensorsTensor> };
-  readonly callbacks: unknown[];
+  /** Callback states by `'<class>#<occurrence>'`. */
+  readonly callbacks: Record<string, unknown>;
   /** The model's weight names when it was written, in order. */
   readonly weightNames: string[];
   /** The states of the layers with their own random generators, in layer order. */
@@ -46,6 +47,48 @@ const fileName = (step: number) => `step-${String(step).padStart(10, '0')}.ckpt`
 // JSON cannot hold NaN or ±Infinity (a NaN validation AUC, a loss that blew up): spell them out.
 const replacer = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $num: String(v) } : v);
 const reviver = (_k: string, v: unknown) => (v && typeof v === 'object' && '$num' in (v as object) ? Number((v as { $num: string }).$num) : v);
+
+/**
+ * Callbacks with state, keyed by class name and occurrence (`'EarlyStopping#0'`), so that a resumed run may pass
+ * its callbacks in another order or with stateless ones added or removed.
+ */
+function callbackKeys(callbacks: readonly Callback[]): [string, Callback][] {
+  const seen = new Map<string, number>();
+  return callbacks
+    .filter((c) => typeof c.getState === 'function')
+    .map((c) => {
+      const name = (c as object).constructor?.name || 'Object';
+      const k = seen.get(name) ?? 0;
+      seen.set(name, k + 1);
+      return [`${name}#${k}`, c];
+    });
+}
+
+/** A JSON replacer that moves typed arrays (a callback's saved weights) into the checkpoint's tensors. */
+function arraysTo(tensors: Record<string, SafetensorsTensor>) {
+  let count = 0;
+  return (key: string, value: unknown): unknown => {
+    if (value instanceof Float32Array || value instanceof Int32Array) {
+      const name = `callback:${count++}`;
+      tensors[name] = { dtype: value instanceof Float32Array ? 'F32' : 'I32', shape: [value.length], data: value };
+      return { $array: name };
+    }
+    return replacer(key, value);
+  };
+}
+
+/** The reviver that puts them back. */
+function arraysFrom(tensors: Map<string, SafetensorsTensor>, file: string) {
+  return (key: string, value: unknown): unknown => {
+    if (value && typeof value === 'object' && '$array' in (value as object)) {
+      const name = (value as { $array: string }).$array;
+      const t = tensors.get(name);
+      if (!t) throw new CheckpointError(file, `Checkpoint ${file} lacks the tensor '${name}' a callback saved.`);
+      return valuesOf(t, name, file);
+    }
+    return reviver(key, value);
+  };
+}
 
 async function toSt(t: Tensor): Promise<SafetensorsTensor> {
   const data = await t.data();
@@ -96,7 +139,7 @@ export async function writeRunCheckpoint(
     version: '1',
     progress: JSON.stringify(progress, replacer),
     optimizer: JSON.stringify({ className: opt.className, iterations: opt.iterations, learningRate: opt.learningRate }),
-    callbacks: JSON.stringify(run.callbacks.map((c) => (c.getState ? c.getState() : null)), replacer),
+    callbacks: JSON.stringify(Object.fromEntries(callbackKeys(run.callbacks).map(([k, c]) => [k, c.getState!()])), arraysTo(tensors)),
     layerRngs: JSON.stringify(layerRngs),
     weightNames: JSON.stringify(run.model.weights.map((w) => w.name)),
   };
@@ -127,7 +170,7 @@ export async function readRunCheckpoint(store: CheckpointStore, name: string): P
     file,
     weights,
     optimizer: { ...(JSON.parse(metadata.optimizer) as { className: string; iterations: number; learningRate: number }), slots },
-    callbacks: JSON.parse(metadata.callbacks, reviver) as unknown[],
+    callbacks: JSON.parse(metadata.callbacks, arraysFrom(tensors, file)) as Record<string, unknown>,
     layerRngs: JSON.parse(metadata.layerRngs) as { name: string; state: RngState }[],
     weightNames: JSON.parse(metadata.weightNames) as string[],
   };
@@ -215,10 +258,10 @@ export function applyRunState(state: RunState, model: TrainableModel, optimizer:
   } finally {
     tf.dispose(Object.values(slots));
   }
-  callbacks.forEach((c, i) => {
-    const s = state.callbacks[i];
+  for (const [key, c] of callbackKeys(callbacks)) {
+    const s = state.callbacks[key];
     if (s !== null && s !== undefined && c.setState) c.setState(s);
-  });
+  }
   randomLayers(model).forEach((l, i) => {
     const saved = state.layerRngs[i];
     if (!saved) return;
