@@ -179,6 +179,10 @@ export const NN: readonly OpCase[] = [
 ];
 
 const IDX = [2, 0, 2, 1];
+const BATCH_IDX = [
+  [2, 0, 2],
+  [1, 1, 0],
+];
 
 export const REDUCTIONS_AND_SHAPES: readonly OpCase[] = [
   { name: 'sum over an axis', kernels: ['Sum'], inputs: [{ shape: SHAPE }], run: ([x]) => tf.sum(x, 1), reference: ([x]) => R.sum(x, [1]) },
@@ -217,6 +221,13 @@ export const REDUCTIONS_AND_SHAPES: readonly OpCase[] = [
     inputs: [{ shape: [3, 4] }, { shape: [4], values: IDX, dtype: 'int32' }],
     run: ([x, i]) => tf.gather(x, i, 0),
     reference: ([x]) => R.gather(x, IDX, 0),
+  },
+  {
+    name: 'gather per batch entry (batchDims 1)',
+    kernels: ['GatherV2'],
+    inputs: [{ shape: [2, 3, 2] }, { shape: [2, 3], values: BATCH_IDX.flat(), dtype: 'int32' }],
+    run: ([x, i]) => tf.gather(x, i, 1, 1),
+    reference: ([x]) => R.concat(BATCH_IDX.map((rows, b) => R.gather(R.slice(x, [b, 0, 0], [1, 3, 2]), rows, 1)), 0),
   },
   { name: 'transpose', kernels: ['Transpose'], inputs: [{ shape: SHAPE }], run: ([x]) => tf.transpose(x, [2, 0, 1]), reference: ([x]) => R.transpose(x, [2, 0, 1]) },
   { name: 'reshape', kernels: ['Reshape'], inputs: [{ shape: SHAPE }], run: ([x]) => tf.reshape(x, [4, 6]), reference: ([x]) => R.reshape(x, [4, 6]) },

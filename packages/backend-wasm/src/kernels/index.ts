@@ -4,6 +4,7 @@ import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput.js';
 import { depthwiseConv2dNativeBackpropFilterConfig, depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dBackprop.js';
+import { gatherV2Config } from './gatherV2.js';
 import { maxPoolGradConfig } from './maxPoolGrad.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 
@@ -11,7 +12,7 @@ import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 interface NutshellKernel {
   readonly kernelName: string;
   readonly why: string;
-  /** Builds the config; `previous` is the kernel tfjs registered for this name, if any. */
+  /** Builds the config; `previous` is the kernel function tfjs registered for this name, if any. */
   readonly make: (previous: KernelFunc | undefined) => KernelConfig;
 }
 
@@ -22,6 +23,7 @@ export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
   { kernelName: tf.DepthwiseConv2dNativeBackpropFilter, why: 'missing in tfjs-backend-wasm 4.22', make: () => depthwiseConv2dNativeBackpropFilterConfig },
   { kernelName: tf.UnsortedSegmentSum, why: "missing in tfjs-backend-wasm 4.22 (gather's gradient)", make: () => unsortedSegmentSumConfig },
   { kernelName: tf.MaxPoolGrad, why: "tfjs's drops the gradient of windows whose maximum is ≤ 0", make: () => maxPoolGradConfig },
+  { kernelName: tf.GatherV2, why: "tfjs's is wrong for batchDims > 0 (every batch entry uses the first one's indices)", make: gatherV2Config },
   { kernelName: tf.Conv2DBackpropInput, why: "tfjs's is a plain loop ~10× slower than XNNPACK's convolution", make: conv2DBackpropInputConfig },
 ];
 
@@ -32,7 +34,9 @@ export function registerWasmKernels(): void {
   for (const k of NUTSHELL_WASM_KERNELS) {
     const existing = tf.getKernel(k.kernelName, 'wasm');
     if (existing && registered.has(existing.kernelFunc)) continue;
-    const config = k.make(existing?.kernelFunc);
+    const made = k.make(existing?.kernelFunc);
+    // A replaced kernel that falls back to tfjs's keeps tfjs's setup (its cwrap of the C++ function).
+    const config = existing?.setupFunc && !made.setupFunc ? { ...made, setupFunc: existing.setupFunc } : made;
     if (existing) tf.unregisterKernel(k.kernelName, 'wasm');
     tf.registerKernel(config);
     registered.add(config.kernelFunc);

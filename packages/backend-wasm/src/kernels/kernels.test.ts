@@ -47,6 +47,21 @@ describe("Nutshell's wasm kernels (values worked out by hand)", () => {
     expect(Array.from(await gs.data())).toEqual([1, 2, 1, 3, 4, 3, 1, 2, 1]);
   });
 
+  it('Conv2DBackpropInput falls back to tfjs for padding wider than the filter, with the same answer', async () => {
+    const x = tf.zeros([1, 3, 3, 1]) as tf.Tensor4D;
+    const w = tf.tensor4d([1, 2, 3, 4], [2, 2, 1, 1]);
+    const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [2, 2], [2, 2], [0, 0]];
+    const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.conv2d(a as tf.Tensor4D, w, 1, pad)))(x);
+    // with that much padding every pixel meets every tap exactly once
+    expect(Array.from(await dx.data())).toEqual(Array(9).fill(10));
+  });
+
+  it('GatherV2 with batchDims 1 gathers each batch entry with its own indices', async () => {
+    const x = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 3, 2]);
+    const idx = tf.tensor2d([2, 0, 1, 1], [2, 2], 'int32');
+    expect(Array.from(await tf.gather(x, idx, 1, 1).data())).toEqual([5, 6, 1, 2, 9, 10, 9, 10]);
+  });
+
   it('depthwise backprop (input and filter) with a channel multiplier', async () => {
     // 2 channels, multiplier 2, 1×1 filter: y[..., c*2+m] = x[..., c] * W[c, m]
     const x = tf.tensor4d([1, 10, 2, 20], [1, 1, 2, 2]);

@@ -138,3 +138,24 @@ describe('dilated convolution gradients (Nutshell addition)', () => {
     expectClose(await gf.data(), numericGrad((p) => loss(x, p), fd), 1e-4);
   });
 });
+
+describe('gather gradient with batchDims = 1 (Nutshell fix)', () => {
+  it('sums each batch entry’s rows of dy into the rows it gathered', async () => {
+    // x [2, 3, 2]; per batch entry gather rows along axis 1: entry 0 takes [2, 0, 2], entry 1 takes [1, 1, 0]
+    const x = Array.from({ length: 12 }, (_, i) => i / 10);
+    const idx = [
+      [2, 0, 2],
+      [1, 1, 0],
+    ];
+    const wv = Array.from({ length: 12 }, (_, i) => Math.sin(i + 1));
+    const ref = (p: number[]) => {
+      let s = 0;
+      for (let b = 0; b < 2; b++) for (let j = 0; j < 3; j++) for (let k = 0; k < 2; k++) s += wv[(b * 3 + j) * 2 + k] * p[(b * 3 + idx[b][j]) * 2 + k];
+      return s;
+    };
+    const wt = tf.tensor3d(wv, [2, 3, 2]);
+    const indices = tf.tensor2d(idx.flat(), [2, 3], 'int32');
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(wt, tf.gather(t, indices, 1, 1))))(tf.tensor3d(x, [2, 3, 2]));
+    expectClose(await g.data(), numericGrad(ref, x));
+  });
+});

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { avgPoolGradConfig } from './avgPool.js';
 import { registerBatchNormGradient } from './batchNorm.js';
 import { dilatedConv2DGradConfig, dilatedDepthwiseGradConfig } from './dilatedConv.js';
+import { gatherGradConfig } from './gather.js';
 import { prodGradConfig } from './prod.js';
 import { squaredDifferenceGradConfig } from './squaredDifference.js';
 
@@ -15,6 +16,7 @@ export function registerNutshellGradients(): void {
   tf.registerGradient(avgPoolGradConfig);
   wrapOnce(tf.Conv2D, dilatedConv2DGradConfig);
   wrapOnce(tf.DepthwiseConv2dNative, dilatedDepthwiseGradConfig);
+  wrapOnce(tf.GatherV2, gatherGradConfig);
 }
 
 const wrapped = new Set<string>();
