@@ -28,7 +28,7 @@ export function conv2dAs(op: string, x: Tensor, w: Tensor, opts: Conv2DOptions):
  * with a kernel `[kernelHeight, kernelWidth, channels / groups, filters]`, giving
  * `[batch, outHeight, outWidth, filters]`:
  *
- *   y[n, i, j, o] = Σ_{a, b, c} x[n, i·sh + a·dh − top, j·sw + b·dw − left, c] · w[a, b, c, o]
+ *   y[n, i, j, o] = Σ over a, b, c of x[n, i·sh + a·dh − top, j·sw + b·dw − left, c] · w[a, b, c, o]
  *
  * (c running over the input channels of o's group). Every `algorithm` computes the same numbers and is
  * differentiable; `'auto'` measures them once per shape and backend (see `tuneConv2d`, `autotuneDecisions`).

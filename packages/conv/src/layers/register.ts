@@ -22,7 +22,7 @@ import { SeparableConv2D, type SeparableConv2DArgs } from './SeparableConv2D.js'
 let done = false;
 
 /**
- * Registers every layer of @nutshell/conv with `registerLayer` (idempotent). Importing `@nutshell/conv` does
+ * Registers every layer of `@nutshell/conv` with `registerLayer` (idempotent). Importing `@nutshell/conv` does
  * this already; call it yourself only if a bundler dropped that import's side effect.
  * @public
  */
