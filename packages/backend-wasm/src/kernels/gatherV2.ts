@@ -1,6 +1,6 @@
-// GatherV2 with batchDims > 0 for wasm. tfjs-backend-wasm 4.22's kernel flattens x and the indices per batch
-// entry but its C++ loop then reads every entry's indices from the first one, so `gather(x, i, 1, 1)` is
-// silently wrong (found by the conformance suite). batchDims = 0 goes to tfjs's kernel unchanged; batched
+// GatherV2 with batchDims > 0 for wasm. tfjs-backend-wasm 4.22's C++ gather reads the wrong indices for batch
+// entries after the first in some shapes: x [2, 3, 2] gathered along axis 1 with indices [[2, 0, 2], [1, 1, 0]]
+// gives the second entry rows 2, 1, 1 instead of 1, 1, 0, silently (found by the conformance suite). batchDims = 0 goes to tfjs's kernel unchanged; batched
 // gathers are done here, on the heap: out[b, o, j, s] = x[b, o, indices[b, j], s].
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';

@@ -58,8 +58,10 @@ describe("Nutshell's wasm kernels (values worked out by hand)", () => {
 
   it('GatherV2 with batchDims 1 gathers each batch entry with its own indices', async () => {
     const x = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [2, 3, 2]);
-    const idx = tf.tensor2d([2, 0, 1, 1], [2, 2], 'int32');
-    expect(Array.from(await tf.gather(x, idx, 1, 1).data())).toEqual([5, 6, 1, 2, 9, 10, 9, 10]);
+    const idx = tf.tensor2d([2, 0, 2, 1, 1, 0], [2, 3], 'int32');
+    // entry 0 rows 2, 0, 2 of [[1,2],[3,4],[5,6]]; entry 1 rows 1, 1, 0 of [[7,8],[9,10],[11,12]]
+    // (tfjs's own wasm kernel gives 11 12 9 10 9 10 for entry 1)
+    expect(Array.from(await tf.gather(x, idx, 1, 1).data())).toEqual([5, 6, 1, 2, 5, 6, 9, 10, 9, 10, 7, 8]);
   });
 
   it('depthwise backprop (input and filter) with a channel multiplier', async () => {
