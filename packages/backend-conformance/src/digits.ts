@@ -29,7 +29,13 @@ export async function loadPackagedDigits(): Promise<DigitsData> {
   if (typeof process === 'undefined' || typeof process.versions?.node !== 'string') {
     throw new Error('loadPackagedDigits reads files and needs Node; in a browser pass options.digits (see parseDigitsCsv).');
   }
-  const [fs, zlib] = await Promise.all([import(/* @vite-ignore */ 'node:fs/promises'), import(/* @vite-ignore */ 'node:zlib')]);
+  // Specifiers in variables, so that browser bundlers do not try to resolve Node built-ins.
+  const fsName = 'node:fs/promises';
+  const zlibName = 'node:zlib';
+  const [fs, zlib] = (await Promise.all([import(/* @vite-ignore */ fsName), import(/* @vite-ignore */ zlibName)])) as [
+    typeof import('node:fs/promises'),
+    typeof import('node:zlib'),
+  ];
   const gz = await fs.readFile(new URL('../data/digits.csv.gz', import.meta.url));
   cached = parseDigitsCsv(zlib.gunzipSync(gz).toString('utf8'));
   return cached;

@@ -19,7 +19,9 @@ export async function defineConformanceSuite(
   plugin: BackendPlugin,
   options: ConformanceOptions & { readonly timeoutMs?: number } = {},
 ): Promise<void> {
-  const { describe, it, beforeAll } = await import('vitest');
+  // In a variable, so that bundling this package for a browser page does not pull in (or require) vitest.
+  const vitestName = 'vitest';
+  const { describe, it, beforeAll } = (await import(/* @vite-ignore */ vitestName)) as typeof import('vitest');
   const checks = listConformanceChecks(options);
   const probe = await plugin.probe();
   describe(`backend conformance: ${plugin.name}`, () => {
