@@ -40,11 +40,12 @@ const M = { top: 44, right: 14, bottom: 40, left: 58 };
 
 type YScale = ScaleLinear<number, number> | ScaleLogarithmic<number, number>;
 
-function axes(x: ScaleLinear<number, number>, y: YScale, w: number, hgt: number, xLabel?: string, yLabel?: string, log = false): string {
+function axes(x: ScaleLinear<number, number>, y: YScale, w: number, hgt: number, xLabel?: string, yLabel?: string, log = false, integerX = false): string {
   let s = '';
   const [y0, y1] = y.range() as [number, number];
-  const xt = x.ticks(Math.max(2, Math.floor((w - M.left - M.right) / 60)));
-  const fx = x.tickFormat(xt.length);
+  // Whole-number data (epochs, steps, layers) gets whole-number ticks only.
+  const xt = x.ticks(Math.max(2, Math.floor((w - M.left - M.right) / 60))).filter((t) => !integerX || Number.isInteger(t));
+  const fx = integerX ? (t: number) => String(t) : x.tickFormat(xt.length);
   for (const t of xt) {
     const px = x(t);
     s += h('line', { x1: px, x2: px, y1: y0, y2: y1, stroke: '#eee' });
@@ -118,7 +119,7 @@ export function lineChart(opts: LineChartOptions): Figure {
   const y: YScale = log
     ? scaleLog().domain([lo, hi]).range([hgt - M.bottom, M.top]).nice()
     : scaleLinear().domain([lo, hi]).range([hgt - M.bottom, M.top]).nice();
-  let body = axes(x, y, w, hgt, opts.xLabel, opts.yLabel, log);
+  let body = axes(x, y, w, hgt, opts.xLabel, opts.yLabel, log, xs.every(Number.isInteger));
   if (opts.yRule != null) body += h('line', { x1: M.left, x2: w - M.right, y1: y(opts.yRule), y2: y(opts.yRule), stroke: '#999', 'stroke-dasharray': '2 2' });
   const showPoints = opts.points ?? opts.series.every((s) => s.x.length <= 40);
   const items: { name: string; color: string; dashed?: boolean }[] = [];

@@ -27,6 +27,12 @@ describe('lineChart and barChart', () => {
     expect(parseSvg(fig).getElementsByTagName('title')[0]!.textContent).toBe('two <series> & more');
   });
 
+  it('labels whole-number x data (epochs) with whole numbers only', () => {
+    const fig = lineChart({ title: 't', series: [{ name: 'a', x: [0, 1, 2], y: [3, 2, 1] }], width: 600 });
+    const labels = marks(fig, 'text').filter((t) => t.getAttribute('text-anchor') === 'middle').map((t) => t.textContent);
+    expect(labels).toEqual(['0', '1', '2']);
+  });
+
   it('maps values to positions: a larger y is drawn higher', () => {
     const fig = lineChart({ title: 't', series: [{ name: 'a', x: [0, 1], y: [0, 10] }] });
     const [p0, p1] = marks(fig, 'circle', 'point').map((c) => Number(c.getAttribute('cy')));

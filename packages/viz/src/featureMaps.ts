@@ -149,7 +149,7 @@ function activationRows(title: string, acts: Activation[], opts: FeatureMapsOpti
     const k = isVector ? 10 : Math.max(1, Math.round(target / Math.max(tiles[0]!.width, tiles[0]!.height)));
     const tw = tiles[0]!.width * k;
     const th = tiles[0]!.height * k;
-    const rowH = Math.max(th, 30);
+    const rowH = Math.max(th + (isVector ? 12 : 0), 30);
     body += text(10, y + 12, a.label, { 'font-size': 11, 'font-weight': 'bold', fill: '#222' });
     body += text(10, y + 26, a.detail, { 'font-size': 9, fill: '#555' });
     tiles.forEach((raster, i) => {
@@ -157,6 +157,12 @@ function activationRows(title: string, acts: Activation[], opts: FeatureMapsOpti
       body += h('rect', { x: labelW + i * (tw + gap) - 0.5, y: y - 0.5, width: tw + 1, height: th + 1, fill: 'none', stroke: '#bbb', 'stroke-width': 1 });
       images.push({ x: labelW + i * (tw + gap), y, width: tw, height: th, raster, label: isVector ? `${a.label}` : `${a.label} map ${i}` });
     });
+    if (isVector && a === acts[acts.length - 1] && opts.classNames && a.values.length <= 32) {
+      // The class scores: name each cell.
+      opts.classNames.slice(0, a.values.length).forEach((name, i) => {
+        body += text(labelW + i * k + k / 2, y + th + 10, name, { 'text-anchor': 'middle', 'font-size': 8, fill: '#444' });
+      });
+    }
     const channels = a.shape.length === 3 ? a.shape[2]! : 1;
     if (channels > tiles.length && a.label !== 'input') {
       body += text(labelW + tiles.length * (tw + gap) + 2, y + th / 2 + 4, `+${channels - tiles.length}`, { 'font-size': 10, fill: '#777' });

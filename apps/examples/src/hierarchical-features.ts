@@ -1,0 +1,90 @@
+// Hierarchical features: what a small convolutional network learns on MNIST.
+//
+// Trains LeNet (conv 5×5×8 → pool → conv 5×5×16 → pool → dense) for a short run, keeping report.html current at
+// each epoch end, then draws what it learned: the first layer's filters (edge and blob detectors), the second
+// layer's filters over the first layer's channels, every layer's feature maps for a few test digits (pixels → edges
+// → parts → class scores), and the test digits that excite chosen first-layer channels most.
+//
+//   pnpm --filter @nutshell/examples exec tsx src/hierarchical-features.ts [--train 20000] [--epochs 3]
+//   NUTSHELL_BACKEND=cpu ... to force a backend (default 'auto': WASM here, about 1.5 min; the pure-JS CPU
+//   backend's convolutions are some 50× slower)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import '@nutshell/backend-wasm'; // registers the WASM backend for 'auto'
+import { lenet } from '@nutshell/conv';
+import { loadMnist } from '@nutshell/datasets';
+import { numTensors, tf, useBackend } from '@nutshell/tensor';
+import { Trainer, categoricalCrossentropy } from '@nutshell/train';
+import { RunReporter, featureMaps, figureSvgFile, figureToPng, filterGrid, topActivatingInputs, visualizeRun, type Figure } from '@nutshell/viz';
+
+const { values: args } = parseArgs({ options: { train: { type: 'string', default: '20000' }, epochs: { type: 'string', default: '3' }, test: { type: 'string', default: '2000' } } });
+const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'output', 'hierarchical-features');
+mkdirSync(OUT, { recursive: true });
+
+const backend = await useBackend(process.env.NUTSHELL_BACKEND ?? 'auto');
+console.log(`backend: ${backend.name} (${backend.reason})`);
+const before = numTensors();
+const train = loadMnist({ split: 'train', limit: Number(args.train) });
+const test = loadMnist({ split: 'test', limit: Number(args.test) });
+const x = tf.tensor4d(train.x, [train.n, 28, 28, 1]);
+// One-hot targets with categorical cross-entropy: the same loss as sparse labels, and it sidesteps tfjs-wasm 4.22's
+// OneHot kernel, which ignores the float32 dtype.
+const oneHot = (labels: ArrayLike<number>) => {
+  const t = new Float32Array(labels.length * 10);
+  for (let i = 0; i < labels.length; i++) t[i * 10 + labels[i]!] = 1;
+  return tf.tensor2d(t, [labels.length, 10]);
+};
+const y = oneHot(train.y);
+const testX = tf.tensor4d(test.x, [test.n, 28, 28, 1]);
+const testY = tf.tensor1d(test.y, 'int32');
+const testYOneHot = oneHot(test.y);
+const examples = tf.gather(testX, [0, 1, 2]);
+
+const model = lenet({ inputShape: [28, 28, 1], numClasses: 10, seed: 7 });
+const trainer = new Trainer(model, { loss: categoricalCrossentropy({ fromLogits: true }), optimizer: 'adam', learningRate: 0.002, metrics: ['accuracy'], seed: 7 });
+const classNames = test.classNames ?? Array.from({ length: 10 }, (_, i) => String(i));
+const reporter = new RunReporter(OUT, {
+  title: 'LeNet on MNIST: hierarchical features',
+  model,
+  examples,
+  featureMapExamples: 3,
+  evaluationData: { x: testX, y: testY },
+  classNames,
+  facts: { backend: backend.name, 'training images': train.n, 'test images': test.n, optimizer: 'adam, lr 0.002', 'batch size': 64 },
+}).attach(trainer);
+trainer.on('epochEnd', (e) => console.log(`epoch ${e.epoch}: ${Object.entries(e.logs).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ')}  (${e.seconds.toFixed(1)} s)`));
+
+const t0 = Date.now();
+const history = await trainer.fit({ x, y }, { epochs: Number(args.epochs), batchSize: 64, validationData: { x: testX, y: testYOneHot }, trackGradientNorms: true, seed: 7 });
+await reporter.flush();
+console.log(`trained in ${((Date.now() - t0) / 1000).toFixed(1)} s; report: ${join(OUT, 'report.html')}`);
+
+async function save(name: string, fig: Figure): Promise<void> {
+  writeFileSync(join(OUT, `${name}.svg`), figureSvgFile(fig));
+  writeFileSync(join(OUT, `${name}.png`), await figureToPng(fig));
+}
+const convs = model.layers.filter((l) => l.weights.some((w) => w.variable.rank === 4));
+await save('filters-layer1', await filterGrid(convs[0]!, { title: `First layer: ${convs[0]!.name}'s 8 filters (5×5)`, tileSize: 60 }));
+await save('filters-layer2', await filterGrid(convs[1]!, { title: `Second layer: ${convs[1]!.name}'s 16 filters over the 8 channels of the first` }));
+for (let i = 0; i < 3; i++) {
+  const digit = tf.slice(examples, i, 1);
+  await save(`feature-maps-${i}`, await featureMaps(model, digit, { classNames, title: `Test digit ${test.y[i]}: every layer's activations` }));
+  digit.dispose();
+}
+for (const unit of [0, 1, 2, 3]) {
+  const top = await topActivatingInputs(model, testX, { layer: convs[0]!, unit, k: 9, batchSize: 256 });
+  await save(`top-activating-${convs[0]!.name}-${unit}`, top.figure);
+}
+const predictions = model.predict(testX, { batchSize: 256 });
+const written = await visualizeRun(OUT, { title: 'LeNet on MNIST', history, model, examples, evaluation: { labels: testY, predictions }, gradientNorms: reporter.gradients.records, classNames });
+predictions.dispose();
+const evaluation = await trainer.evaluate({ x: testX, y: testYOneHot }, { batchSize: 256 });
+console.log(`test accuracy ${evaluation.accuracy?.toFixed(4)} on ${test.n} images`);
+console.log(`wrote ${written.length} files under ${join(OUT, 'visualize')} and the figures in ${OUT}`);
+
+trainer.dispose();
+model.dispose();
+tf.dispose([x, y, testX, testY, testYOneHot, examples]);
+console.log(`tensors leaked: ${numTensors() - before}`);
