@@ -8,6 +8,9 @@ const HEAD = MAGIC.length + 32;
 
 async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
   // WebCrypto: the same code in Node (globalThis.crypto) and in browsers.
+  if (!globalThis.crypto?.subtle) {
+    throw new CheckpointError('checkpoint', 'Checkpoints need WebCrypto (crypto.subtle) for their SHA-256 checksum; browsers offer it only on https:// or localhost pages.');
+  }
   return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 }
 

@@ -233,6 +233,7 @@ export class Trainer implements TrainingContext {
     const batchCount = this.batchMetrics.length;
     const sums = new Float64Array(1 + batchCount);
     let seen = 0;
+    let timed = 0; // samples trained since epochStart (a resumed epoch's earlier samples are not timed)
     let epochStart = 0;
     let pending: PendingBatch | undefined;
     let currentEpoch = startEpoch;
@@ -249,6 +250,7 @@ export class Trainer implements TrainingContext {
         sums[1 + i] += v[1 + i] * p.size;
       });
       seen += p.size;
+      timed += p.size;
       let gradNorms: Record<string, number> | undefined;
       if (trackNorms) {
         gradNorms = {};
@@ -263,7 +265,7 @@ export class Trainer implements TrainingContext {
         size: p.size,
         loss: v[0],
         metrics,
-        samplesPerSec: elapsed > 0 ? seen / elapsed : 0,
+        samplesPerSec: elapsed > 0 ? timed / elapsed : 0,
         lr: p.lr,
         ...(gradNorms ? { gradNorms } : {}),
       };
@@ -287,6 +289,7 @@ export class Trainer implements TrainingContext {
           order = opts.shuffle ? permutation(n, { rng }) : Int32Array.from({ length: n }, (_, i) => i);
         }
         epochStart = now();
+        timed = 0;
         await this.emit({ type: 'epochStart', epoch }, callbacks);
         for (let batch = firstBatch; batch < steps && this.stopReason === undefined; batch++) {
           await this.emit({ type: 'batchStart', epoch, batch, step }, callbacks);
