@@ -44,7 +44,12 @@ async function findBinary(simd: boolean): Promise<{ found: boolean; where: strin
     if (wasmPathPrefix !== undefined) {
       where = `${wasmPathPrefix}${file}`;
     } else {
-      const main = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
+      let main: string;
+      try {
+        main = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
+      } catch {
+        return { found: false, where: `${file} (the package @tensorflow/tfjs-backend-wasm could not be resolved)` };
+      }
       where = `${main.slice(0, Math.max(main.lastIndexOf('/'), main.lastIndexOf('\\')) + 1)}${file}`;
     }
     if (/^https?:/.test(where)) return { found: true, where };
