@@ -14,6 +14,12 @@ export interface DataSource {
   gather(indices: ArrayLike<number>): { x: Tensor; y: Tensor };
   /** Optional: called (and awaited) once before training or evaluation reads batches. */
   prepare?(): Promise<void>;
+  /**
+   * Optional: every sample's features and targets as flat arrays, when the source holds them in memory. The
+   * Trainer's data check then scans them directly instead of gathering every row (`y` may hold one class index
+   * per sample even when `gather` returns one-hot rows).
+   */
+  values?(): { x: ArrayLike<number>; y: ArrayLike<number> } | undefined;
 }
 
 /** Features and targets as two tensors whose first dimension is the sample. @public */
@@ -128,7 +134,7 @@ export interface TargetSpec {
  * `chunk` rows are read at a time, so even large sources are checked without a second copy of the data.
  */
 export async function checkData(source: DataSource, spec: TargetSpec, what: string, chunk = 2048): Promise<void> {
-  const direct = source instanceof TensorSource ? source.values() : undefined;
+  const direct = source.values?.();
   if (direct) {
     scan(direct.x, direct.y, 0, source.size, spec, what);
     return;

@@ -103,4 +103,26 @@ describe('fit details', () => {
     t.dispose();
     model.dispose();
   });
+
+  it('a DataSource that exposes values() is checked without gathering every row', async () => {
+    const xv = Float32Array.from({ length: 100 * 5 }, (_, i) => (i % 7) / 7);
+    xv[63 * 5 + 2] = NaN;
+    const yv = Int32Array.from({ length: 100 }, (_, i) => i % 5);
+    let gathered = 0;
+    const source: DataSource = {
+      size: 100,
+      values: () => ({ x: xv, y: yv }),
+      gather(idx) {
+        gathered += idx.length;
+        const rows = Array.from(idx);
+        return { x: tf.tensor2d(rows.flatMap((r) => Array.from(xv.subarray(r * 5, r * 5 + 5))), [rows.length, 5]), y: tf.tensor1d(rows.map((r) => yv[r]), 'int32') };
+      },
+    };
+    const model = tinyMlp(5, 4, 5, 1);
+    const t = new Trainer(model, { loss: scce, optimizer: new SGD() });
+    await expect(t.fit(source, { epochs: 1 })).rejects.toThrow('fit: x[63] contains NaN (at feature 2)');
+    expect(gathered).toBe(1); // one sample, to learn the model's output size
+    t.dispose();
+    model.dispose();
+  });
 });
