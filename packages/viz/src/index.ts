@@ -21,8 +21,8 @@ export { featureMaps, activationGrid } from './featureMaps.js';
 export type { FeatureMapsOptions } from './featureMaps.js';
 export { topActivatingInputs } from './topActivating.js';
 export type { TopActivatingOptions, TopActivating } from './topActivating.js';
-export { networkDiagram, describeModel } from './networkDiagram.js';
-export type { DiagramNode, NetworkDiagramOptions } from './networkDiagram.js';
+export { networkDiagram, describeModel, registerDiagramExpander } from './networkDiagram.js';
+export type { DiagramNode, NetworkDiagramOptions, DiagramExpander } from './networkDiagram.js';
 
 // Concepts explained
 export { convolutionStep, poolingStep, kernelEffect } from './convolutionExplainer.js';

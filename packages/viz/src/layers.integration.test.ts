@@ -1,8 +1,9 @@
 // The visualisers against @nutshell/layers' real Sequential and graph Model (not only hand-built ModelLikes).
+import { Conv2D, inceptionNet, lenet } from '@nutshell/conv';
 import { Concatenate, Dense, Flatten, Model, Sequential, input } from '@nutshell/layers';
 import { ShapeError, numTensors, tf } from '@nutshell/tensor';
 import { describe, expect, it } from 'vitest';
-import { VizError, describeModel, featureMaps, filterGrid, networkDiagram } from './index.js';
+import { VizError, describeModel, featureMaps, filterGrid, networkDiagram, pixelAt } from './index.js';
 import { marks } from './test-utils/svg.js';
 
 describe('with @nutshell/layers models', () => {
@@ -51,5 +52,68 @@ describe('with @nutshell/layers models', () => {
     x.dispose();
     wrong.dispose();
     model.dispose();
+  });
+});
+
+describe('with @nutshell/conv networks', () => {
+  it("draws an inception network's modules as four parallel branches", () => {
+    const model = inceptionNet({ seed: 1 });
+    const nodes = describeModel(model);
+    const module1 = nodes.filter((n) => n.id.startsWith('inception_1'));
+    expect(module1.map((n) => n.id)).toEqual([
+      'inception_1/branch1x1',
+      'inception_1/branch3x3_reduce',
+      'inception_1/branch3x3',
+      'inception_1/branch5x5_reduce',
+      'inception_1/branch5x5',
+      'inception_1/pool',
+      'inception_1/pool_projection',
+      'inception_1',
+    ]);
+    expect(module1.at(-1)!.inputs).toHaveLength(4);
+    // every weight is counted once, in the branch that owns it
+    expect(nodes.reduce((a, n) => a + n.params, 0)).toBe(model.countParams());
+    const fig = networkDiagram(model);
+    const ys = ['branch1x1', 'branch3x3_reduce', 'branch5x5_reduce', 'pool'].map((b) =>
+      marks(fig, 'g', 'node').find((g) => g.getAttribute('data-id') === `inception_1/${b}`)!.getElementsByTagName('rect')[0]!.getAttribute('y'),
+    );
+    expect(new Set(ys).size).toBe(1);
+    expect(fig.title).toBe(`Network: ${model.layers.length} layers, ${model.countParams().toLocaleString('en-US')} parameters`);
+    model.dispose();
+  });
+
+  it("shows a Conv2D layer's kernels, and LeNet's maps of a constant image are constant", async () => {
+    const conv = new Conv2D({ filters: 2, kernelSize: 3, seed: 3, name: 'edge' });
+    const x = tf.ones([1, 6, 6, 1]);
+    conv.apply(x).dispose(); // builds it
+    // set a known kernel: filter 0 = horizontal edge (top row -1, bottom row +1)
+    const k = new Float32Array(18);
+    for (let c = 0; c < 3; c++) {
+      k[(0 * 3 + c) * 2] = -1;
+      k[(2 * 3 + c) * 2] = 1;
+    }
+    conv.weights.find((w) => w.name.endsWith('kernel'))!.variable.assign(tf.tensor4d(k, [3, 3, 1, 2]));
+    const fig = await filterGrid(conv);
+    const tile = fig.images[0]!.raster;
+    for (let c = 0; c < 3; c++) {
+      expect(pixelAt(tile, c, 0)[2]! - pixelAt(tile, c, 0)[0]!).toBeGreaterThan(60); // blue top row
+      expect(pixelAt(tile, c, 2)[0]! - pixelAt(tile, c, 2)[2]!).toBeGreaterThan(60); // red bottom row
+    }
+    conv.dispose();
+    x.dispose();
+
+    const net = lenet({ seed: 1 });
+    const img = tf.fill([28, 28, 1], 0.5);
+    const before = numTensors();
+    const maps = await featureMaps(net, img);
+    expect(numTensors()).toBe(before);
+    const spatial = maps.images.filter((i) => / map \d+$/.test(i.label ?? ''));
+    expect(spatial.length).toBe(1 + 8 + 8 + 16 + 16);
+    for (const m of spatial) {
+      const first = pixelAt(m.raster, 0, 0).join();
+      for (let yy = 0; yy < m.raster.height; yy++) for (let xx = 0; xx < m.raster.width; xx++) expect(pixelAt(m.raster, xx, yy).join()).toBe(first);
+    }
+    img.dispose();
+    net.dispose();
   });
 });

@@ -22,6 +22,62 @@ interface SymbolicLike {
   readonly inputs: readonly SymbolicLike[];
 }
 
+/**
+ * Expands a composite layer into the nodes inside it, so its branches appear in the diagram. Receives the layer, the
+ * id of the node feeding it and that node's output shape; returns the inner nodes, the last of which must have the
+ * layer's name as its id (the next layer connects to it).
+ * @public
+ */
+export type DiagramExpander = (layer: LayerLike, inputId: string, inputShape: readonly (number | null)[]) => DiagramNode[];
+
+const expanders = new Map<string, DiagramExpander>();
+
+/**
+ * Teaches {@link networkDiagram} to draw the inside of a composite layer class (an Inception module's four branches
+ * are built in). Returns nothing; a later registration for the same class replaces the earlier one.
+ * @public
+ */
+export function registerDiagramExpander(className: string, expand: DiagramExpander): void {
+  expanders.set(className, expand);
+}
+
+function weightsParams(layer: LayerLike, part: string): number {
+  return layer.weights.filter((w) => w.name.includes(`/${part}/`)).reduce((a, w) => a + w.variable.size, 0);
+}
+
+// GoogLeNet's Inception module (as @nutshell/conv's `Inception` builds it): 1×1 | 1×1→3×3 | 1×1→5×5 | pool→1×1, joined.
+registerDiagramExpander('Inception', (layer, inputId, inputShape) => {
+  const cfg = (layer.getConfig?.() ?? {}) as Record<string, unknown>;
+  const count = (k: string) => (typeof cfg[k] === 'number' ? (cfg[k] as number) : null);
+  const shape = (c: number | null) => (inputShape.length === 4 ? [inputShape[0]!, inputShape[1]!, inputShape[2]!, c] : []);
+  const n = layer.name;
+  const node = (part: string, className: string, c: number | null, inputs: string[]): DiagramNode => ({
+    id: `${n}/${part}`,
+    className,
+    outputShape: shape(c),
+    params: weightsParams(layer, part),
+    inputs,
+  });
+  const parts = [
+    node('branch1x1', 'Conv2D 1×1', count('filters1x1'), [inputId]),
+    node('branch3x3_reduce', 'Conv2D 1×1', count('filters3x3Reduce'), [inputId]),
+    node('branch3x3', 'Conv2D 3×3', count('filters3x3'), [`${n}/branch3x3_reduce`]),
+    node('branch5x5_reduce', 'Conv2D 1×1', count('filters5x5Reduce'), [inputId]),
+    node('branch5x5', 'Conv2D 5×5', count('filters5x5'), [`${n}/branch5x5_reduce`]),
+    { ...node('pool', 'MaxPool2D 3×3', inputShape[3] ?? null, [inputId]), params: 0 },
+    node('pool_projection', 'Conv2D 1×1', count('poolProjection'), [`${n}/pool`]),
+  ];
+  const total = ['filters1x1', 'filters3x3', 'filters5x5', 'poolProjection'].reduce((a, k) => a + (count(k) ?? 0), 0);
+  parts.push({ id: n, className: 'Inception (concat)', outputShape: shape(total || null), params: 0, inputs: [`${n}/branch1x1`, `${n}/branch3x3`, `${n}/branch5x5`, `${n}/pool_projection`] });
+  return parts;
+});
+
+/** A box's heading: the last part of a nested id (`inception_1/branch3x3` → `branch3x3`), cut to fit. */
+function shortLabel(id: string): string {
+  const last = id.slice(id.lastIndexOf('/') + 1);
+  return last.length > 22 ? `${last.slice(0, 21)}…` : last;
+}
+
 function paramsOf(layer: LayerLike): number {
   if (layer.countParams) return layer.countParams();
   return layer.weights.reduce((a, w) => a + w.variable.size, 0);
@@ -40,7 +96,9 @@ export function describeModel(model: ModelLike): DiagramNode[] {
       const id = s.sourceLayer.name;
       if (!nodes.has(id)) {
         const inputs = s.inputs.map(visit);
-        nodes.set(id, { id, className: s.inputs.length === 0 ? 'Input' : classNameOf(s.sourceLayer), outputShape: s.shape, params: paramsOf(s.sourceLayer), inputs });
+        const expand = inputs.length === 1 ? expanders.get(classNameOf(s.sourceLayer)) : undefined;
+        if (expand) for (const inner of expand(s.sourceLayer, inputs[0]!, s.inputs[0]!.shape)) nodes.set(inner.id, inner);
+        else nodes.set(id, { id, className: s.inputs.length === 0 ? 'Input' : classNameOf(s.sourceLayer), outputShape: s.shape, params: paramsOf(s.sourceLayer), inputs });
       }
       return id;
     };
@@ -50,12 +108,16 @@ export function describeModel(model: ModelLike): DiagramNode[] {
   const nodes: DiagramNode[] = [{ id: 'input', className: 'Input', outputShape: [...model.inputShape], params: 0, inputs: [] }];
   let shape: (number | null)[] | null = [...model.inputShape];
   for (const layer of model.layers) {
+    const inShape = shape;
     try {
       shape = shape && layer.computeOutputShape ? layer.computeOutputShape(shape) : null;
     } catch {
       shape = null;
     }
-    nodes.push({ id: layer.name, className: classNameOf(layer), outputShape: shape ?? [], params: paramsOf(layer), inputs: [nodes[nodes.length - 1]!.id] });
+    const prev = nodes[nodes.length - 1]!.id;
+    const expand = expanders.get(classNameOf(layer));
+    if (expand) nodes.push(...expand(layer, prev, inShape ?? []));
+    else nodes.push({ id: layer.name, className: classNameOf(layer), outputShape: shape ?? [], params: paramsOf(layer), inputs: [prev] });
   }
   return nodes;
 }
@@ -112,7 +174,8 @@ export function networkDiagram(source: ModelLike | readonly DiagramNode[], opts:
   for (const p of pos.values()) p.x += 20 - minX;
   const width = Math.max(360, maxX - minX + bw + 40);
   const total = nodes.reduce((a, n) => a + n.params, 0);
-  const title = opts.title ?? `Network: ${nodes.length - nodes.filter((n) => n.inputs.length === 0).length} layers, ${total.toLocaleString('en-US')} parameters`;
+  const layerCount = Array.isArray(source) ? nodes.filter((n) => n.inputs.length > 0).length : (source as ModelLike).layers.length;
+  const title = opts.title ?? `Network: ${layerCount} layers, ${total.toLocaleString('en-US')} parameters`;
   let edges = '';
   for (const n of nodes) {
     const p = pos.get(n.id)!;
@@ -125,7 +188,8 @@ export function networkDiagram(source: ModelLike | readonly DiagramNode[], opts:
       edges += h('path', { d: `M${num(x1)},${num(y1)}V${num(ys)}C${num(x1)},${num(my)} ${num(x2)},${num(my)} ${num(x2)},${num(y2 - 4)}`, fill: 'none', stroke: '#888', 'stroke-width': 1.3, 'marker-end': 'url(#arrow)', class: 'edge' });
     }
   }
-  const fills: Record<string, string> = { Input: '#eeeeee', Conv2D: '#dbe9f6', Dense: '#fde0c5', MaxPool2D: '#e5f5e0', AvgPool2D: '#e5f5e0', Concatenate: '#f2e0f7', Flatten: '#f4f4f4' };
+  const fills: Record<string, string> = { Input: '#eeeeee', Conv2D: '#dbe9f6', Dense: '#fde0c5', MaxPool2D: '#e5f5e0', AvgPool2D: '#e5f5e0', GlobalAvgPool2D: '#e5f5e0', Concatenate: '#f2e0f7', Flatten: '#f4f4f4' };
+  const fillOf = (c: string) => fills[c] ?? fills[c.split(' ')[0]!] ?? (c.startsWith('Inception') ? fills.Concatenate : '#fff7bc');
   let boxes = '';
   for (const n of nodes) {
     const p = pos.get(n.id)!;
@@ -133,8 +197,8 @@ export function networkDiagram(source: ModelLike | readonly DiagramNode[], opts:
     boxes += h(
       'g',
       { class: 'node', 'data-id': n.id },
-      h('rect', { x: p.x, y: p.y, width: bw, height: bh, rx: 6, fill: fills[n.className] ?? '#fff7bc', stroke: '#666' }),
-      text(p.x + 8, p.y + 15, n.id, { 'font-size': 11, 'font-weight': 'bold', fill: '#111' }),
+      h('rect', { x: p.x, y: p.y, width: bw, height: bh, rx: 6, fill: fillOf(n.className), stroke: '#666' }),
+      text(p.x + 8, p.y + 15, shortLabel(n.id), { 'font-size': 11, 'font-weight': 'bold', fill: '#111' }),
       text(p.x + 8, p.y + 29, n.className, { 'font-size': 10, fill: '#333' }),
       text(p.x + 8, p.y + 43, `${shape}${n.params ? ` · ${n.params.toLocaleString('en-US')} params` : ''}`, { 'font-size': 9, fill: '#444' }),
     );
