@@ -46,22 +46,29 @@ export class Adam extends Optimizer {
     return ['m', 'v'];
   }
 
+  private stepSize: Tensor | undefined;
+  private invRootCorrection: Tensor | undefined;
+
+  /** Makes this step's two bias-correction scalars, shared by every weight. */
+  protected override beginStep(lr: number, t: number): void {
+    // lr·m̂/(√v̂ + ε) = (lr/(1 − β₁ᵗ))·m / (√v/√(1 − β₂ᵗ) + ε), the two scalars folded in float64.
+    this.stepSize = tf.scalar(lr / (1 - this.beta1 ** t));
+    this.invRootCorrection = tf.scalar(1 / Math.sqrt(1 - this.beta2 ** t));
+  }
+
   /** Applies the update rule described above to one weight. */
-  protected update(w: Variable, g: Tensor, slots: readonly Variable[], lr: number, t: number): void {
+  protected update(w: Variable, g: Tensor, slots: readonly Variable[]): void {
     const [m, v] = slots;
     const m1 = tf.add(tf.mul(m, this.constant(this.beta1)), tf.mul(g, this.constant(1 - this.beta1)));
     const v1 = tf.add(tf.mul(v, this.constant(this.beta2)), tf.mul(tf.square(g), this.constant(1 - this.beta2)));
     m.assign(m1);
     v.assign(v1);
-    // lr·m̂/(√v̂ + ε) = (lr/(1 − β₁ᵗ))·m / (√v/√(1 − β₂ᵗ) + ε), with the two scalars folded in float64.
-    const stepSize = tf.scalar(lr / (1 - this.beta1 ** t));
-    const invRootCorrection = tf.scalar(1 / Math.sqrt(1 - this.beta2 ** t));
-    const denom = tf.add(tf.mul(tf.sqrt(v1), invRootCorrection), this.constant(this.epsilon));
-    w.assign(this.decay(w, lr, tf.sub(w, tf.mul(tf.div(m1, denom), stepSize))));
+    const denom = tf.add(tf.mul(tf.sqrt(v1), this.invRootCorrection!), this.constant(this.epsilon));
+    w.assign(this.decay(w, tf.sub(w, tf.mul(tf.div(m1, denom), this.stepSize!))));
   }
 
   /** Hook for AdamW: the weight after the Adam step, before it is assigned. */
-  protected decay(_w: Variable, _lr: number, updated: Tensor): Tensor {
+  protected decay(_w: Variable, updated: Tensor): Tensor {
     return updated;
   }
 }
@@ -90,8 +97,16 @@ export class AdamW extends Adam {
     positive('weightDecay', this.weightDecay, true);
   }
 
+  private decayScalar: Tensor | undefined;
+
+  /** Also makes this step's decay factor lr·λ. */
+  protected override beginStep(lr: number, t: number): void {
+    super.beginStep(lr, t);
+    this.decayScalar = tf.scalar(lr * this.weightDecay);
+  }
+
   /** Subtracts the decoupled decay lr·λ·w. */
-  protected override decay(w: Variable, lr: number, updated: Tensor): Tensor {
-    return tf.sub(updated, tf.mul(w, tf.scalar(lr * this.weightDecay)));
+  protected override decay(w: Variable, updated: Tensor): Tensor {
+    return tf.sub(updated, tf.mul(w, this.decayScalar!));
   }
 }

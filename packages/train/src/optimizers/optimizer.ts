@@ -79,6 +79,12 @@ export abstract class Optimizer {
    */
   protected abstract update(w: Variable, g: Tensor, slots: readonly Variable[], lr: number, t: number): void;
 
+  /**
+   * Called once per step, inside the step's tidy, before the per-weight updates: a place to make the tensors
+   * every weight's update shares (Adam's bias-corrected step size), so they are made once, not once per weight.
+   */
+  protected beginStep(_lr: number, _t: number): void {}
+
   /** A scalar constant kept for the optimizer's life, so a step does not upload the same number again. */
   protected constant(value: number): Tensor {
     let c = this.constants.get(value);
@@ -134,6 +140,7 @@ export abstract class Optimizer {
         grads = grads.map((g) => (g ? tf.clipByValue(g, -c, c) : g));
       }
       if (this.clipGlobalNorm !== undefined) grads = clipByGlobalNorm(grads, this.clipGlobalNorm);
+      this.beginStep(lr, t);
       for (let i = 0; i < weights.length; i++) {
         const g = grads[i];
         if (!g) continue;
