@@ -7,7 +7,7 @@ const xor = new Sequential(
   [new Dense({ units: 8, activation: 'tanh', seed: 1 }), new Dense({ units: 1, activation: 'sigmoid', seed: 2 })],
   { inputShape: [2] },
 );
-const trainer = new Trainer(xor, { loss: 'binaryCrossentropy', optimizer: { name: 'adam', learningRate: 0.1 }, seed: 3 });
+const trainer = new Trainer(xor, { loss: 'binaryCrossentropy', optimizer: 'adam', learningRate: 0.1, seed: 3 });
 const history = await trainer.fit(
   { x: tf.tensor2d([[0, 0], [0, 1], [1, 0], [1, 1]]), y: tf.tensor2d([[0], [1], [1], [0]]) },
   { epochs: 150, batchSize: 4, shuffle: false },
