@@ -17,7 +17,20 @@ import { lenet } from '@nutshell/conv';
 import { loadMnist } from '@nutshell/datasets';
 import { numTensors, tf, useBackend } from '@nutshell/tensor';
 import { Trainer, categoricalCrossentropy } from '@nutshell/train';
-import { RunReporter, featureMaps, figureSvgFile, figureToPng, filterGrid, topActivatingInputs, visualizeRun, type Figure } from '@nutshell/viz';
+import {
+  RunReporter,
+  composeFigures,
+  convolutionStep,
+  featureMaps,
+  figureSvgFile,
+  figureToPng,
+  filterGrid,
+  kernelEffect,
+  poolingStep,
+  topActivatingInputs,
+  visualizeRun,
+  type Figure,
+} from '@nutshell/viz';
 
 const { values: args } = parseArgs({ options: { train: { type: 'string', default: '20000' }, epochs: { type: 'string', default: '3' }, test: { type: 'string', default: '2000' } } });
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'output', 'hierarchical-features');
@@ -71,6 +84,23 @@ await save('filters-layer2', await filterGrid(convs[1]!, { title: `Second layer:
 for (let i = 0; i < 3; i++) {
   const digit = tf.slice(examples, i, 1);
   await save(`feature-maps-${i}`, await featureMaps(model, digit, { classNames, title: `Test digit ${test.y[i]}: every layer's activations` }));
+  digit.dispose();
+}
+// Convolution as filtering, with what the network learned: one step of the first layer's filter 3 on a patch of
+// the first test digit, and the whole digit before and after that filter (before bias and ReLU); then pooling.
+{
+  const kernel = convs[0]!.weights.find((w) => w.variable.rank === 4)!.variable;
+  const k3 = tf.tidy(() => tf.reshape(tf.slice(kernel, [0, 0, 0, 3], [5, 5, 1, 1]), [5, 5]));
+  const kRows = ((await k3.array()) as number[][]).map((r) => r.map((v) => Math.round(v * 100) / 100));
+  const digit = tf.tidy(() => tf.reshape(tf.slice(examples, [0, 0, 0, 0], [1, 28, 28, 1]), [28, 28]));
+  const pixels = (await digit.array()) as number[][];
+  const patch = pixels.slice(4, 13).map((r) => r.slice(6, 15).map((v) => Math.round(v * 100) / 100));
+  const step = await convolutionStep({ input: patch, kernel: kRows, row: 1, col: 2, title: "One step of the first layer's filter 3 on a 9×9 patch of the digit" });
+  const effect = await kernelEffect(digit, kRows, { kernelName: 'learned filter 3', title: 'The digit before and after filter 3 (before bias and ReLU)', maxSize: 224 });
+  const pooled = await poolingStep({ input: patch.slice(0, 6).map((r) => r.slice(0, 6)), row: 1, col: 1 });
+  await save('convolution-explained', composeFigures([step.figure, effect.figure, pooled.figure], { columns: 1 }));
+  effect.filtered.dispose();
+  k3.dispose();
   digit.dispose();
 }
 for (const unit of [0, 1, 2, 3]) {

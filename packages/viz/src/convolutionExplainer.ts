@@ -3,7 +3,7 @@ import { colorAt, hex } from './color.js';
 import { VizError } from './errors.js';
 import { makeFigure, type Figure, type PlacedImage } from './figure.js';
 import { valuesToRaster } from './raster.js';
-import { h, text } from './svg.js';
+import { h, text, textWidth } from './svg.js';
 
 /** A small 2-D grid of numbers, as nested arrays or a rank-2 tensor. @public */
 export type Grid2D = readonly (readonly number[])[] | Tensor;
@@ -38,12 +38,15 @@ function numberGrid(
   let m = 0;
   for (const r of rows) for (const v of r) m = Math.max(m, Math.abs(v));
   let s = text(x0, y0 - 8, label, { 'font-size': 11, 'font-weight': 'bold', fill: '#222' });
+  // One font size for the whole grid, small enough for its longest number (-0.38) to fit a cell.
+  const longest = Math.max(...rows.flat().map((v) => fmt(v).length));
+  const size = Math.round(Math.min(cell > 24 ? 11 : 9, (cell - 4) / (longest * 0.62)) * 10) / 10;
   rows.forEach((row, r) =>
     row.forEach((v, c) => {
       const fill = hex(colorAt('diverging', m > 0 ? 0.5 + (0.35 * v) / m : 0.5));
       s += h('rect', { x: x0 + c * cell, y: y0 + r * cell, width: cell, height: cell, fill, stroke: '#bbb', class: 'cell' });
       const bold = strong && strong.r === r && strong.c === c;
-      s += text(x0 + c * cell + cell / 2, y0 + r * cell + cell / 2 + 4, fmt(v), { 'text-anchor': 'middle', 'font-size': cell > 24 ? 11 : 9, 'font-weight': bold ? 'bold' : undefined, fill: '#111' });
+      s += text(x0 + c * cell + cell / 2, y0 + r * cell + cell / 2 + size / 3, fmt(v), { 'text-anchor': 'middle', 'font-size': size, 'font-weight': bold ? 'bold' : undefined, fill: '#111' });
     }),
   );
   if (highlight) {
@@ -220,7 +223,9 @@ export async function kernelEffect(image: Tensor, kernel: Grid2D, opts: KernelEf
   const gv = (await gray.data()) as Float32Array;
   const fv = (await filtered.data()) as Float32Array;
   gray.dispose();
-  const scale = Math.min(1, (opts.maxSize ?? 320) / Math.max(hh, ww));
+  // Large photographs shrink to fit; small images (a 28×28 digit) grow by whole pixels.
+  const fit = (opts.maxSize ?? 320) / Math.max(hh, ww);
+  const scale = fit >= 1 ? Math.floor(fit) : fit;
   const [dw, dh] = [Math.round(ww * scale), Math.round(hh * scale)];
   const title = opts.title ?? `Image before and after ${opts.kernelName ?? 'the kernel'}`;
   const images: PlacedImage[] = [
@@ -229,6 +234,7 @@ export async function kernelEffect(image: Tensor, kernel: Grid2D, opts: KernelEf
   ];
   let body = text(10, 20, title, { 'font-size': 13, 'font-weight': 'bold', fill: '#111' });
   body += text(10, 35, 'before', { 'font-size': 11, fill: '#333' });
-  body += text(30 + dw, 35, `after ${opts.kernelName ?? 'kernel'} ${k.map((r) => `[${r.map(fmt).join(' ')}]`).join('')}`, { 'font-size': 11, fill: '#333' });
-  return { figure: makeFigure(title, 40 + 2 * dw, 50 + dh, body, images), filtered };
+  body += text(30 + dw, 35, k.length * k[0]!.length <= 9 ? `after ${opts.kernelName ?? 'kernel'} ${k.map((r) => `[${r.map(fmt).join(' ')}]`).join('')}` : `after ${opts.kernelName ?? 'kernel'}`, { 'font-size': 11, fill: '#333' });
+  const afterLabel = `after ${opts.kernelName ?? 'kernel'}`;
+  return { figure: makeFigure(title, Math.max(40 + 2 * dw, 20 + textWidth(title, 13, true), 50 + dw + textWidth(afterLabel, 11)), 50 + dh, body, images), filtered };
 }
