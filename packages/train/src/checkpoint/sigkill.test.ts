@@ -31,7 +31,7 @@ describe.skipIf(!existsSync(built))('a run killed with SIGKILL and resumed (runs
   const dir = mkdtempSync(join(tmpdir(), 'nutshell-sigkill-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('ends with the same weights, bit for bit, as the same run never killed', async () => {
+  it('twice (mid-epoch, then past an epoch end) ends with the same weights, bit for bit, as the run never killed', async () => {
     const straight = join(dir, 'straight.bin');
     await run([join(dir, 'ckpt-straight'), 'fresh', straight, '0']);
 
@@ -42,13 +42,20 @@ describe.skipIf(!existsSync(built))('a run killed with SIGKILL and resumed (runs
     expect(killed.out).not.toContain('done');
     expect(existsSync(join(dir, 'never-written.bin'))).toBe(false);
 
+    // Resume, and kill again just after the end of epoch 1 (step 56 is the epoch boundary).
+    const again = await run([ckpt, 'resume', join(dir, 'never-written-2.bin'), '5'], 60);
+    expect(again.signal).toBe('SIGKILL');
+    const [, epoch1, step1] = /start (\d+) (\d+)/.exec(again.out)!.map(Number);
+    expect(epoch1).toBe(1);
+    expect(step1 % 28).not.toBe(0); // resumed mid-epoch
+    expect(step1).toBeGreaterThanOrEqual(40);
+    expect(step1).toBeLessThan(56);
+
     const resumedFile = join(dir, 'resumed.bin');
     const resumed = await run([ckpt, 'resume', resumedFile, '0']);
     const [, epoch, step] = /start (\d+) (\d+)/.exec(resumed.out)!.map(Number);
-    expect(epoch).toBe(1);
-    expect(step % 28).not.toBe(0); // resumed mid-epoch
-    expect(step).toBeGreaterThanOrEqual(40);
-    expect(step).toBeLessThan(56);
+    expect(epoch).toBe(2);
+    expect(step).toBeGreaterThanOrEqual(56);
     // The weights are equal as bytes.
     expect(Buffer.compare(readFileSync(resumedFile), readFileSync(straight))).toBe(0);
     // Only complete checkpoints remain (a kill during a write leaves at most a temporary file, never a partial checkpoint).
