@@ -1,5 +1,6 @@
 // Each publishable package's package.json and README, checked against what a user installing it alone needs.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { publishablePackages } from './workspace.js';
@@ -10,6 +11,24 @@ const EXTRA_FILES: Record<string, string[]> = {
   '@nutshell/datasets': ['data'], // the small bundled data sets (digits, breast cancer) that loaders read offline
   '@nutshell/backend-conformance': ['data'], // the digits subset the training check runs on
 };
+
+/** The bare module specifiers a built file imports, statically or with a literal dynamic import. */
+function importsOf(file: string): string[] {
+  const code = readFileSync(file, 'utf8');
+  const specs = [
+    ...code.matchAll(/^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm), // import x from 'y' (across lines)
+    ...code.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm), // import 'y'
+    ...code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g), // import('y')
+  ].map((m) => m[1]);
+  return specs.filter((sp) => !sp.startsWith('.') && !sp.startsWith('#') && !sp.startsWith('node:') && !builtinModules.includes(sp));
+}
+
+function builtFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.js') && !/\.test\.js$/.test(f) && !f.includes('test-utils'))
+    .map((f) => join(dir, f));
+}
 
 describe.each(publishablePackages().map((p) => [p.name, p] as const))('%s', (name, p) => {
   const m = p.manifest;
@@ -45,6 +64,18 @@ describe.each(publishablePackages().map((p) => [p.name, p] as const))('%s', (nam
       expect(m.peerDependencies[peer], `${peer} in peerDependenciesMeta is a peer`).toBeDefined();
       expect(meta.optional).toBe(true);
     }
+  });
+
+  it('declares every package its built code imports', () => {
+    const declared = new Set([name, ...Object.keys({ ...m.dependencies, ...m.peerDependencies, ...m.optionalDependencies })]);
+    const undeclared = new Set<string>();
+    for (const file of builtFiles(join(p.dir, 'dist'))) {
+      for (const spec of importsOf(file)) {
+        const pkg = spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+        if (!declared.has(pkg)) undeclared.add(`${pkg} (in ${file.slice(p.dir.length + 1)})`);
+      }
+    }
+    expect([...undeclared]).toEqual([]);
   });
 
   it('has a README that starts with the one-line install, and examples that import only what it installs', () => {
