@@ -122,6 +122,16 @@ describe('run checkpoints and resume', () => {
       'No usable checkpoint in bad-run: Checkpoint bad-run/step-0000000002.ckpt is corrupt or truncated: its SHA-256 checksum does not match its contents. ' +
         'Checkpoint bad-run/step-0000000001.ckpt is not a Nutshell checkpoint or is truncated (3 bytes).',
     );
+    // A mid-epoch checkpoint of a run on other data is refused.
+    const mid = new MemoryCheckpointStore('mid');
+    const m4 = tinyMlp(6, 4, 6, 1);
+    const t4 = new Trainer(m4, { loss, optimizer: 'adam' });
+    await t4.fit({ x: xs, y: ys }, { epochs: 1, batchSize: 10, checkpoint: { to: mid, everySteps: 4 }, callbacks: [crashAt(5)] });
+    await expect(t4.fit({ x: xs, y: ys }, { epochs: 1, batchSize: 10, resume: mid, validationSplit: 0.5 })).rejects.toThrow(
+      'Checkpoint mid/step-0000000004.ckpt was written while training on 300 samples; this fit has 150. Resume with the same data (and validation split).',
+    );
+    t4.dispose();
+    m4.dispose();
     // A checkpoint of another model is refused too.
     const other = new MemoryCheckpointStore('other');
     const m2 = tinyMlp(6, 5, 6, 1);

@@ -1,6 +1,6 @@
 import { Rng, permutation, tf } from '@nutshell/tensor';
 import type { Tensor } from '@nutshell/tensor';
-import { ConfigError, DataError } from '../errors.js';
+import { CheckpointError, ConfigError, DataError } from '../errors.js';
 import { getLoss } from '../losses/getLoss.js';
 import type { LossName } from '../losses/getLoss.js';
 import { reduceLoss } from '../losses/loss.js';
@@ -222,6 +222,12 @@ export class Trainer implements TrainingContext {
       const found = await latestRunCheckpoint(resumeStore);
       for (const w of found.warnings) await this.emit({ type: 'warning', message: w }, callbacks);
       resumed = found.state;
+      if (resumed.order && resumed.order.length !== n) {
+        throw new CheckpointError(
+          resumed.file,
+          `Checkpoint ${resumed.file} was written while training on ${resumed.order.length} samples; this fit has ${n}. Resume with the same data (and validation split).`,
+        );
+      }
       applyRunState(resumed, this.model, this.optimizer, callbacks);
       rng = Rng.fromState(resumed.rng);
       startEpoch = resumed.epoch;
