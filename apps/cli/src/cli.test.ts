@@ -1,0 +1,192 @@
+// End-to-end tests of the built CLI (dist/bin.js, built before tests by turbo): they spawn it as a user would.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PNG } from 'pngjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodeIdx, loadMnist } from '@nutshell/datasets';
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'nutshell-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function nutshell(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    cwd: tmp,
+    env: { ...process.env, NUTSHELL_BACKEND: '' },
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function oneLineError(r: { stderr: string }): string {
+  const lines = r.stderr.trim().split('\n').filter((l) => l.trim() !== '');
+  expect(lines.length).toBeGreaterThanOrEqual(1);
+  return lines[0];
+}
+
+describe('nutshell: usage errors exit 2 with a one-line message', () => {
+  it('bad flag values', () => {
+    for (const args of [
+      ['train', 'logreg-cancer', '--epochs', 'abc'],
+      ['train', 'logreg-cancer', '--epochs', '0'],
+      ['train', 'logreg-cancer', '--batch-size', '-3'],
+      ['train', 'logreg-cancer', '--lr', 'fast'],
+      ['train', 'logreg-cancer', '--limit', '1.5'],
+    ]) {
+      const r = nutshell(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(oneLineError(r)).toMatch(/^error: option '--[a-z-]+ <[a-z]+>' argument '.*' is invalid\. expected a positive (integer|number)/);
+    }
+  });
+
+  it('unknown flags and commands, missing arguments', () => {
+    const flag = nutshell('train', 'logreg-cancer', '--epoch', '3');
+    expect(flag.code).toBe(2);
+    expect(oneLineError(flag)).toMatch(/^error: unknown option '--epoch'/);
+    expect(nutshell('fly').code).toBe(2);
+    const missing = nutshell('train');
+    expect(missing.code).toBe(2);
+    expect(oneLineError(missing)).toMatch(/missing required argument 'recipe'/);
+  });
+
+  it('an unknown recipe names the known ones', () => {
+    const r = nutshell('train', 'mnist-transformer');
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toContain("value 'mnist-transformer' is invalid for argument 'recipe'");
+    expect(oneLineError(r)).toContain('logreg-cancer, mnist-mlp, mnist-cnn, mnist-inception');
+  });
+
+  it('an unknown backend names the registered ones', () => {
+    const r = nutshell('train', 'logreg-cancer', '--backend', 'quantum', '--out', join(tmp, 'never'));
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toMatch(/^nutshell: error: unknown backend 'quantum'\. Choose one of: auto, .*cpu/);
+    expect(existsSync(join(tmp, 'never', 'checkpoints'))).toBe(false);
+  });
+
+  it('--resume on a folder that does not exist, is not a run, or holds no checkpoint', () => {
+    const absent = nutshell('train', 'logreg-cancer', '--resume', join(tmp, 'absent'));
+    expect(absent.code).toBe(2);
+    expect(oneLineError(absent)).toBe(`nutshell: error: cannot resume: run folder '${join(tmp, 'absent')}' does not exist.`);
+
+    const empty = join(tmp, 'empty-run');
+    mkdirSync(empty);
+    const notRun = nutshell('train', 'logreg-cancer', '--resume', empty);
+    expect(notRun.code).toBe(2);
+    expect(oneLineError(notRun)).toContain('is not a run folder');
+
+    const noCheckpoint = join(tmp, 'no-checkpoint');
+    mkdirSync(join(noCheckpoint, 'checkpoints'), { recursive: true });
+    writeFileSync(join(noCheckpoint, 'config.json'), JSON.stringify({ recipe: 'logreg-cancer', epochs: 1, batchSize: 32, lr: 0.01, optimizer: 'adam', seed: 0, backend: 'cpu', createdAt: '' }));
+    const r = nutshell('train', 'logreg-cancer', '--resume', noCheckpoint);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toBe(
+      `nutshell: error: cannot resume: ${join(noCheckpoint, 'checkpoints')} holds no checkpoint (the run stopped before its first checkpoint); start it again without --resume.`,
+    );
+  });
+
+  it('--help works for every command and exits 0', () => {
+    for (const cmd of [[], ['train'], ['evaluate'], ['predict'], ['backends']]) {
+      const r = nutshell(...cmd, '--help');
+      expect(r.code, cmd.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: nutshell/);
+    }
+    expect(nutshell('train', '--help').stdout).toContain('mnist-inception');
+  });
+});
+
+describe('nutshell backends', () => {
+  it('lists every plugin with its probe result and what auto picks', () => {
+    const r = nutshell('backends');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^cpu\s+usable/m);
+    expect(r.stdout).toMatch(/^wasm\s+/m);
+    expect(r.stdout).toMatch(/'auto' selects: \w+/);
+    const json = JSON.parse(nutshell('backends', '--json').stdout) as { auto: string; backends: { name: string; usable: boolean }[] };
+    expect(json.backends.find((b) => b.name === 'cpu')?.usable).toBe(true);
+    expect(json.backends.map((b) => b.name)).toContain(json.auto);
+  });
+});
+
+describe('nutshell train / evaluate / predict, end to end', () => {
+  it('logreg-cancer: trains, writes the run folder, reaches a real accuracy, evaluates, resumes', () => {
+    const run = join(tmp, 'cancer');
+    const r = nutshell('train', 'logreg-cancer', '--epochs', '5', '--out', run, '--backend', 'cpu', '--checkpoint-every', '5');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('backend: cpu');
+    // Not a terminal, and short epochs: one summary line per epoch, no bar.
+    expect(r.stdout).toMatch(/^epoch 5\/5 done in \d+s \([\d,]+ samples\/s\): loss \d\.\d{4}, accuracy \d\.\d{4}$/m);
+    expect(r.stdout).not.toMatch(/batch \d+\/15/);
+    expect(r.stdout).toMatch(/accuracy\s+\d+\.\d\d%/);
+    for (const f of ['config.json', 'metrics.csv', 'test-metrics.json', 'model']) expect(existsSync(join(run, f)), f).toBe(true);
+    expect(readdirSync(join(run, 'checkpoints')).length).toBeGreaterThan(0);
+    const csv = readFileSync(join(run, 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toMatch(/^epoch,loss,accuracy/);
+    expect(csv).toHaveLength(6);
+    const metrics = JSON.parse(readFileSync(join(run, 'test-metrics.json'), 'utf8')) as { accuracy: number; samples: number };
+    expect(metrics.samples).toBe(113); // 42 malignant + 71 benign, 20% of each
+    // Standardised logistic regression separates this set well: scikit-learn gets ~97%.
+    expect(metrics.accuracy).toBeGreaterThan(0.93);
+
+    const again = nutshell('train', 'logreg-cancer', '--out', run);
+    expect(again.code).toBe(2);
+    expect(oneLineError(again)).toContain('already holds a run');
+
+    const ev = nutshell('evaluate', run, '--backend', 'cpu');
+    expect(ev.code).toBe(0);
+    expect(ev.stdout).toContain(`accuracy           ${(metrics.accuracy * 100).toFixed(2)}%`);
+
+    const resumed = nutshell('train', 'logreg-cancer', '--resume', run, '--epochs', '7', '--backend', 'cpu');
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/resumed at epoch 6/);
+    expect(readFileSync(join(run, 'metrics.csv'), 'utf8').trim().split('\n')).toHaveLength(8);
+  }, 120_000);
+
+  it('mnist-mlp with --limit: trains on real MNIST, predicts an IDX file and a PNG', () => {
+    const run = join(tmp, 'mlp');
+    const r = nutshell('train', 'mnist-mlp', '--limit', '2000', '--batch-size', '32', '--out', run);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/backend: \w+ — /);
+    expect(r.stdout).toContain('data: 2,000 training / 2,000 test samples');
+    // Not a terminal: about ten plain progress lines per epoch instead of a live bar.
+    expect(r.stdout).toMatch(/^epoch 1\/1 {2}batch \d+\/63 {2}loss \d\.\d{4} {2}acc \d\.\d{4} {2}[\d,]+ samples\/s {2}ETA \d+s$/m);
+    const metrics = JSON.parse(readFileSync(join(run, 'test-metrics.json'), 'utf8')) as { accuracy: number };
+    // 63 Adam steps on 2,000 images: well above chance (10%); a full epoch reaches ~95%.
+    expect(metrics.accuracy).toBeGreaterThan(0.75);
+
+    const test = loadMnist({ split: 'test', limit: 3 }); // labels 7, 2, 1
+    const images = Uint8Array.from(test.x, (v) => Math.round(v * 255));
+    const idxPath = join(tmp, 'three-idx3-ubyte');
+    writeFileSync(idxPath, encodeIdx({ dtype: 'ubyte', dims: [3, 28, 28], data: images }));
+    const p = nutshell('predict', run, idxPath, '--top', '2');
+    expect(p.code).toBe(0);
+    const lines = p.stdout.split('\n').filter((l) => /^\d+: /.test(l));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^0: \d {2}\(\d \d+\.\d%, \d \d+\.\d%\)$/);
+
+    // The first test image as a black-on-white 56×56 PNG: inverted and resized back to 28×28 by predict.
+    const png = new PNG({ width: 56, height: 56 });
+    for (let y = 0; y < 56; y++) {
+      for (let x = 0; x < 56; x++) {
+        const v = 255 - images[Math.floor(y / 2) * 28 + Math.floor(x / 2)];
+        png.data.set([v, v, v, 255], 4 * (y * 56 + x));
+      }
+    }
+    const pngPath = join(tmp, 'seven.png');
+    writeFileSync(pngPath, PNG.sync.write(png));
+    const fromPng = nutshell('predict', run, pngPath);
+    expect(fromPng.code).toBe(0);
+    const idxGuess = lines[0].slice(3, 4);
+    expect(fromPng.stdout).toMatch(new RegExp(`^${idxGuess} {2}\\(`, 'm'));
+
+    const bad = nutshell('predict', run, join(tmp, 'nope.png'));
+    expect(bad.code).toBe(2);
+    expect(oneLineError(bad)).toContain('nope.png');
+  }, 120_000);
+});

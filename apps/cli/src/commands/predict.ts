@@ -1,0 +1,59 @@
+import { extname } from 'node:path';
+import { tf } from '@nutshell/tensor';
+import { Standardizer, readIdx, rowSize } from '@nutshell/datasets';
+import { loadModel } from '@nutshell/layers';
+import { selectBackend } from '../backend.js';
+import { UsageError } from '../errors.js';
+import { readDigitPng } from '../image.js';
+import { getRecipe } from '../recipes/index.js';
+import type { Recipe } from '../recipes/index.js';
+import { readConfig, runPaths } from '../runDir.js';
+import type { RunConfig } from '../runDir.js';
+import type { Output } from './train.js';
+
+/** Reads the samples to predict: a PNG (one MNIST-style image) or an IDX file of one or more samples. */
+function readInputs(path: string, recipe: Recipe, config: RunConfig): { x: Float32Array; n: number } {
+  const width = rowSize(recipe.sampleShape);
+  const isMnist = recipe.name.startsWith('mnist');
+  if (extname(path).toLowerCase() === '.png') {
+    if (!isMnist) throw new UsageError(`${recipe.name} takes ${recipe.inputs}, not a PNG.`);
+    return { x: readDigitPng(path, 28), n: 1 };
+  }
+  const idx = readIdx(path);
+  const size = idx.data.length;
+  if (size % width !== 0 || (idx.dims.length > 1 && rowSize(idx.dims.slice(1)) !== width && size !== width)) {
+    throw new UsageError(`${path}: holds [${idx.dims.join(', ')}], but ${recipe.name} takes ${recipe.inputs}.`);
+  }
+  let x = Float32Array.from(idx.data as ArrayLike<number>);
+  if (isMnist && idx.dtype === 'ubyte') x = x.map((v) => v / 255);
+  const n = size / width;
+  if (config.scaler) x = Standardizer.fromJSON(config.scaler).transform({ x, featureShape: [width] }).x;
+  return { x, n };
+}
+
+/** `nutshell predict <run dir> <input>`: the predicted class of each sample, with its probability and the runners-up. */
+export async function predictCommand(dir: string, input: string, flags: { backend: string; top: number }, out: Output): Promise<void> {
+  const config = readConfig(dir);
+  const recipe = getRecipe(config.recipe);
+  const { x, n } = readInputs(input, recipe, config);
+  await selectBackend(flags.backend, out.log);
+  const model = await loadModel(runPaths(dir).model);
+  const probs = tf.tidy(() => {
+    const logits = model.apply(tf.tensor(x, [n, ...recipe.sampleShape]), { training: false });
+    if (logits.shape[1] === 1) {
+      const p = tf.sigmoid(logits);
+      return tf.concat([tf.sub(1, p), p], 1);
+    }
+    return tf.softmax(logits);
+  });
+  const values = (await probs.data()) as Float32Array;
+  probs.dispose();
+  model.dispose();
+  const k = values.length / n;
+  const names = recipe.name === 'logreg-cancer' ? ['malignant', 'benign'] : Array.from({ length: k }, (_, c) => String(c));
+  for (let i = 0; i < n; i++) {
+    const row = Array.from(values.subarray(i * k, (i + 1) * k), (p, c) => ({ c, p })).sort((a, b) => b.p - a.p);
+    const top = row.slice(0, Math.min(flags.top, k)).map((r) => `${names[r.c]} ${(r.p * 100).toFixed(1)}%`);
+    out.log(`${n > 1 ? `${i}: ` : ''}${names[row[0].c]}  (${top.join(', ')})`);
+  }
+}

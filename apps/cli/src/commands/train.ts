@@ -1,0 +1,157 @@
+import { existsSync } from 'node:fs';
+import { ArrayDataset } from '@nutshell/datasets';
+import { saveModel } from '@nutshell/layers';
+import { Trainer } from '@nutshell/train';
+import type { OptimizerName } from '@nutshell/train';
+import { selectBackend } from '../backend.js';
+import { UsageError } from '../errors.js';
+import { Progress, formatDuration } from '../progress.js';
+import { getRecipe } from '../recipes/index.js';
+import { MetricsCsv, defaultRunDir, hasCheckpoint, readConfig, runPaths, writeConfig } from '../runDir.js';
+import type { RunConfig } from '../runDir.js';
+import { formatTestMetrics, testMetrics } from '../testMetrics.js';
+import { writeFileSync } from 'node:fs';
+
+/** The flags of `nutshell train`. */
+export interface TrainFlags {
+  readonly backend: string;
+  readonly epochs?: number;
+  readonly batchSize?: number;
+  readonly lr?: number;
+  readonly seed: number;
+  readonly out?: string;
+  readonly resume?: string | boolean;
+  readonly limit?: number;
+  readonly checkpointEvery?: number;
+}
+
+/** Where the command writes: normal output, and whether stdout is a terminal (live bar) or not (log lines). */
+export interface Output {
+  readonly log: (line: string) => void;
+  readonly tty: boolean;
+}
+
+/** Works out the run folder and settings: a new run from the recipe's defaults and the flags, or a run to resume. */
+function plan(recipeName: string, flags: TrainFlags): { dir: string; config: RunConfig; resume: boolean } {
+  const recipe = getRecipe(recipeName);
+  if (flags.resume) {
+    const dir = typeof flags.resume === 'string' ? flags.resume : flags.out;
+    if (!dir) throw new UsageError('--resume needs the run folder: --resume <run dir> (or --out <run dir> --resume).');
+    if (!existsSync(dir)) throw new UsageError(`cannot resume: run folder '${dir}' does not exist.`);
+    const saved = readConfig(dir);
+    if (saved.recipe !== recipe.name) {
+      throw new UsageError(`cannot resume: '${dir}' is a ${saved.recipe} run, not ${recipe.name}.`);
+    }
+    if (!hasCheckpoint(dir)) {
+      throw new UsageError(`cannot resume: ${runPaths(dir).checkpoints} holds no checkpoint (the run stopped before its first checkpoint); start it again without --resume.`);
+    }
+    for (const [flag, given, kept] of [['--batch-size', flags.batchSize, saved.batchSize], ['--lr', flags.lr, saved.lr], ['--limit', flags.limit, saved.limit]] as const) {
+      if (given !== undefined && given !== kept) throw new UsageError(`cannot resume with ${flag} ${given}: the run used ${kept}; only --epochs may change.`);
+    }
+    return { dir, config: { ...saved, epochs: flags.epochs ?? saved.epochs, backend: flags.backend }, resume: true };
+  }
+  const dir = flags.out ?? defaultRunDir(recipe.name);
+  if (existsSync(runPaths(dir).config)) {
+    throw new UsageError(`'${dir}' already holds a run: continue it with --resume ${dir}, or choose another --out.`);
+  }
+  return {
+    dir,
+    resume: false,
+    config: {
+      recipe: recipe.name,
+      epochs: flags.epochs ?? recipe.defaults.epochs,
+      batchSize: flags.batchSize ?? recipe.defaults.batchSize,
+      lr: flags.lr ?? recipe.defaults.lr,
+      optimizer: recipe.defaults.optimizer,
+      seed: flags.seed,
+      limit: flags.limit,
+      backend: flags.backend,
+      createdAt: new Date().toISOString(),
+    },
+  };
+}
+
+/**
+ * `nutshell train <recipe>`: loads the recipe's data, builds its model, trains with a live progress display,
+ * checkpoints into the run folder, then prints the test metrics and saves the model.
+ */
+export async function trainCommand(recipeName: string, flags: TrainFlags, out: Output): Promise<void> {
+  const started = performance.now();
+  const { dir, config, resume } = plan(recipeName, flags);
+  const recipe = getRecipe(config.recipe);
+  await selectBackend(flags.backend, out.log);
+
+  const data = recipe.load({ limit: config.limit, seed: config.seed });
+  const opts = { target: recipe.target, shape: recipe.sampleShape };
+  const train = new ArrayDataset(data.train, opts);
+  const test = new ArrayDataset(data.test, opts);
+  out.log(`recipe: ${recipe.name} — ${recipe.summary}`);
+  out.log(
+    `data: ${train.size.toLocaleString('en-US')} training / ${test.size.toLocaleString('en-US')} test samples; ` +
+      `${config.epochs} epoch(s), batch ${config.batchSize}, ${config.optimizer} lr ${config.lr}, seed ${config.seed}`,
+  );
+  const paths = runPaths(dir);
+  writeConfig(dir, { ...config, scaler: data.scaler });
+  out.log(`run folder: ${dir}${resume ? ' (resuming from its last checkpoint)' : ''}`);
+
+  const model = recipe.buildModel(config.seed);
+  const trainer = new Trainer(model, {
+    loss: recipe.loss(),
+    optimizer: config.optimizer as OptimizerName,
+    learningRate: config.lr,
+    metrics: ['accuracy'],
+    seed: config.seed,
+  });
+
+  const progress = new Progress(out.tty, out.log);
+  const csv = new MetricsCsv(paths.metrics);
+  let lossSum = 0;
+  let accSum = 0;
+  let batches = 0;
+  trainer.on('fitStart', (e) => {
+    progress.start(e.epochs, e.stepsPerEpoch, e.samples);
+    if (e.initialStep > 0) out.log(`resumed at epoch ${e.initialEpoch + 1}, step ${e.initialStep}`);
+  });
+  trainer.on('epochStart', (e) => {
+    lossSum = accSum = batches = 0;
+    progress.beginEpoch(e.epoch);
+  });
+  trainer.on('batchEnd', (e) => {
+    lossSum += e.loss;
+    accSum += e.metrics.accuracy ?? NaN;
+    batches++;
+    progress.update({ epoch: e.epoch, batch: e.batch, loss: lossSum / batches, accuracy: accSum / batches, samplesPerSec: e.samplesPerSec });
+  });
+  trainer.on('epochEnd', (e) => {
+    progress.endEpoch(e.epoch, e.logs, e.seconds);
+    csv.append({ epoch: e.epoch + 1, ...e.logs, lr: e.lr, seconds: Number(e.seconds.toFixed(3)) });
+  });
+  trainer.on('warning', (e) => out.log(`warning: ${e.message}`));
+
+  const fitStart = performance.now();
+  try {
+    await trainer.fit(train, {
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      shuffle: true,
+      seed: config.seed,
+      resume: resume ? paths.checkpoints : undefined,
+      checkpoint: { to: paths.checkpoints, everySteps: flags.checkpointEvery ?? 200, keep: 2 },
+      // ArrayDataset has already checked every row (finite features, labels in range).
+      checkData: false,
+    });
+  } finally {
+    progress.stop();
+  }
+  const trainSeconds = (performance.now() - fitStart) / 1000;
+
+  await saveModel(model, paths.model);
+  const metrics = await testMetrics(trainer, model, test);
+  writeFileSync(paths.testMetrics, `${JSON.stringify({ ...metrics, trainSeconds }, null, 2)}\n`);
+  out.log('');
+  out.log(formatTestMetrics(metrics, data.test.classNames));
+  out.log('');
+  out.log(`trained in ${formatDuration(trainSeconds)}, total ${formatDuration((performance.now() - started) / 1000)}; model, metrics and checkpoints in ${dir}`);
+  trainer.dispose();
+  model.dispose();
+}

@@ -1,0 +1,108 @@
+import { Argument, Command, CommanderError, Option } from 'commander';
+import { NutshellError } from '@nutshell/backend';
+import { backendsCommand } from './commands/backends.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { predictCommand } from './commands/predict.js';
+import { trainCommand } from './commands/train.js';
+import type { TrainFlags } from './commands/train.js';
+import { UsageError } from './errors.js';
+import { nonNegativeInt, positiveInt, positiveNumber } from './options.js';
+import { RECIPES } from './recipes/index.js';
+
+/** Where the CLI writes, and whether stdout is a terminal. Tests pass their own. */
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly tty: boolean;
+}
+
+const defaultIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  tty: Boolean(process.stdout.isTTY),
+};
+
+const backendOption = () =>
+  new Option('--backend <name>', "backend to compute on: auto (the fastest usable one), cpu, wasm, webgpu, cuda, ...").default('auto');
+
+function program(io: Io): Command {
+  const log = (line: string) => io.out(`${line}\n`);
+  const output = { log, tty: io.tty };
+  const recipeList = [...RECIPES.values()].map((r) => `  ${r.name.padEnd(16)} ${r.summary}`).join('\n');
+
+  const root = new Command('nutshell')
+    .description('Nutshell: train, evaluate and use small deep-learning models from the command line.')
+    .version('0.1.0')
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showSuggestionAfterError(true)
+    .exitOverride();
+
+  root
+    .command('train')
+    .description('train a recipe; writes a run folder with config, metrics CSV, checkpoints and the saved model')
+    .addArgument(new Argument('<recipe>', 'what to train').choices([...RECIPES.keys()]))
+    .addOption(backendOption())
+    .option('--epochs <n>', "epochs to train (default: the recipe's)", positiveInt)
+    .option('--batch-size <n>', "samples per step (default: the recipe's)", positiveInt)
+    .option('--lr <rate>', "learning rate (default: the recipe's)", positiveNumber)
+    .option('--seed <n>', 'seed for weights, data split and shuffling', nonNegativeInt, 0)
+    .option('--out <dir>', 'run folder (default: runs/<recipe>-<timestamp>)')
+    .option('--resume [dir]', 'continue the run in this folder (or --out) from its last checkpoint')
+    .option('--limit <n>', 'use only the first n training samples (and at most n test samples)', positiveInt)
+    .option('--checkpoint-every <steps>', 'write a checkpoint every this many steps (and at each epoch end)', positiveInt, 200)
+    .addHelpText('after', `\nRecipes:\n${recipeList}\n\nExample:\n  nutshell train mnist-cnn --epochs 1`)
+    .action(async (recipe: string, flags: TrainFlags) => trainCommand(recipe, flags, output));
+
+  root
+    .command('evaluate')
+    .description("report a trained run's test metrics (accuracy, loss, precision, recall, F1, confusion matrix)")
+    .argument('<run-dir>', 'a folder written by nutshell train')
+    .addOption(backendOption())
+    .option('--limit <n>', 'evaluate on the first n test samples only', positiveInt)
+    .action(async (dir: string, flags: { backend: string; limit?: number }) => evaluateCommand(dir, flags, output));
+
+  root
+    .command('predict')
+    .description("predict with a trained run's model: a PNG image of a digit, or an IDX file of samples")
+    .argument('<run-dir>', 'a folder written by nutshell train')
+    .argument('<input>', 'a .png image (MNIST recipes) or an IDX file (.idx, idx3-ubyte, .gz, ...)')
+    .addOption(backendOption())
+    .option('--top <k>', 'how many classes to list per sample', positiveInt, 3)
+    .action(async (dir: string, input: string, flags: { backend: string; top: number }) => predictCommand(dir, input, flags, output));
+
+  root
+    .command('backends')
+    .description("list every backend plugin, whether it can run here and why, and which one 'auto' picks")
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => backendsCommand(flags, log));
+
+  return root;
+}
+
+/**
+ * Runs the CLI on `argv` (without node and the script) and returns the exit code: 0 on success, 2 for a bad
+ * flag, value, recipe, backend or run folder (one-line error), 1 for any other failure.
+ */
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  const root = program(io);
+  try {
+    await root.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with exit code 0; commander has already printed its one-line error otherwise.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      io.err(`nutshell: error: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof NutshellError) {
+      io.err(`nutshell: ${e.name}: ${e.message}\n`);
+      return 1;
+    }
+    io.err(`nutshell: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return 1;
+  }
+}
