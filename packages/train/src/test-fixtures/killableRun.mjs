@@ -1,11 +1,11 @@
 // A training run in its own process, for the SIGKILL test (run with node against dist/).
-//   node killableRun.mjs <checkpoint dir> <fresh|resume> <weights out file>
+//   node killableRun.mjs <checkpoint dir> <fresh|resume> <weights out file> [ms per step] [SIGKILL itself after step]
 // Prints "start <epoch> <step>" once and "step <n>" after each batch; writes the final weights as raw float32.
 import { writeFileSync } from 'node:fs';
 import { Rng, tf } from '@nutshell/tensor';
 import { Adam, Trainer, sparseCategoricalCrossentropy } from '@nutshell/train';
 
-const [dir, mode, out, slow = '2'] = process.argv.slice(2);
+const [dir, mode, out, slow = '2', selfKill = ''] = process.argv.slice(2);
 
 // Deterministic data: 1,024 samples of 16 features, class = arg-max of a fixed random projection.
 const rng = new Rng(42);
@@ -50,6 +50,7 @@ const trainer = new Trainer(model, {
 trainer.on('fitStart', (e) => console.log(`start ${e.initialEpoch} ${e.initialStep}`));
 trainer.on('batchEnd', async (e) => {
   console.log(`step ${e.step}`);
+  if (selfKill !== '' && e.step === Number(selfKill)) process.kill(process.pid, 'SIGKILL');
   // Slow the run down a little so that the parent can kill it at a chosen point.
   await new Promise((r) => setTimeout(r, Number(slow)));
 });
