@@ -1,12 +1,13 @@
 // Every package packed, published to a real registry on 127.0.0.1, and installed with plain npm in fresh projects
 // outside the workspace. Third-party packages come through Verdaccio's uplink to registry.npmjs.org.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleApp } from './bundle.js';
 import { copiesOf, installedPackages, newProject, npmEnv, npmInstall, runScript } from './npm.js';
 import { packAll, type Tarball } from './pack.js';
+import { run } from './process.js';
 import { publishAll } from './publish.js';
 import { startRegistry, type Registry } from './registry.js';
 import { budgetViolations, closureIn, measure, readBudgets, sizeTable, writeSizeTableToReadme, type SizeRow } from './sizes.js';
@@ -102,6 +103,32 @@ describe.sequential('installed from the registry with plain npm', () => {
     expect(out.lastLoss).toBeLessThan(out.firstLoss / 4);
     expect(out.switchedTo).toBe('wasm');
     expect(out.backends).toEqual(expect.arrayContaining(['cpu', 'wasm', 'webgpu', 'cuda', 'tensorflow']));
+  }, 300_000);
+
+  it('the published types resolve: a strict TypeScript program against @nutshell/all and single packages compiles', async () => {
+    const source = [
+      "import { Dense, Sequential, Trainer, lenet, sigmoid, tensor, useBackend, type ModelLike, type Tensor } from '@nutshell/all';",
+      "import { webgpuBackend } from '@nutshell/all/backend-webgpu';",
+      "import { diagnoseCuda, type Diagnosis } from '@nutshell/backend-cuda';",
+      "import { Dense as LayersDense } from '@nutshell/layers';",
+      'const model: ModelLike = new Sequential([new Dense({ units: 2 })], { inputShape: [3] });',
+      "const trainer = new Trainer(model, { loss: 'meanSquaredError', optimizer: 'sgd' });",
+      'const y: Tensor = sigmoid(tensor([0, 1]));',
+      'const d: Promise<Diagnosis> = diagnoseCuda();',
+      "const same: boolean = Dense === LayersDense && typeof lenet === 'function' && webgpuBackend.name === 'webgpu';",
+      'export { trainer, y, d, same, useBackend };',
+      '',
+    ].join('\n');
+    writeFileSync(join(allDir, 'types-check.ts'), source);
+    writeFileSync(
+      join(allDir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+        files: ['types-check.ts'],
+      }),
+    );
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    await timed('tsc', () => run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: allDir, env, timeoutMs: 120_000 }));
   }, 300_000);
 
   const NOT_IMPORTED = [
