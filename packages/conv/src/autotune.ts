@@ -130,7 +130,11 @@ function* plan(candidates: ConcreteConvAlgorithm[]): Generator<ConcreteConvAlgor
     const elapsed = performance.now() - start;
     if (round >= settings.minRepetitions && elapsed > settings.budgetMs) break;
     if (elapsed > 10 * settings.budgetMs) break;
-    for (const c of alive) samples.get(c)!.push(yield c);
+    // Rotate the order every round: a run pays for its predecessor's garbage, so none always follows the same one.
+    for (let i = 0; i < alive.length; i++) {
+      const c = alive[(i + round) % alive.length];
+      samples.get(c)!.push(yield c);
+    }
     if (round + 1 >= 3) {
       const best = Math.min(...alive.map((c) => median(samples.get(c)!)));
       alive = alive.filter((c) => c === 'direct' || median(samples.get(c)!) < 1.5 * best);

@@ -5,7 +5,7 @@
 //
 // Problem: x [batch, size, size, in] * w [k, k, in, out], stride 1, 'same' padding; one timed run is the forward
 // pass plus the gradients of sum(y · r) with respect to x and w, ended by reading both gradients. Each algorithm
-// is run once to warm up, then repeated (interleaved with the others) until --budget-ms has passed and at least
+// is run once to warm up, then repeated in a block of its own until --budget-ms has passed and at least
 // 3 runs are in (a run slower than 3 s is timed once: its warm-up). The figure is the median. 'auto' is timed after it has
 // tuned (its one-off tuning time is reported on its own). Batch and channels are small so that the whole sweep
 // takes minutes on 2 cores: cpu's own conv backprop is slow (see the README).
@@ -104,10 +104,15 @@ async function sweep(backend: string): Promise<Row[]> {
         samples.get('auto')!.push((await runOnce(x, w, r, 'auto')).ms);
         slow.add('auto');
       }
-      const start = performance.now();
-      for (let round = 0; round < 50; round++) {
-        if (round >= 3 && performance.now() - start > BUDGET) break;
-        for (const a of algs) if (!slow.has(a)) samples.get(a)!.push((await runOnce(x, w, r, a)).ms);
+      // Each algorithm is timed in its own block of consecutive runs, so that every run pays for its own garbage
+      // and not for the previous algorithm's (interleaving made whichever ran after im2col look slow).
+      for (const a of algs) {
+        if (slow.has(a)) continue;
+        (globalThis as { gc?: () => void }).gc?.(); // with --expose-gc (bench:conv passes it): start each block clean
+        const start = performance.now();
+        while (samples.get(a)!.length < 3 || (performance.now() - start < BUDGET && samples.get(a)!.length < 50)) {
+          samples.get(a)!.push((await runOnce(x, w, r, a)).ms);
+        }
       }
       for (const [a, s] of samples) {
         const sorted = [...s].sort((p, q) => p - q);
