@@ -70,16 +70,16 @@ function winogradGroup(x: Tensor, w: Tensor, g: ConvGeometry): Tensor {
     [0, 2 * tw + 2 - wp],
     [0, 0],
   ]);
-  // Row 2·t + u of the tile grid = (t + (u >> 1), u & 1) in a [th + 1, 2] split of the rows.
-  const split = tf.reshape(xp, [n, th + 1, 2, tw + 1, 2, c]);
-  const tiles: Tensor[] = [];
+  // Input transform V = Bᵀ d B of every 4×4 tile d (tiles overlap, stride 2): a fixed linear map of each tile, so
+  // one depthwise convolution with 16 fixed 4×4 kernels at stride 2 computes it for all tiles and channels at
+  // once, instead of 16 slices of a 6-D view (slow on wasm, whose Slice kernel has no fast path above rank 4).
+  const transform = new Float32Array(16 * 16 * c);
   for (let u = 0; u < 4; u++)
-    for (let v = 0; v < 4; v++) {
-      tiles.push(tf.slice(split, [0, u >> 1, u & 1, v >> 1, v & 1, 0], [n, th, 1, tw, 1, c]));
-    }
+    for (let v = 0; v < 4; v++)
+      for (let ch = 0; ch < c; ch++) for (let xi = 0; xi < 16; xi++) transform[((u * 4 + v) * c + ch) * 16 + xi] = BT_KRON[xi][u * 4 + v];
+  const tiles = tf.depthwiseConv2d(xp as tf.Tensor4D, tf.tensor4d(transform, [4, 4, c, 16]), 2, 'valid'); // [n, th, tw, c·16]
   const m = n * th * tw;
-  const d = tf.reshape(tf.stack(tiles), [16, m * c]);
-  const V = tf.reshape(tf.matMul(tf.tensor2d(BT_KRON), d), [16, m, c]);
+  const V = tf.transpose(tf.reshape(tiles, [m, c, 16]), [2, 0, 1]); // [16, m, c]
   // U = kron(G, G) · w, computed as (wᵀ · kron(G, G)ᵀ)ᵀ so that the kernel is matMul's first operand:
   // tfjs-backend-wasm caches packed second operands by data id and returns wrong values when the same data comes
   // back in another shape (as it does when im2col used this kernel as a [9·c, o] matrix).
