@@ -15,7 +15,13 @@ mkdirSync(OUT, { recursive: true });
 const fig = await activationPlots(NAMES, { range: [-4, 4], columns: 3 });
 writeFileSync(join(OUT, 'activations.svg'), figureSvgFile(fig));
 writeFileSync(join(OUT, 'activations.png'), await figureToPng(fig));
-writeFileSync(join(OUT, 'report.html'), createReport({ title: 'Activation functions', sections: [{ title: 'Function (solid) and derivative (dashed)', figures: [fig] }] }));
+writeFileSync(
+  join(OUT, 'report.html'),
+  createReport({
+    title: 'Activation functions',
+    sections: [{ title: 'Function (solid) and derivative (dashed)', figures: [fig] }],
+  }),
+);
 
 console.log('largest derivative on [-4, 4]:');
 for (const name of NAMES) {

@@ -33,14 +33,30 @@ const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'output', 'vanis
 
 /** A network of DEPTH hidden layers of one activation, then 10 logits; the same seeds for both activations. */
 export function deepNet(activation: 'sigmoid' | 'relu'): Sequential {
-  const hidden = Array.from({ length: DEPTH }, (_, i) => new Dense({ units: WIDTH, activation, seed: 100 + i, name: `${activation}_${i + 1}` }));
-  return new Sequential([...hidden, new Dense({ units: 10, seed: 999, name: `${activation}_out` })], { inputShape: [64], name: `${DEPTH}x${activation}` });
+  const hidden = Array.from(
+    { length: DEPTH },
+    (_, i) => new Dense({ units: WIDTH, activation, seed: 100 + i, name: `${activation}_${i + 1}` }),
+  );
+  return new Sequential([...hidden, new Dense({ units: 10, seed: 999, name: `${activation}_out` })], {
+    inputShape: [64],
+    name: `${DEPTH}x${activation}`,
+  });
 }
 
 /** Trains one network with SGD, recording every step's gradient norms; frees the model and trainer. */
-export async function train(activation: 'sigmoid' | 'relu', data: DataSource, epochs: number): Promise<{ history: History; records: GradientNormRecord[] }> {
+export async function train(
+  activation: 'sigmoid' | 'relu',
+  data: DataSource,
+  epochs: number,
+): Promise<{ history: History; records: GradientNormRecord[] }> {
   const model = deepNet(activation);
-  const trainer = new Trainer(model, { loss: sparseCategoricalCrossentropy({ fromLogits: true }), optimizer: 'sgd', learningRate: 0.1, metrics: ['accuracy'], seed: 1 });
+  const trainer = new Trainer(model, {
+    loss: sparseCategoricalCrossentropy({ fromLogits: true }),
+    optimizer: 'sgd',
+    learningRate: 0.1,
+    metrics: ['accuracy'],
+    seed: 1,
+  });
   const recorder = new GradientFlowRecorder().attach(trainer);
   const history = await trainer.fit(data, { epochs, batchSize: 32, trackGradientNorms: true, seed: 1 });
   trainer.dispose();
@@ -49,14 +65,21 @@ export async function train(activation: 'sigmoid' | 'relu', data: DataSource, ep
 }
 
 /** Mean gradient norm of each layer (first = nearest the input) per network, and the pictures when `write`. */
-export async function main(opts: { epochs?: number; limit?: number; write?: boolean; log?: (line: string) => void } = {}) {
+export async function main(
+  opts: { epochs?: number; limit?: number; write?: boolean; log?: (line: string) => void } = {},
+) {
   const { epochs = 5, write = true, log = console.log } = opts;
   const data = new ArrayDataset(loadDigits(), { shape: [64] });
   // The first `limit` digits only (a quick run for tests).
-  const sized: DataSource = opts.limit ? { size: Math.min(opts.limit, data.size), gather: (i) => data.gather(i) } : data;
+  const sized: DataSource = opts.limit
+    ? { size: Math.min(opts.limit, data.size), gather: (i) => data.gather(i) }
+    : data;
   const sigmoid = await train('sigmoid', sized, epochs);
   const relu = await train('relu', sized, epochs);
-  const norms = { sigmoid: gradientNormsByLayer(sigmoid.records).mean, relu: gradientNormsByLayer(relu.records).mean };
+  const norms = {
+    sigmoid: gradientNormsByLayer(sigmoid.records).mean,
+    relu: gradientNormsByLayer(relu.records).mean,
+  };
 
   if (write) {
     mkdirSync(OUT, { recursive: true });
@@ -64,9 +87,24 @@ export async function main(opts: { epochs?: number; limit?: number; write?: bool
       writeFileSync(join(OUT, `${name}.svg`), figureSvgFile(fig));
       writeFileSync(join(OUT, `${name}.png`), await figureToPng(fig));
     };
-    const comparison = gradientFlowComparison({ [`${DEPTH} sigmoid layers`]: sigmoid.records, [`${DEPTH} ReLU layers`]: relu.records }, { title: 'Vanishing gradient: mean gradient norm by depth' });
-    const flows = composeFigures([gradientFlowChart(sigmoid.records, { title: 'Sigmoid network' }), gradientFlowChart(relu.records, { title: 'ReLU network' })], { columns: 1 });
-    const curves = composeFigures([trainingCurves(sigmoid.history, { title: 'Sigmoid network' }), trainingCurves(relu.history, { title: 'ReLU network' })], { columns: 1 });
+    const comparison = gradientFlowComparison(
+      { [`${DEPTH} sigmoid layers`]: sigmoid.records, [`${DEPTH} ReLU layers`]: relu.records },
+      { title: 'Vanishing gradient: mean gradient norm by depth' },
+    );
+    const flows = composeFigures(
+      [
+        gradientFlowChart(sigmoid.records, { title: 'Sigmoid network' }),
+        gradientFlowChart(relu.records, { title: 'ReLU network' }),
+      ],
+      { columns: 1 },
+    );
+    const curves = composeFigures(
+      [
+        trainingCurves(sigmoid.history, { title: 'Sigmoid network' }),
+        trainingCurves(relu.history, { title: 'ReLU network' }),
+      ],
+      { columns: 1 },
+    );
     await save('comparison', comparison);
     await save('gradient-flow', flows);
     await save('training-curves', curves);
@@ -76,14 +114,21 @@ export async function main(opts: { epochs?: number; limit?: number; write?: bool
         title: 'The vanishing gradient',
         subtitle: `${DEPTH} hidden layers of ${WIDTH} units, sigmoid vs ReLU, ${epochs} epochs of SGD (learning rate 0.1) on the 8×8 digits`,
         sections: [
-          { title: 'Gradient norm by depth', text: 'Layer 1 is nearest the input. The sigmoid network’s gradient shrinks by orders of magnitude on its way back; the ReLU network’s stays within one.', figures: [comparison] },
+          {
+            title: 'Gradient norm by depth',
+            text: 'Layer 1 is nearest the input. The sigmoid network’s gradient shrinks by orders of magnitude on its way back; the ReLU network’s stays within one.',
+            figures: [comparison],
+          },
           { title: 'Over training', figures: [flows] },
           { title: 'Training curves', figures: [curves] },
         ],
       }),
     );
   }
-  for (const [name, run] of [['sigmoid', sigmoid], ['relu', relu]] as const) {
+  for (const [name, run] of [
+    ['sigmoid', sigmoid],
+    ['relu', relu],
+  ] as const) {
     const g = norms[name];
     const acc = run.history.logs.accuracy!;
     log(

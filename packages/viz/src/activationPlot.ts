@@ -23,7 +23,10 @@ export interface ActivationPlotOptions {
  * @param fn - a registered activation name (`'relu'`) or an activation function
  * @public
  */
-export async function activationPlot(fn: string | ActivationFn, opts: ActivationPlotOptions = {}): Promise<Figure> {
+export async function activationPlot(
+  fn: string | ActivationFn,
+  opts: ActivationPlotOptions = {},
+): Promise<Figure> {
   const range = opts.range ?? [-5, 5];
   const pts = await sample(fn, range, { points: opts.points ?? 201 });
   const name = typeof fn === 'string' ? fn : fn.name || 'activation';
@@ -46,9 +49,15 @@ export async function activationPlot(fn: string | ActivationFn, opts: Activation
  * Several activation functions side by side, each with its derivative (see {@link activationPlot}).
  * @public
  */
-export async function activationPlots(fns: readonly (string | ActivationFn)[], opts: ActivationPlotOptions & { columns?: number } = {}): Promise<Figure> {
+export async function activationPlots(
+  fns: readonly (string | ActivationFn)[],
+  opts: ActivationPlotOptions & { columns?: number } = {},
+): Promise<Figure> {
   if (fns.length === 0) throw new VizError('activationPlots', 'no activation functions given.');
   const figs: Figure[] = [];
   for (const f of fns) figs.push(await activationPlot(f, { ...opts, title: undefined }));
-  return composeFigures(figs, { columns: opts.columns ?? 3, title: opts.title ?? 'Activation functions (solid) and their derivatives (dashed)' });
+  return composeFigures(figs, {
+    columns: opts.columns ?? 3,
+    title: opts.title ?? 'Activation functions (solid) and their derivatives (dashed)',
+  });
 }

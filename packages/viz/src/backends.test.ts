@@ -16,14 +16,29 @@ async function draw(): Promise<{ pixels: number[][]; indices: number[]; conv: nu
   const maps = await featureMaps(net, one);
   const filters = await filterGrid(net.layers[2]!);
   const top = await topActivatingInputs(net, xs, { layer: 0, unit: 2, k: 3, batchSize: 2 });
-  const step = await convolutionStep({ input: [[1, 2, 3], [4, 5, 6], [7, 8, 9]], kernel: [[1, 0], [0, -1]] });
+  const step = await convolutionStep({
+    input: [
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ],
+    kernel: [
+      [1, 0],
+      [0, -1],
+    ],
+  });
   const img = tf.tidy(() => tf.concat([tf.zeros([4, 2]), tf.ones([4, 2])], 1));
   const effect = await kernelEffect(img, [[-1, 0, 1]]);
   const edge = Array.from((await effect.filtered.data()) as Float32Array);
   tf.dispose([effect.filtered, img, one, xs]);
   net.dispose();
   expect(numTensors()).toBe(before);
-  return { pixels: [...maps.images, ...filters.images].map((i) => Array.from(i.raster.data)), indices: top.indices, conv: step.output, edge };
+  return {
+    pixels: [...maps.images, ...filters.images].map((i) => Array.from(i.raster.data)),
+    indices: top.indices,
+    conv: step.output,
+    edge,
+  };
 }
 
 function maxByteDifference(a: number[][], b: number[][]): number {
@@ -43,7 +58,9 @@ describe('the same pictures on every backend', () => {
   plugins.forEach((plugin, i) => {
     const probe = probes[i]!;
     (probe.usable ? it : it.skip)(
-      probe.usable ? `${plugin.name} draws what cpu draws` : `${plugin.name} draws what cpu draws — skipped: ${probe.reason}`,
+      probe.usable
+        ? `${plugin.name} draws what cpu draws`
+        : `${plugin.name} draws what cpu draws — skipped: ${probe.reason}`,
       async () => {
         await useBackend('cpu');
         const reference = await draw();

@@ -40,18 +40,31 @@ const M = { top: 44, right: 14, bottom: 40, left: 58 };
 
 type YScale = ScaleLinear<number, number> | ScaleLogarithmic<number, number>;
 
-function axes(x: ScaleLinear<number, number>, y: YScale, w: number, hgt: number, xLabel?: string, yLabel?: string, log = false, integerX = false): string {
+function axes(
+  x: ScaleLinear<number, number>,
+  y: YScale,
+  w: number,
+  hgt: number,
+  xLabel?: string,
+  yLabel?: string,
+  log = false,
+  integerX = false,
+): string {
   let s = '';
   const [y0, y1] = y.range() as [number, number];
   // Whole-number data (epochs, steps, layers) gets whole-number ticks only.
-  const xt = x.ticks(Math.max(2, Math.floor((w - M.left - M.right) / 60))).filter((t) => !integerX || Number.isInteger(t));
+  const xt = x
+    .ticks(Math.max(2, Math.floor((w - M.left - M.right) / 60)))
+    .filter((t) => !integerX || Number.isInteger(t));
   const fx = integerX ? (t: number) => String(t) : x.tickFormat(xt.length);
   for (const t of xt) {
     const px = x(t);
     s += h('line', { x1: px, x2: px, y1: y0, y2: y1, stroke: '#eee' });
     s += text(px, y0 + 14, fx(t), { 'text-anchor': 'middle', fill: '#444' });
   }
-  const yt = log ? (y as ScaleLogarithmic<number, number>).ticks(5) : (y as ScaleLinear<number, number>).ticks(5);
+  const yt = log
+    ? (y as ScaleLogarithmic<number, number>).ticks(5)
+    : (y as ScaleLinear<number, number>).ticks(5);
   // On a log axis label the powers of ten; when the axis spans few decades also 2× and 5× them.
   const [d0, d1] = y.domain() as [number, number];
   const few = log && Math.abs(Math.log10(d1 / d0)) < 2.5;
@@ -68,9 +81,20 @@ function axes(x: ScaleLinear<number, number>, y: YScale, w: number, hgt: number,
     s += h('line', { x1: M.left, x2: w - M.right, y1: py, y2: py, stroke: '#eee' });
     s += text(M.left - 5, py + 3.5, label, { 'text-anchor': 'end', fill: '#444' });
   }
-  s += h('path', { d: `M${num(M.left)},${num(y1)}V${num(y0)}H${num(w - M.right)}`, fill: 'none', stroke: '#888', class: 'axis' });
-  if (xLabel) s += text((M.left + w - M.right) / 2, hgt - 6, xLabel, { 'text-anchor': 'middle', fill: '#222' });
-  if (yLabel) s += text(14, (y0 + y1) / 2, yLabel, { 'text-anchor': 'middle', fill: '#222', transform: `rotate(-90 14 ${num((y0 + y1) / 2)})` });
+  s += h('path', {
+    d: `M${num(M.left)},${num(y1)}V${num(y0)}H${num(w - M.right)}`,
+    fill: 'none',
+    stroke: '#888',
+    class: 'axis',
+  });
+  if (xLabel)
+    s += text((M.left + w - M.right) / 2, hgt - 6, xLabel, { 'text-anchor': 'middle', fill: '#222' });
+  if (yLabel)
+    s += text(14, (y0 + y1) / 2, yLabel, {
+      'text-anchor': 'middle',
+      fill: '#222',
+      transform: `rotate(-90 14 ${num((y0 + y1) / 2)})`,
+    });
   return s;
 }
 
@@ -79,7 +103,15 @@ function legend(items: { name: string; color: string; dashed?: boolean }[], x: n
   let cx = x;
   for (const it of items) {
     if (!it.name) continue;
-    s += h('line', { x1: cx, x2: cx + 16, y1: y, y2: y, stroke: it.color, 'stroke-width': 2, 'stroke-dasharray': it.dashed ? '4 3' : undefined });
+    s += h('line', {
+      x1: cx,
+      x2: cx + 16,
+      y1: y,
+      y2: y,
+      stroke: it.color,
+      'stroke-width': 2,
+      'stroke-dasharray': it.dashed ? '4 3' : undefined,
+    });
     s += text(cx + 20, y + 4, it.name, { fill: '#222' });
     cx += 28 + it.name.length * 6.2;
   }
@@ -98,7 +130,11 @@ export function lineChart(opts: LineChartOptions): Figure {
   const xs: number[] = [];
   const ys: number[] = [];
   for (const s of opts.series) {
-    if (s.x.length !== s.y.length) throw new VizError('lineChart', `series "${s.name}" has ${s.x.length} x values but ${s.y.length} y values.`);
+    if (s.x.length !== s.y.length)
+      throw new VizError(
+        'lineChart',
+        `series "${s.name}" has ${s.x.length} x values but ${s.y.length} y values.`,
+      );
     s.x.forEach((xv, i) => {
       if (ok(s.y[i]!)) {
         xs.push(xv);
@@ -106,10 +142,13 @@ export function lineChart(opts: LineChartOptions): Figure {
       }
     });
   }
-  if (xs.length === 0) throw new VizError('lineChart', `"${opts.title}" has no finite${log ? ' positive' : ''} points to draw.`);
+  if (xs.length === 0)
+    throw new VizError('lineChart', `"${opts.title}" has no finite${log ? ' positive' : ''} points to draw.`);
   const xmin = Math.min(...xs);
   const xmax = Math.max(...xs);
-  const x = scaleLinear().domain(xmin === xmax ? [xmin - 1, xmax + 1] : [xmin, xmax]).range([M.left, w - M.right]);
+  const x = scaleLinear()
+    .domain(xmin === xmax ? [xmin - 1, xmax + 1] : [xmin, xmax])
+    .range([M.left, w - M.right]);
   let lo = opts.yDomain?.[0] ?? Math.min(...ys, ...(opts.yRule != null ? [opts.yRule] : []));
   let hi = opts.yDomain?.[1] ?? Math.max(...ys, ...(opts.yRule != null ? [opts.yRule] : []));
   if (lo === hi) {
@@ -117,10 +156,24 @@ export function lineChart(opts: LineChartOptions): Figure {
     hi = log ? hi * 2 : hi + 1;
   }
   const y: YScale = log
-    ? scaleLog().domain([lo, hi]).range([hgt - M.bottom, M.top]).nice()
-    : scaleLinear().domain([lo, hi]).range([hgt - M.bottom, M.top]).nice();
+    ? scaleLog()
+        .domain([lo, hi])
+        .range([hgt - M.bottom, M.top])
+        .nice()
+    : scaleLinear()
+        .domain([lo, hi])
+        .range([hgt - M.bottom, M.top])
+        .nice();
   let body = axes(x, y, w, hgt, opts.xLabel, opts.yLabel, log, xs.every(Number.isInteger));
-  if (opts.yRule != null) body += h('line', { x1: M.left, x2: w - M.right, y1: y(opts.yRule), y2: y(opts.yRule), stroke: '#999', 'stroke-dasharray': '2 2' });
+  if (opts.yRule != null)
+    body += h('line', {
+      x1: M.left,
+      x2: w - M.right,
+      y1: y(opts.yRule),
+      y2: y(opts.yRule),
+      stroke: '#999',
+      'stroke-dasharray': '2 2',
+    });
   const showPoints = opts.points ?? opts.series.every((s) => s.x.length <= 40);
   const items: { name: string; color: string; dashed?: boolean }[] = [];
   opts.series.forEach((s, i) => {
@@ -130,9 +183,18 @@ export function lineChart(opts: LineChartOptions): Figure {
       .defined((p) => ok(p[1]))
       .x((p) => x(p[0]))
       .y((p) => y(p[1]))(pts);
-    body += h('path', { d: d ?? '', fill: 'none', stroke: color, 'stroke-width': 1.8, 'stroke-dasharray': s.dashed ? '5 3' : undefined, class: 'series', 'data-name': s.name });
+    body += h('path', {
+      d: d ?? '',
+      fill: 'none',
+      stroke: color,
+      'stroke-width': 1.8,
+      'stroke-dasharray': s.dashed ? '5 3' : undefined,
+      class: 'series',
+      'data-name': s.name,
+    });
     if (showPoints) {
-      for (const [px, py] of pts) if (ok(py)) body += h('circle', { cx: x(px), cy: y(py), r: 2.4, fill: color, class: 'point' });
+      for (const [px, py] of pts)
+        if (ok(py)) body += h('circle', { cx: x(px), cy: y(py), r: 2.4, fill: color, class: 'point' });
     }
     items.push({ name: s.name, color, dashed: s.dashed });
   });
@@ -168,7 +230,10 @@ export function barChart(opts: BarChartOptions): Figure {
   if (opts.values.length === 0) throw new VizError('barChart', `"${opts.title}" has no values.`);
   const w = opts.width ?? Math.max(260, 60 + opts.values.length * 26);
   const hgt = opts.height ?? 240;
-  const x = scaleBand<number>().domain(opts.values.map((_, i) => i)).range([M.left, w - M.right]).padding(0.2);
+  const x = scaleBand<number>()
+    .domain(opts.values.map((_, i) => i))
+    .range([M.left, w - M.right])
+    .padding(0.2);
   const finite = opts.values.filter(Number.isFinite);
   const y = scaleLinear()
     .domain(opts.yDomain ? [...opts.yDomain] : [Math.min(0, ...finite), Math.max(0, ...finite) || 1])
@@ -186,17 +251,43 @@ export function barChart(opts: BarChartOptions): Figure {
     const color = typeof opts.color === 'string' ? opts.color : (opts.color?.[i] ?? seriesColor(0));
     const v0 = y(0);
     const v1 = y(Number.isFinite(v) ? v : 0);
-    body += h('rect', { x: x(i)!, y: Math.min(v0, v1), width: x.bandwidth(), height: Math.abs(v1 - v0), fill: color, class: 'bar', 'data-label': opts.labels[i] });
+    body += h('rect', {
+      x: x(i)!,
+      y: Math.min(v0, v1),
+      width: x.bandwidth(),
+      height: Math.abs(v1 - v0),
+      fill: color,
+      class: 'bar',
+      'data-label': opts.labels[i],
+    });
     if (opts.valueDecimals != null && Number.isFinite(v)) {
-      body += text(x(i)! + x.bandwidth() / 2, Math.min(v0, v1) - 3, v.toFixed(opts.valueDecimals), { 'text-anchor': 'middle', 'font-size': 9, fill: '#333' });
+      body += text(x(i)! + x.bandwidth() / 2, Math.min(v0, v1) - 3, v.toFixed(opts.valueDecimals), {
+        'text-anchor': 'middle',
+        'font-size': 9,
+        fill: '#333',
+      });
     }
-    if (i % step === 0) body += text(x(i)! + x.bandwidth() / 2, hgt - M.bottom + 14, opts.labels[i]!, { 'text-anchor': 'middle', fill: '#444' });
+    if (i % step === 0)
+      body += text(x(i)! + x.bandwidth() / 2, hgt - M.bottom + 14, opts.labels[i]!, {
+        'text-anchor': 'middle',
+        fill: '#444',
+      });
   });
-  body += h('path', { d: `M${num(M.left)},${num(M.top)}V${num(hgt - M.bottom)}H${num(w - M.right)}`, fill: 'none', stroke: '#888', class: 'axis' });
-  if (opts.xLabel) body += text((M.left + w - M.right) / 2, hgt - 6, opts.xLabel, { 'text-anchor': 'middle', fill: '#222' });
+  body += h('path', {
+    d: `M${num(M.left)},${num(M.top)}V${num(hgt - M.bottom)}H${num(w - M.right)}`,
+    fill: 'none',
+    stroke: '#888',
+    class: 'axis',
+  });
+  if (opts.xLabel)
+    body += text((M.left + w - M.right) / 2, hgt - 6, opts.xLabel, { 'text-anchor': 'middle', fill: '#222' });
   if (opts.yLabel) {
     const cy = (M.top + hgt - M.bottom) / 2;
-    body += text(14, cy, opts.yLabel, { 'text-anchor': 'middle', fill: '#222', transform: `rotate(-90 14 ${num(cy)})` });
+    body += text(14, cy, opts.yLabel, {
+      'text-anchor': 'middle',
+      fill: '#222',
+      transform: `rotate(-90 14 ${num(cy)})`,
+    });
   }
   body += text(M.left, 16, opts.title, { 'font-size': 13, 'font-weight': 'bold', fill: '#111' });
   return makeFigure(opts.title, w, hgt, body);

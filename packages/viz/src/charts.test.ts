@@ -29,7 +29,9 @@ describe('lineChart and barChart', () => {
 
   it('labels whole-number x data (epochs) with whole numbers only', () => {
     const fig = lineChart({ title: 't', series: [{ name: 'a', x: [0, 1, 2], y: [3, 2, 1] }], width: 600 });
-    const labels = marks(fig, 'text').filter((t) => t.getAttribute('text-anchor') === 'middle').map((t) => t.textContent);
+    const labels = marks(fig, 'text')
+      .filter((t) => t.getAttribute('text-anchor') === 'middle')
+      .map((t) => t.textContent);
     expect(labels).toEqual(['0', '1', '2']);
   });
 
@@ -40,11 +42,17 @@ describe('lineChart and barChart', () => {
   });
 
   it('on a log scale skips non-positive values instead of drawing them', () => {
-    const fig = lineChart({ title: 'log', series: [{ name: 'a', x: [0, 1, 2, 3], y: [1e-4, 0, 1e-2, 1] }], yScale: 'log' });
+    const fig = lineChart({
+      title: 'log',
+      series: [{ name: 'a', x: [0, 1, 2, 3], y: [1e-4, 0, 1e-2, 1] }],
+      yScale: 'log',
+    });
     expect(marks(fig, 'circle', 'point')).toHaveLength(3);
     // the gap splits the line: two move-to commands
     expect((marks(fig, 'path', 'series')[0]!.getAttribute('d')!.match(/M/g) ?? []).length).toBe(2);
-    expect(() => lineChart({ title: 'empty', series: [{ name: 'a', x: [0], y: [-1] }], yScale: 'log' })).toThrow(VizError);
+    expect(() =>
+      lineChart({ title: 'empty', series: [{ name: 'a', x: [0], y: [-1] }], yScale: 'log' }),
+    ).toThrow(VizError);
   });
 
   it('bar charts have one rect per value, and refuse mismatched inputs', () => {
@@ -53,7 +61,9 @@ describe('lineChart and barChart', () => {
     expect(bars).toHaveLength(3);
     const heights = bars.map((b) => Number(b.getAttribute('height')));
     expect(heights[0]! / heights[1]!).toBeCloseTo(2, 1);
-    expect(() => barChart({ title: 'b', labels: ['x'], values: [1, 2] })).toThrow('barChart: 1 labels but 2 values.');
+    expect(() => barChart({ title: 'b', labels: ['x'], values: [1, 2] })).toThrow(
+      'barChart: 1 labels but 2 values.',
+    );
   });
 
   it('composes figures into one parseable SVG, images moved with their figure', () => {
@@ -69,13 +79,25 @@ describe('lineChart and barChart', () => {
 describe('trainingCurves', () => {
   const history = {
     epochs: [1, 2, 3],
-    logs: { loss: [1, 0.5, 0.3], val_loss: [1.2, 0.7, 0.6], accuracy: [0.5, 0.8, 0.9], val_accuracy: [0.4, 0.7, 0.8], lr: [0.1, 0.05, 0.025] },
+    logs: {
+      loss: [1, 0.5, 0.3],
+      val_loss: [1.2, 0.7, 0.6],
+      accuracy: [0.5, 0.8, 0.9],
+      val_accuracy: [0.4, 0.7, 0.8],
+      lr: [0.1, 0.05, 0.025],
+    },
   };
 
   it('draws loss and each metric train vs validation, and the learning rate', () => {
     const fig = trainingCurves(history);
     const series = marks(fig, 'path', 'series');
-    expect(series.map((s) => s.getAttribute('data-name'))).toEqual(['train', 'validation', 'train', 'validation', 'lr']);
+    expect(series.map((s) => s.getAttribute('data-name'))).toEqual([
+      'train',
+      'validation',
+      'train',
+      'validation',
+      'lr',
+    ]);
     expect(marks(fig, 'circle', 'point')).toHaveLength(15);
     const titles = marks(fig, 'title').map((t) => t.textContent);
     expect(titles).toEqual(['Training curves (3 epochs)', 'loss', 'accuracy', 'learning rate']);
@@ -104,8 +126,12 @@ describe('confusion matrix', () => {
     expect(await confusionMatrix(t, scores)).toEqual(expected);
     scores.dispose();
     t.dispose();
-    await expect(confusionMatrix([0, 1], [0])).rejects.toThrow('confusionMatrix: 2 labels but 1 predictions.');
-    await expect(confusionMatrix([0, 3], [0, 1], 3)).rejects.toThrow('confusionMatrix: example 1 has class 3, outside 0..2.');
+    await expect(confusionMatrix([0, 1], [0])).rejects.toThrow(
+      'confusionMatrix: 2 labels but 1 predictions.',
+    );
+    await expect(confusionMatrix([0, 3], [0, 1], 3)).rejects.toThrow(
+      'confusionMatrix: example 1 has class 3, outside 0..2.',
+    );
   });
 
   it('draws n² cells with their counts, and per-class accuracy bars', () => {

@@ -14,7 +14,8 @@ const LUT_SIZE = 256;
 const luts = new Map<Colormap, Uint8Array>();
 
 function parseColor(c: string): Rgb {
-  if (c.startsWith('#')) return [parseInt(c.slice(1, 3), 16), parseInt(c.slice(3, 5), 16), parseInt(c.slice(5, 7), 16)];
+  if (c.startsWith('#'))
+    return [parseInt(c.slice(1, 3), 16), parseInt(c.slice(3, 5), 16), parseInt(c.slice(5, 7), 16)];
   const m = /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(c);
   if (!m) throw new Error(`unparseable colour ${c}`);
   return [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -28,7 +29,8 @@ function lut(map: Colormap): Uint8Array {
     const t = i / (LUT_SIZE - 1);
     let rgb: Rgb;
     if (map === 'gray') rgb = [i, i, i];
-    else if (map === 'diverging') rgb = parseColor(interpolateRdBu(1 - t)); // RdBu runs red→blue; we want blue→red
+    else if (map === 'diverging')
+      rgb = parseColor(interpolateRdBu(1 - t)); // RdBu runs red→blue; we want blue→red
     else if (map === 'magma') rgb = parseColor(interpolateMagma(t));
     else rgb = parseColor(interpolateViridis(t));
     table.set(rgb, i * 3);

@@ -16,7 +16,11 @@ async function toLabels(op: string, what: string, v: LabelsLike): Promise<Int32A
       a.dispose();
       return out;
     }
-    if (v.rank !== 1) throw new VizError(op, `${what} must be labels [n] or scores [n, classes], got shape [${v.shape.join(', ')}].`);
+    if (v.rank !== 1)
+      throw new VizError(
+        op,
+        `${what} must be labels [n] or scores [n, classes], got shape [${v.shape.join(', ')}].`,
+      );
     return Int32Array.from((await v.data()) as ArrayLike<number>);
   }
   return Int32Array.from(v as ArrayLike<number>);
@@ -27,10 +31,15 @@ async function toLabels(op: string, what: string, v: LabelsLike): Promise<Int32A
  * Accepts label arrays or tensors; a `[n, classes]` tensor (scores or one-hot) is arg-maxed. Reads asynchronously.
  * @public
  */
-export async function confusionMatrix(labels: LabelsLike, predictions: LabelsLike, numClasses?: number): Promise<number[][]> {
+export async function confusionMatrix(
+  labels: LabelsLike,
+  predictions: LabelsLike,
+  numClasses?: number,
+): Promise<number[][]> {
   const t = await toLabels('confusionMatrix', 'labels', labels);
   const p = await toLabels('confusionMatrix', 'predictions', predictions);
-  if (t.length !== p.length) throw new VizError('confusionMatrix', `${t.length} labels but ${p.length} predictions.`);
+  if (t.length !== p.length)
+    throw new VizError('confusionMatrix', `${t.length} labels but ${p.length} predictions.`);
   if (t.length === 0) throw new VizError('confusionMatrix', 'no examples to count.');
   let n = numClasses ?? 0;
   if (numClasses == null) for (let i = 0; i < t.length; i++) n = Math.max(n, t[i]! + 1, p[i]! + 1);
@@ -38,14 +47,19 @@ export async function confusionMatrix(labels: LabelsLike, predictions: LabelsLik
   for (let i = 0; i < t.length; i++) {
     const a = t[i]!;
     const b = p[i]!;
-    if (a < 0 || a >= n || b < 0 || b >= n) throw new VizError('confusionMatrix', `example ${i} has class ${a < 0 || a >= n ? a : b}, outside 0..${n - 1}.`);
+    if (a < 0 || a >= n || b < 0 || b >= n)
+      throw new VizError(
+        'confusionMatrix',
+        `example ${i} has class ${a < 0 || a >= n ? a : b}, outside 0..${n - 1}.`,
+      );
     m[a]![b]!++;
   }
   return m;
 }
 
 function checkMatrix(op: string, m: readonly (readonly number[])[]): void {
-  if (m.length === 0 || m.some((r) => r.length !== m.length)) throw new VizError(op, `expected a square, non-empty matrix, got ${m.length} rows.`);
+  if (m.length === 0 || m.some((r) => r.length !== m.length))
+    throw new VizError(op, `expected a square, non-empty matrix, got ${m.length} rows.`);
 }
 
 /** Options of {@link confusionMatrixChart}. @public */
@@ -61,7 +75,10 @@ export interface ConfusionMatrixOptions {
  * holds its count and is shaded by the fraction of its row, so the diagonal is the per-class recall.
  * @public
  */
-export function confusionMatrixChart(matrix: readonly (readonly number[])[], opts: ConfusionMatrixOptions = {}): Figure {
+export function confusionMatrixChart(
+  matrix: readonly (readonly number[])[],
+  opts: ConfusionMatrixOptions = {},
+): Figure {
   checkMatrix('confusionMatrixChart', matrix);
   const n = matrix.length;
   const cell = opts.cellSize ?? Math.max(14, Math.min(40, Math.floor(360 / n)));
@@ -70,32 +87,63 @@ export function confusionMatrixChart(matrix: readonly (readonly number[])[], opt
   const top = 60;
   const total = matrix.flat().reduce((a, b) => a + b, 0);
   const correct = matrix.reduce((a, r, i) => a + r[i]!, 0);
-  const title = opts.title ?? `Confusion matrix (accuracy ${((100 * correct) / Math.max(1, total)).toFixed(1)}% of ${total})`;
+  const title =
+    opts.title ??
+    `Confusion matrix (accuracy ${((100 * correct) / Math.max(1, total)).toFixed(1)}% of ${total})`;
   let body = text(10, 20, title, { 'font-size': 13, 'font-weight': 'bold', fill: '#111' });
   matrix.forEach((row, r) => {
     const rowSum = row.reduce((a, b) => a + b, 0);
     body += text(left - 6, top + r * cell + cell / 2 + 4, names[r]!, { 'text-anchor': 'end', fill: '#333' });
     row.forEach((v, c) => {
       const frac = rowSum ? v / rowSum : 0;
-      body += h('rect', { x: left + c * cell, y: top + r * cell, width: cell, height: cell, fill: hex(colorAt('magma', 1 - frac * 0.85)), stroke: '#fff', class: 'cell' });
+      body += h('rect', {
+        x: left + c * cell,
+        y: top + r * cell,
+        width: cell,
+        height: cell,
+        fill: hex(colorAt('magma', 1 - frac * 0.85)),
+        stroke: '#fff',
+        class: 'cell',
+      });
       if (cell >= 16 && v > 0) {
-        body += text(left + c * cell + cell / 2, top + r * cell + cell / 2 + 4, String(v), { 'text-anchor': 'middle', 'font-size': cell >= 30 ? 10 : 8, fill: frac > 0.5 ? '#fff' : '#111' });
+        body += text(left + c * cell + cell / 2, top + r * cell + cell / 2 + 4, String(v), {
+          'text-anchor': 'middle',
+          'font-size': cell >= 30 ? 10 : 8,
+          fill: frac > 0.5 ? '#fff' : '#111',
+        });
       }
     });
   });
   names.forEach((s, c) => {
     body += text(left + c * cell + cell / 2, top - 6, s, { 'text-anchor': 'middle', fill: '#333' });
   });
-  body += text(left + (n * cell) / 2, top - 22, 'predicted', { 'text-anchor': 'middle', fill: '#222', 'font-style': 'italic' });
-  body += text(14, top + (n * cell) / 2, 'true', { 'text-anchor': 'middle', fill: '#222', 'font-style': 'italic', transform: `rotate(-90 14 ${top + (n * cell) / 2})` });
-  return makeFigure(title, Math.max(left + n * cell + 20, 20 + title.length * 8.2), top + n * cell + 16, body);
+  body += text(left + (n * cell) / 2, top - 22, 'predicted', {
+    'text-anchor': 'middle',
+    fill: '#222',
+    'font-style': 'italic',
+  });
+  body += text(14, top + (n * cell) / 2, 'true', {
+    'text-anchor': 'middle',
+    fill: '#222',
+    'font-style': 'italic',
+    transform: `rotate(-90 14 ${top + (n * cell) / 2})`,
+  });
+  return makeFigure(
+    title,
+    Math.max(left + n * cell + 20, 20 + title.length * 8.2),
+    top + n * cell + 16,
+    body,
+  );
 }
 
 /**
  * Per-class accuracy (recall: correct / examples of the class) from a confusion matrix, as bars.
  * @public
  */
-export function perClassAccuracyChart(matrix: readonly (readonly number[])[], opts: { classNames?: readonly string[]; title?: string } = {}): Figure {
+export function perClassAccuracyChart(
+  matrix: readonly (readonly number[])[],
+  opts: { classNames?: readonly string[]; title?: string } = {},
+): Figure {
   checkMatrix('perClassAccuracyChart', matrix);
   const values = matrix.map((row, i) => {
     const s = row.reduce((a, b) => a + b, 0);

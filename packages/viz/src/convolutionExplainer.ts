@@ -22,7 +22,11 @@ async function toRows(op: string, what: string, g: Grid2D): Promise<number[][]> 
 }
 
 function fmt(v: number): string {
-  return Number.isInteger(v) ? String(v) : Math.abs(v) >= 10 ? v.toFixed(0) : v.toFixed(2).replace(/0+$/, '').replace(/\.$/, '');
+  return Number.isInteger(v)
+    ? String(v)
+    : Math.abs(v) >= 10
+      ? v.toFixed(0)
+      : v.toFixed(2).replace(/0+$/, '').replace(/\.$/, '');
 }
 
 /** Draws a grid of numbered cells; `highlight` marks a rectangle of cells. */
@@ -44,13 +48,35 @@ function numberGrid(
   rows.forEach((row, r) =>
     row.forEach((v, c) => {
       const fill = hex(colorAt('diverging', m > 0 ? 0.5 + (0.35 * v) / m : 0.5));
-      s += h('rect', { x: x0 + c * cell, y: y0 + r * cell, width: cell, height: cell, fill, stroke: '#bbb', class: 'cell' });
+      s += h('rect', {
+        x: x0 + c * cell,
+        y: y0 + r * cell,
+        width: cell,
+        height: cell,
+        fill,
+        stroke: '#bbb',
+        class: 'cell',
+      });
       const bold = strong && strong.r === r && strong.c === c;
-      s += text(x0 + c * cell + cell / 2, y0 + r * cell + cell / 2 + size / 3, fmt(v), { 'text-anchor': 'middle', 'font-size': size, 'font-weight': bold ? 'bold' : undefined, fill: '#111' });
+      s += text(x0 + c * cell + cell / 2, y0 + r * cell + cell / 2 + size / 3, fmt(v), {
+        'text-anchor': 'middle',
+        'font-size': size,
+        'font-weight': bold ? 'bold' : undefined,
+        fill: '#111',
+      });
     }),
   );
   if (highlight) {
-    s += h('rect', { x: x0 + highlight.c * cell, y: y0 + highlight.r * cell, width: highlight.w * cell, height: highlight.h * cell, fill: 'none', stroke: highlight.color, 'stroke-width': 3, class: 'highlight' });
+    s += h('rect', {
+      x: x0 + highlight.c * cell,
+      y: y0 + highlight.r * cell,
+      width: highlight.w * cell,
+      height: highlight.h * cell,
+      fill: 'none',
+      stroke: highlight.color,
+      'stroke-width': 3,
+      class: 'highlight',
+    });
   }
   return s;
 }
@@ -92,15 +118,24 @@ export async function convolutionStep(opts: ConvolutionStepOptions): Promise<Con
   const kernel = await toRows('convolutionStep', 'kernel', opts.kernel);
   const stride = opts.stride ?? 1;
   const [ih, iw, kh, kw] = [input.length, input[0]!.length, kernel.length, kernel[0]!.length];
-  if (kh > ih || kw > iw) throw new ShapeError('convolutionStep', `a kernel no larger than the input ${ih}×${iw}`, [kh, kw]);
-  const out = tf.tidy(() => tf.conv2d(tf.tensor4d(input.flat(), [1, ih, iw, 1]), tf.tensor4d(kernel.flat(), [kh, kw, 1, 1]), stride, 'valid'));
+  if (kh > ih || kw > iw)
+    throw new ShapeError('convolutionStep', `a kernel no larger than the input ${ih}×${iw}`, [kh, kw]);
+  const out = tf.tidy(() =>
+    tf.conv2d(
+      tf.tensor4d(input.flat(), [1, ih, iw, 1]),
+      tf.tensor4d(kernel.flat(), [kh, kw, 1, 1]),
+      stride,
+      'valid',
+    ),
+  );
   const [, oh, ow] = out.shape as [number, number, number, number];
   const flat = (await out.data()) as Float32Array;
   out.dispose();
   const output = Array.from({ length: oh }, (_, r) => Array.from(flat.subarray(r * ow, (r + 1) * ow)));
   const row = opts.row ?? 0;
   const col = opts.col ?? 0;
-  if (row < 0 || row >= oh || col < 0 || col >= ow) throw new VizError('convolutionStep', `position (${row}, ${col}) is outside the ${oh}×${ow} output.`);
+  if (row < 0 || row >= oh || col < 0 || col >= ow)
+    throw new VizError('convolutionStep', `position (${row}, ${col}) is outside the ${oh}×${ow} output.`);
   const patch = kernel.map((_, r) => input[row * stride + r]!.slice(col * stride, col * stride + kw));
   const value = output[row]![col]!;
   const cell = Math.max(20, Math.min(34, Math.floor(260 / Math.max(ih, iw))));
@@ -110,14 +145,31 @@ export async function convolutionStep(opts: ConvolutionStepOptions): Promise<Con
   const top = 54;
   const title = opts.title ?? `Convolution, one step: output (${row}, ${col})`;
   let body = text(10, 20, title, { 'font-size': 13, 'font-weight': 'bold', fill: '#111' });
-  body += numberGrid(input, x1, top, cell, 'input', { r: row * stride, c: col * stride, h: kh, w: kw, color: '#e6550d' });
+  body += numberGrid(input, x1, top, cell, 'input', {
+    r: row * stride,
+    c: col * stride,
+    h: kh,
+    w: kw,
+    color: '#e6550d',
+  });
   body += text(x2 - 28, top + (kh * cell) / 2 + 6, '⊙', { 'font-size': 20, fill: '#444' });
   body += numberGrid(kernel, x2, top, cell, 'kernel', { r: 0, c: 0, h: kh, w: kw, color: '#e6550d' });
   body += text(x3 - 28, top + (kh * cell) / 2 + 6, '=', { 'font-size': 20, fill: '#444' });
-  body += numberGrid(output.map((r) => r.map((v) => Math.round(v * 1000) / 1000)), x3, top, cell, 'output', { r: row, c: col, h: 1, w: 1, color: '#e6550d' }, { r: row, c: col });
+  body += numberGrid(
+    output.map((r) => r.map((v) => Math.round(v * 1000) / 1000)),
+    x3,
+    top,
+    cell,
+    'output',
+    { r: row, c: col, h: 1, w: 1, color: '#e6550d' },
+    { r: row, c: col },
+  );
   const paren = (v: number) => (v < 0 ? `(${fmt(v)})` : fmt(v));
   const terms = patch.flatMap((pr, r) => pr.map((p, c) => `${paren(p)}·${paren(kernel[r]![c]!)}`));
-  const sum = terms.length <= 12 ? `${terms.join(' + ')} = ${fmt(value)}` : `Σ patch × kernel (${terms.length} products) = ${fmt(value)}`;
+  const sum =
+    terms.length <= 12
+      ? `${terms.join(' + ')} = ${fmt(value)}`
+      : `Σ patch × kernel (${terms.length} products) = ${fmt(value)}`;
   const bottom = top + Math.max(ih, oh) * cell + 24;
   body += text(20, bottom, sum, { 'font-size': 11, fill: '#222', class: 'formula' });
   const width = Math.max(x3 + ow * cell + 20, 20 + sum.length * 6.3);
@@ -156,7 +208,8 @@ export async function poolingStep(opts: PoolingStepOptions): Promise<PoolingStep
   const stride = opts.stride ?? size;
   const kind = opts.kind ?? 'max';
   const [ih, iw] = [input.length, input[0]!.length];
-  if (size > ih || size > iw) throw new ShapeError('poolingStep', `a window no larger than the input ${ih}×${iw}`, [size, size]);
+  if (size > ih || size > iw)
+    throw new ShapeError('poolingStep', `a window no larger than the input ${ih}×${iw}`, [size, size]);
   const out = tf.tidy(() => {
     const x = tf.tensor4d(input.flat(), [1, ih, iw, 1]);
     return kind === 'max' ? tf.maxPool(x, size, stride, 'valid') : tf.avgPool(x, size, stride, 'valid');
@@ -167,22 +220,47 @@ export async function poolingStep(opts: PoolingStepOptions): Promise<PoolingStep
   const output = Array.from({ length: oh }, (_, r) => Array.from(flat.subarray(r * ow, (r + 1) * ow)));
   const row = opts.row ?? 0;
   const col = opts.col ?? 0;
-  if (row < 0 || row >= oh || col < 0 || col >= ow) throw new VizError('poolingStep', `position (${row}, ${col}) is outside the ${oh}×${ow} output.`);
+  if (row < 0 || row >= oh || col < 0 || col >= ow)
+    throw new VizError('poolingStep', `position (${row}, ${col}) is outside the ${oh}×${ow} output.`);
   const value = output[row]![col]!;
   let arg = { r: row * stride, c: col * stride };
   for (let r = 0; r < size; r++)
-    for (let c = 0; c < size; c++) if (input[row * stride + r]![col * stride + c]! > input[arg.r]![arg.c]!) arg = { r: row * stride + r, c: col * stride + c };
+    for (let c = 0; c < size; c++)
+      if (input[row * stride + r]![col * stride + c]! > input[arg.r]![arg.c]!)
+        arg = { r: row * stride + r, c: col * stride + c };
   const cell = Math.max(20, Math.min(34, Math.floor(260 / Math.max(ih, iw))));
   const x1 = 20;
   const x2 = x1 + iw * cell + 60;
   const top = 54;
-  const title = opts.title ?? `${kind === 'max' ? 'Max' : 'Average'} pooling ${size}×${size}, stride ${stride}: output (${row}, ${col})`;
+  const title =
+    opts.title ??
+    `${kind === 'max' ? 'Max' : 'Average'} pooling ${size}×${size}, stride ${stride}: output (${row}, ${col})`;
   let body = text(10, 20, title, { 'font-size': 13, 'font-weight': 'bold', fill: '#111' });
-  body += numberGrid(input, x1, top, cell, 'input', { r: row * stride, c: col * stride, h: size, w: size, color: '#3182bd' }, kind === 'max' ? arg : undefined);
+  body += numberGrid(
+    input,
+    x1,
+    top,
+    cell,
+    'input',
+    { r: row * stride, c: col * stride, h: size, w: size, color: '#3182bd' },
+    kind === 'max' ? arg : undefined,
+  );
   body += text(x2 - 36, top + (ih * cell) / 2, '→', { 'font-size': 20, fill: '#444' });
-  body += numberGrid(output.map((r) => r.map((v) => Math.round(v * 1000) / 1000)), x2, top, cell, 'output', { r: row, c: col, h: 1, w: 1, color: '#3182bd' }, { r: row, c: col });
+  body += numberGrid(
+    output.map((r) => r.map((v) => Math.round(v * 1000) / 1000)),
+    x2,
+    top,
+    cell,
+    'output',
+    { r: row, c: col, h: 1, w: 1, color: '#3182bd' },
+    { r: row, c: col },
+  );
   const bottom = top + ih * cell + 24;
-  body += text(20, bottom, `${kind} of the outlined window = ${fmt(value)}`, { 'font-size': 11, fill: '#222', class: 'formula' });
+  body += text(20, bottom, `${kind} of the outlined window = ${fmt(value)}`, {
+    'font-size': 11,
+    fill: '#222',
+    class: 'formula',
+  });
   return { output, value, figure: makeFigure(title, Math.max(x2 + ow * cell + 20, 320), bottom + 16, body) };
 }
 
@@ -207,16 +285,30 @@ export interface KernelEffectOptions {
  * @returns the figure and the filtered image as a `[h, w]` tensor (the caller disposes it)
  * @public
  */
-export async function kernelEffect(image: Tensor, kernel: Grid2D, opts: KernelEffectOptions = {}): Promise<{ figure: Figure; filtered: Tensor }> {
+export async function kernelEffect(
+  image: Tensor,
+  kernel: Grid2D,
+  opts: KernelEffectOptions = {},
+): Promise<{ figure: Figure; filtered: Tensor }> {
   if (!(image.rank === 2 || (image.rank === 3 && (image.shape[2] === 1 || image.shape[2] === 3)))) {
     throw new ShapeError('kernelEffect', '[h, w], [h, w, 1] or [h, w, 3]', image.shape);
   }
   const k = await toRows('kernelEffect', 'kernel', kernel);
   const [hh, ww] = image.shape as [number, number];
   const [gray, filtered] = tf.tidy(() => {
-    let g = image.rank === 2 ? image : image.shape[2] === 1 ? tf.squeeze(image, [2]) : tf.sum(tf.mul(image, tf.tensor1d([0.299, 0.587, 0.114])), 2);
+    let g =
+      image.rank === 2
+        ? image
+        : image.shape[2] === 1
+          ? tf.squeeze(image, [2])
+          : tf.sum(tf.mul(image, tf.tensor1d([0.299, 0.587, 0.114])), 2);
     g = tf.cast(g, 'float32');
-    const y = tf.conv2d(tf.reshape(g, [1, hh, ww, 1]) as tf.Tensor4D, tf.tensor4d(k.flat(), [k.length, k[0]!.length, 1, 1]), 1, 'same');
+    const y = tf.conv2d(
+      tf.reshape(g, [1, hh, ww, 1]) as tf.Tensor4D,
+      tf.tensor4d(k.flat(), [k.length, k[0]!.length, 1, 1]),
+      1,
+      'same',
+    );
     const f = tf.reshape(opts.absolute ? tf.abs(y) : y, [hh, ww]);
     return [g, f];
   });
@@ -229,12 +321,42 @@ export async function kernelEffect(image: Tensor, kernel: Grid2D, opts: KernelEf
   const [dw, dh] = [Math.round(ww * scale), Math.round(hh * scale)];
   const title = opts.title ?? `Image before and after ${opts.kernelName ?? 'the kernel'}`;
   const images: PlacedImage[] = [
-    { x: 10, y: 40, width: dw, height: dh, raster: valuesToRaster(gv, hh, ww, { colormap: 'gray' }), label: 'before' },
-    { x: 30 + dw, y: 40, width: dw, height: dh, raster: valuesToRaster(fv, hh, ww, { colormap: opts.absolute ? 'gray' : 'diverging' }), label: 'after' },
+    {
+      x: 10,
+      y: 40,
+      width: dw,
+      height: dh,
+      raster: valuesToRaster(gv, hh, ww, { colormap: 'gray' }),
+      label: 'before',
+    },
+    {
+      x: 30 + dw,
+      y: 40,
+      width: dw,
+      height: dh,
+      raster: valuesToRaster(fv, hh, ww, { colormap: opts.absolute ? 'gray' : 'diverging' }),
+      label: 'after',
+    },
   ];
   let body = text(10, 20, title, { 'font-size': 13, 'font-weight': 'bold', fill: '#111' });
   body += text(10, 35, 'before', { 'font-size': 11, fill: '#333' });
-  body += text(30 + dw, 35, k.length * k[0]!.length <= 9 ? `after ${opts.kernelName ?? 'kernel'} ${k.map((r) => `[${r.map(fmt).join(' ')}]`).join('')}` : `after ${opts.kernelName ?? 'kernel'}`, { 'font-size': 11, fill: '#333' });
+  body += text(
+    30 + dw,
+    35,
+    k.length * k[0]!.length <= 9
+      ? `after ${opts.kernelName ?? 'kernel'} ${k.map((r) => `[${r.map(fmt).join(' ')}]`).join('')}`
+      : `after ${opts.kernelName ?? 'kernel'}`,
+    { 'font-size': 11, fill: '#333' },
+  );
   const afterLabel = `after ${opts.kernelName ?? 'kernel'}`;
-  return { figure: makeFigure(title, Math.max(40 + 2 * dw, 20 + textWidth(title, 13, true), 50 + dw + textWidth(afterLabel, 11)), 50 + dh, body, images), filtered };
+  return {
+    figure: makeFigure(
+      title,
+      Math.max(40 + 2 * dw, 20 + textWidth(title, 13, true), 50 + dw + textWidth(afterLabel, 11)),
+      50 + dh,
+      body,
+      images,
+    ),
+    filtered,
+  };
 }

@@ -1,5 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { GradientFlowRecorder, VizError, describeModel, gradientFlowChart, gradientFlowComparison, gradientNormsByLayer, networkDiagram, type DiagramNode } from './index.js';
+import {
+  GradientFlowRecorder,
+  VizError,
+  describeModel,
+  gradientFlowChart,
+  gradientFlowComparison,
+  gradientNormsByLayer,
+  networkDiagram,
+  type DiagramNode,
+} from './index.js';
 import { marks } from './test-utils/svg.js';
 import { tinyCnn } from './test-utils/tinyCnn.js';
 
@@ -25,10 +34,26 @@ describe('networkDiagram', () => {
   });
 
   it('shows the branches of an inception-style module side by side', () => {
-    const n = (id: string, inputs: string[], className = 'Conv2D'): DiagramNode => ({ id, className, outputShape: [null, 8, 8, 4], params: 10, inputs });
-    const nodes = [n('in', [], 'Input'), n('stem', ['in']), n('b1', ['stem']), n('b2a', ['stem']), n('b2b', ['b2a']), n('b3', ['stem'], 'MaxPool2D'), n('cat', ['b1', 'b2b', 'b3'], 'Concatenate')];
+    const n = (id: string, inputs: string[], className = 'Conv2D'): DiagramNode => ({
+      id,
+      className,
+      outputShape: [null, 8, 8, 4],
+      params: 10,
+      inputs,
+    });
+    const nodes = [
+      n('in', [], 'Input'),
+      n('stem', ['in']),
+      n('b1', ['stem']),
+      n('b2a', ['stem']),
+      n('b2b', ['b2a']),
+      n('b3', ['stem'], 'MaxPool2D'),
+      n('cat', ['b1', 'b2b', 'b3'], 'Concatenate'),
+    ];
     const fig = networkDiagram(nodes);
-    const boxes = new Map(marks(fig, 'g', 'node').map((g) => [g.getAttribute('data-id'), g.getElementsByTagName('rect')[0]!]));
+    const boxes = new Map(
+      marks(fig, 'g', 'node').map((g) => [g.getAttribute('data-id'), g.getElementsByTagName('rect')[0]!]),
+    );
     const y = (id: string) => Number(boxes.get(id)!.getAttribute('y'));
     const x = (id: string) => Number(boxes.get(id)!.getAttribute('x'));
     expect(y('b1')).toBe(y('b2a'));
@@ -37,7 +62,9 @@ describe('networkDiagram', () => {
     expect(x('b2b')).toBe(x('b2a')); // the 2-deep branch stays in its column
     expect(y('cat')).toBeGreaterThan(y('b2b'));
     expect(marks(fig, 'path', 'edge')).toHaveLength(8); // in→stem, stem→3 branches, b2a→b2b, 3 branches→cat
-    expect(() => networkDiagram([n('a', ['missing'])])).toThrow('networkDiagram: node "a" takes input "missing", which is not a node.');
+    expect(() => networkDiagram([n('a', ['missing'])])).toThrow(
+      'networkDiagram: node "a" takes input "missing", which is not a node.',
+    );
   });
 });
 
@@ -45,7 +72,14 @@ describe('gradient flow', () => {
   // 3 layers whose kernel gradients shrink by 10× per layer towards the input; biases must be left out.
   const records = [0, 1, 2, 3].map((step) => ({
     step,
-    gradNorms: { 'd1/kernel': 0.001, 'd1/bias': 5, 'd2/kernel': 0.01, 'd2/bias': 5, 'd3/kernel': 0.1, 'd3/bias': 5 },
+    gradNorms: {
+      'd1/kernel': 0.001,
+      'd1/bias': 5,
+      'd2/kernel': 0.01,
+      'd2/bias': 5,
+      'd3/kernel': 0.1,
+      'd3/bias': 5,
+    },
   }));
 
   it('groups norms by layer in input-to-output order, kernels only by default', () => {

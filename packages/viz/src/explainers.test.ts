@@ -1,6 +1,14 @@
 import { numTensors, tf } from '@nutshell/tensor';
 import { describe, expect, it } from 'vitest';
-import { VizError, activationPlot, activationPlots, convolutionStep, kernelEffect, pixelAt, poolingStep } from './index.js';
+import {
+  VizError,
+  activationPlot,
+  activationPlots,
+  convolutionStep,
+  kernelEffect,
+  pixelAt,
+  poolingStep,
+} from './index.js';
 import { marks } from './test-utils/svg.js';
 
 describe('convolutionStep', () => {
@@ -30,8 +38,12 @@ describe('convolutionStep', () => {
     expect(marks(step.figure, 'rect', 'cell')).toHaveLength(12 + 4 + 6);
     expect(marks(step.figure, 'rect', 'highlight')).toHaveLength(3);
     expect(marks(step.figure, 'text', 'formula')[0]!.textContent).toBe('2·1 + 3·0 + 1·0 + 5·(-1) = -3');
-    await expect(convolutionStep({ input, kernel, row: 2, col: 0 })).rejects.toThrow('convolutionStep: position (2, 0) is outside the 2×3 output.');
-    await expect(convolutionStep({ input: [[1]], kernel })).rejects.toThrow(/kernel no larger than the input/);
+    await expect(convolutionStep({ input, kernel, row: 2, col: 0 })).rejects.toThrow(
+      'convolutionStep: position (2, 0) is outside the 2×3 output.',
+    );
+    await expect(convolutionStep({ input: [[1]], kernel })).rejects.toThrow(
+      /kernel no larger than the input/,
+    );
   });
 
   it('honours the stride', async () => {
@@ -41,7 +53,16 @@ describe('convolutionStep', () => {
       [9, 10, 11, 12],
       [13, 14, 15, 16],
     ];
-    const step = await convolutionStep({ input, kernel: [[1, 1], [1, 1]], stride: 2, row: 1, col: 1 });
+    const step = await convolutionStep({
+      input,
+      kernel: [
+        [1, 1],
+        [1, 1],
+      ],
+      stride: 2,
+      row: 1,
+      col: 1,
+    });
     expect(step.output).toEqual([
       [14, 22],
       [46, 54],
@@ -73,7 +94,15 @@ describe('poolingStep', () => {
 describe('kernelEffect', () => {
   it('a vertical-edge kernel responds only where the image steps', async () => {
     const img = tf.tidy(() => tf.concat([tf.zeros([6, 3]), tf.ones([6, 3])], 1));
-    const { figure, filtered } = await kernelEffect(img, [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], { kernelName: 'Sobel x' });
+    const { figure, filtered } = await kernelEffect(
+      img,
+      [
+        [-1, 0, 1],
+        [-2, 0, 2],
+        [-1, 0, 1],
+      ],
+      { kernelName: 'Sobel x' },
+    );
     const v = (await filtered.array()) as number[][];
     // interior rows: 4 either side of the step, 0 on flat ground, -4 at the right border ('same' pads with zeros)
     expect(v[2]).toEqual([0, 0, 4, 4, 0, -4]);
@@ -83,7 +112,9 @@ describe('kernelEffect', () => {
     filtered.dispose();
     img.dispose();
     const bad = tf.zeros([2, 2, 2]);
-    await expect(kernelEffect(bad, [[1]])).rejects.toThrow('kernelEffect: expected shape [h, w], [h, w, 1] or [h, w, 3], got [2, 2, 2].');
+    await expect(kernelEffect(bad, [[1]])).rejects.toThrow(
+      'kernelEffect: expected shape [h, w], [h, w, 1] or [h, w, 3], got [2, 2, 2].',
+    );
     bad.dispose();
   });
 });

@@ -9,7 +9,8 @@ afterAll(() => model.dispose());
 
 function isConstant(img: RasterImage): boolean {
   const first = pixelAt(img, 0, 0).join();
-  for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width; x++) if (pixelAt(img, x, y).join() !== first) return false;
+  for (let y = 0; y < img.height; y++)
+    for (let x = 0; x < img.width; x++) if (pixelAt(img, x, y).join() !== first) return false;
   return true;
 }
 
@@ -67,7 +68,9 @@ describe('featureMaps', () => {
   });
 
   it('activationGrid draws one map per channel of a tensor', async () => {
-    const t = tf.tidy(() => tf.stack([tf.zeros([4, 4]), tf.ones([4, 4]), tf.reshape(tf.linspace(0, 1, 16), [4, 4])], 2));
+    const t = tf.tidy(() =>
+      tf.stack([tf.zeros([4, 4]), tf.ones([4, 4]), tf.reshape(tf.linspace(0, 1, 16), [4, 4])], 2),
+    );
     const fig = await activationGrid(t, { label: 'x' });
     t.dispose();
     expect(fig.images.filter((i) => i.label?.startsWith('x map'))).toHaveLength(3);
@@ -79,15 +82,21 @@ describe('featureMaps', () => {
 describe('topActivatingInputs', () => {
   it('finds the examples whose edge channel responds most, in order', async () => {
     // example i has a step of height i at column 4: the edge channel's mean grows with i
-    const xs = tf.tidy(() => tf.stack([0, 3, 1, 4, 2].map((s) => tf.concat([tf.zeros([8, 4, 1]), tf.fill([8, 4, 1], s)], 1))));
+    const xs = tf.tidy(() =>
+      tf.stack([0, 3, 1, 4, 2].map((s) => tf.concat([tf.zeros([8, 4, 1]), tf.fill([8, 4, 1], s)], 1))),
+    );
     const before = numTensors();
     const top = await topActivatingInputs(model, xs, { layer: 'tiny_conv', unit: 0, k: 3, batchSize: 2 });
     expect(numTensors()).toBe(before);
     expect(top.indices).toEqual([3, 1, 4]);
     expect(top.values[0]).toBeCloseTo((4 * 3 * 2 * 6) / 36, 5); // 2 columns of 6 rows, each 3·4, over 36 positions
     expect(marks(top.figure, 'image')).toHaveLength(3);
-    await expect(topActivatingInputs(model, xs, { layer: 'nope', unit: 0 })).rejects.toThrow(/has no layer nope/);
-    await expect(topActivatingInputs(model, xs, { layer: 0, unit: 5 })).rejects.toThrow(/has 2 units.*unit 5 does not exist/);
+    await expect(topActivatingInputs(model, xs, { layer: 'nope', unit: 0 })).rejects.toThrow(
+      /has no layer nope/,
+    );
+    await expect(topActivatingInputs(model, xs, { layer: 0, unit: 5 })).rejects.toThrow(
+      /has 2 units.*unit 5 does not exist/,
+    );
     xs.dispose();
   });
 });

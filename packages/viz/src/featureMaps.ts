@@ -34,14 +34,25 @@ interface Activation {
 /** The example's shape the model expects (its input shape without the batch), checked against `x`. */
 export function checkExample(op: string, model: ModelLike, x: Tensor): { batched: boolean } {
   const expected = model.inputShape.slice(1);
-  const matches = (shape: readonly number[]) => shape.length === expected.length && expected.every((d, i) => d == null || d === shape[i]);
+  const matches = (shape: readonly number[]) =>
+    shape.length === expected.length && expected.every((d, i) => d == null || d === shape[i]);
   if (matches(x.shape)) return { batched: false };
   if (x.shape[0] === 1 && matches(x.shape.slice(1))) return { batched: true };
-  throw new ShapeError(op, expected as (number | null)[], x.shape, `model "${model.name}" takes examples of shape ${formatShape(expected)} (or a batch of one, ${formatShape([1, ...expected])})`);
+  throw new ShapeError(
+    op,
+    expected as (number | null)[],
+    x.shape,
+    `model "${model.name}" takes examples of shape ${formatShape(expected)} (or a batch of one, ${formatShape([1, ...expected])})`,
+  );
 }
 
 /** Turns one example's activation (`[h, w, c]`, `[h, w]` or a vector) into tiles of a grid row. */
-function tilesOf(a: Activation, maxMaps: number, normalize: 'map' | 'layer', colormap: Colormap): RasterImage[] {
+function tilesOf(
+  a: Activation,
+  maxMaps: number,
+  normalize: 'map' | 'layer',
+  colormap: Colormap,
+): RasterImage[] {
   if (a.shape.length === 3) {
     const [hh, ww, c] = a.shape as [number, number, number];
     const n = Math.min(c, maxMaps);
@@ -82,7 +93,11 @@ async function exampleActivation(label: string, detail: string, t: Tensor): Prom
  * @throws ShapeError when `x` does not fit the model's input shape
  * @public
  */
-export async function featureMaps(model: ModelLike, x: Tensor, opts: FeatureMapsOptions = {}): Promise<Figure> {
+export async function featureMaps(
+  model: ModelLike,
+  x: Tensor,
+  opts: FeatureMapsOptions = {},
+): Promise<Figure> {
   const { batched } = checkExample('featureMaps', model, x);
   const acts: Activation[] = [];
   const input = batched ? x : tf.expandDims(x, 0);
@@ -91,13 +106,20 @@ export async function featureMaps(model: ModelLike, x: Tensor, opts: FeatureMaps
     acts.push(await exampleActivation('input', formatShape(x.shape.slice(batched ? 1 : 0)), input));
     outs = model.intermediateOutputs(input, { training: false });
     for (const { layer, output } of outs) {
-      acts.push(await exampleActivation(layer.name, `${classNameOf(layer)} ${formatShape(output.shape.slice(1))}`, output));
+      acts.push(
+        await exampleActivation(
+          layer.name,
+          `${classNameOf(layer)} ${formatShape(output.shape.slice(1))}`,
+          output,
+        ),
+      );
     }
   } finally {
     if (!batched) input.dispose();
     for (const o of outs) o.output.dispose();
   }
-  if (acts.length < 2) throw new VizError('featureMaps', `model "${model.name}" returned no intermediate outputs.`);
+  if (acts.length < 2)
+    throw new VizError('featureMaps', `model "${model.name}" returned no intermediate outputs.`);
   const last = acts[acts.length - 1]!;
   if (last.shape.length === 1) {
     let best = 0;
@@ -115,8 +137,16 @@ export async function featureMaps(model: ModelLike, x: Tensor, opts: FeatureMaps
  * The building block of {@link featureMaps}, usable on any tensor (e.g. the output of one convolution).
  * @public
  */
-export async function activationGrid(activation: Tensor, opts: FeatureMapsOptions & { label?: string } = {}): Promise<Figure> {
-  const t = activation.rank === 3 || activation.rank === 2 ? activation : activation.rank === 4 && activation.shape[0] === 1 ? activation : null;
+export async function activationGrid(
+  activation: Tensor,
+  opts: FeatureMapsOptions & { label?: string } = {},
+): Promise<Figure> {
+  const t =
+    activation.rank === 3 || activation.rank === 2
+      ? activation
+      : activation.rank === 4 && activation.shape[0] === 1
+        ? activation
+        : null;
   if (activation.rank === 1) {
     const a = await exampleActivation(opts.label ?? 'activation', formatShape(activation.shape), activation);
     return activationRows(opts.title ?? 'Activation', [{ ...a, shape: [a.values.length] }], opts);
@@ -124,7 +154,11 @@ export async function activationGrid(activation: Tensor, opts: FeatureMapsOption
   if (!t) throw new ShapeError('activationGrid', '[h, w, channels] or [1, h, w, channels]', activation.shape);
   const values = Float32Array.from((await t.data()) as ArrayLike<number>);
   const s = t.rank === 4 ? t.shape.slice(1) : t.rank === 3 ? t.shape : [t.shape[0]!, t.shape[1]!, 1];
-  return activationRows(opts.title ?? 'Activation', [{ label: opts.label ?? 'activation', detail: formatShape(activation.shape), shape: s, values }], opts);
+  return activationRows(
+    opts.title ?? 'Activation',
+    [{ label: opts.label ?? 'activation', detail: formatShape(activation.shape), shape: s, values }],
+    opts,
+  );
 }
 
 function activationRows(title: string, acts: Activation[], opts: FeatureMapsOptions): Figure {
@@ -141,7 +175,11 @@ function activationRows(title: string, acts: Activation[], opts: FeatureMapsOpti
     // The input keeps its natural look (grey or colour); everything else uses the activation colour map.
     let tiles: RasterImage[];
     if (a.label === 'input' && a.shape.length === 3 && (a.shape[2] === 1 || a.shape[2] === 3)) {
-      tiles = [a.shape[2] === 3 ? rgbToRaster(a.values, a.shape[0]!, a.shape[1]!) : valuesToRaster(a.values, a.shape[0]!, a.shape[1]!, { colormap: 'gray' })];
+      tiles = [
+        a.shape[2] === 3
+          ? rgbToRaster(a.values, a.shape[0]!, a.shape[1]!)
+          : valuesToRaster(a.values, a.shape[0]!, a.shape[1]!, { colormap: 'gray' }),
+      ];
     } else {
       tiles = tilesOf(a, maxMaps, opts.normalize ?? 'map', colormap);
     }
@@ -154,18 +192,40 @@ function activationRows(title: string, acts: Activation[], opts: FeatureMapsOpti
     body += text(10, y + 26, a.detail, { 'font-size': 9, fill: '#555' });
     tiles.forEach((raster, i) => {
       // A hairline frame, so white pixels at a tile's edge stay visible on the white page.
-      body += h('rect', { x: labelW + i * (tw + gap) - 0.5, y: y - 0.5, width: tw + 1, height: th + 1, fill: 'none', stroke: '#bbb', 'stroke-width': 1 });
-      images.push({ x: labelW + i * (tw + gap), y, width: tw, height: th, raster, label: isVector ? `${a.label}` : `${a.label} map ${i}` });
+      body += h('rect', {
+        x: labelW + i * (tw + gap) - 0.5,
+        y: y - 0.5,
+        width: tw + 1,
+        height: th + 1,
+        fill: 'none',
+        stroke: '#bbb',
+        'stroke-width': 1,
+      });
+      images.push({
+        x: labelW + i * (tw + gap),
+        y,
+        width: tw,
+        height: th,
+        raster,
+        label: isVector ? `${a.label}` : `${a.label} map ${i}`,
+      });
     });
     if (isVector && a === acts[acts.length - 1] && opts.classNames && a.values.length <= 32) {
       // The class scores: name each cell.
       opts.classNames.slice(0, a.values.length).forEach((name, i) => {
-        body += text(labelW + i * k + k / 2, y + th + 10, name, { 'text-anchor': 'middle', 'font-size': 8, fill: '#444' });
+        body += text(labelW + i * k + k / 2, y + th + 10, name, {
+          'text-anchor': 'middle',
+          'font-size': 8,
+          fill: '#444',
+        });
       });
     }
     const channels = a.shape.length === 3 ? a.shape[2]! : 1;
     if (channels > tiles.length && a.label !== 'input') {
-      body += text(labelW + tiles.length * (tw + gap) + 2, y + th / 2 + 4, `+${channels - tiles.length}`, { 'font-size': 10, fill: '#777' });
+      body += text(labelW + tiles.length * (tw + gap) + 2, y + th / 2 + 4, `+${channels - tiles.length}`, {
+        'font-size': 10,
+        fill: '#777',
+      });
     }
     width = Math.max(width, labelW + tiles.length * (tw + gap) + 40);
     y += rowH + 10;

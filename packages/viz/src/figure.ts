@@ -52,7 +52,13 @@ export function imageElement(p: PlacedImage): string {
 }
 
 /** Builds a figure from its body (SVG elements in figure coordinates) and the images it placed. */
-export function makeFigure(title: string, rawWidth: number, rawHeight: number, body: string, images: PlacedImage[] = []): Figure {
+export function makeFigure(
+  title: string,
+  rawWidth: number,
+  rawHeight: number,
+  body: string,
+  images: PlacedImage[] = [],
+): Figure {
   // Whole pixels, so PNG renderings are exactly the figure's size.
   const width = Math.ceil(rawWidth);
   const height = Math.ceil(rawHeight);
@@ -100,7 +106,13 @@ export function composeFigures(figures: readonly Figure[], opts: ComposeOptions 
     body += f.svg.replace(/^<svg /, `<svg x="${num(x)}" y="${num(y)}" `);
     for (const p of f.images) images.push({ ...p, x: p.x + x, y: p.y + y });
   });
-  return { title: opts.title ?? figures.map((f) => f.title).join(', '), width, height, svg: svgRoot(width, height, body, opts.title), images };
+  return {
+    title: opts.title ?? figures.map((f) => f.title).join(', '),
+    width,
+    height,
+    svg: svgRoot(width, height, body, opts.title),
+    images,
+  };
 }
 
 /** The figure as the text of an `.svg` file (with its XML declaration). @public */
@@ -154,7 +166,11 @@ export interface DrawOptions {
  * Draws a figure onto a browser canvas (needs `Image`, i.e. a page or a worker with DOM images). Resolves once drawn.
  * @public
  */
-export async function drawFigure(ctx: CanvasRenderingContext2D, fig: Figure, opts: DrawOptions = {}): Promise<void> {
+export async function drawFigure(
+  ctx: CanvasRenderingContext2D,
+  fig: Figure,
+  opts: DrawOptions = {},
+): Promise<void> {
   if (typeof Image === 'undefined') {
     throw new VizError('drawFigure', 'needs a browser (the DOM Image class); in Node use figureToPng().');
   }

@@ -64,7 +64,9 @@ describe('filterGrid', () => {
     const fig = await filterGrid(k);
     k.dispose();
     const images = marks(fig, 'image');
-    expect(images.filter((e) => /filter \d+ channel \d+/.test(e.getAttribute('data-label') ?? ''))).toHaveLength(20);
+    expect(
+      images.filter((e) => /filter \d+ channel \d+/.test(e.getAttribute('data-label') ?? '')),
+    ).toHaveLength(20);
     expect(images.filter((e) => e.getAttribute('data-label') === 'colour scale')).toHaveLength(1);
     // every tile of one filter shares that filter's scale: its largest |w| is fully saturated in exactly one tile set
     expect(fig.title).toContain('3×3, 4 in → 5 out');
@@ -85,10 +87,14 @@ describe('filterGrid', () => {
     await expect(filterGrid(dense)).rejects.toThrow(
       'filterGrid: layer "dense_1" has no convolution kernel (a weight of shape [kernelH, kernelW, inChannels, filters]); it has dense_1/kernel [784, 10]. Pass a Conv2D layer or a rank-4 kernel tensor.',
     );
-    await expect(filterGrid({ name: 'pool', weights: [] })).rejects.toThrow(/has no convolution kernel.*no weights/);
+    await expect(filterGrid({ name: 'pool', weights: [] })).rejects.toThrow(
+      /has no convolution kernel.*no weights/,
+    );
     const t = tf.zeros([3, 3, 1]);
     await expect(filterGrid(t)).rejects.toThrow(ShapeError);
-    await expect(filterGrid(t)).rejects.toThrow('filterGrid: expected shape [kernelH, kernelW, inChannels, filters], got [3, 3, 1].');
+    await expect(filterGrid(t)).rejects.toThrow(
+      'filterGrid: expected shape [kernelH, kernelW, inChannels, filters], got [3, 3, 1].',
+    );
     t.dispose();
     w.dispose();
   });

@@ -23,9 +23,13 @@ export interface FilterGridOptions {
 }
 
 function findKernel(layer: LayerLike): Tensor {
-  const k = layer.weights.find((w) => w.variable.rank === 4 && /kernel$/.test(w.name)) ?? layer.weights.find((w) => w.variable.rank === 4);
+  const k =
+    layer.weights.find((w) => w.variable.rank === 4 && /kernel$/.test(w.name)) ??
+    layer.weights.find((w) => w.variable.rank === 4);
   if (!k) {
-    const have = layer.weights.length ? layer.weights.map((w) => `${w.name} [${w.variable.shape.join(', ')}]`).join(', ') : 'no weights (is it built?)';
+    const have = layer.weights.length
+      ? layer.weights.map((w) => `${w.name} [${w.variable.shape.join(', ')}]`).join(', ')
+      : 'no weights (is it built?)';
     throw new VizError(
       'filterGrid',
       `layer "${layer.name}" has no convolution kernel (a weight of shape [kernelH, kernelW, inChannels, filters]); it has ${have}. Pass a Conv2D layer or a rank-4 kernel tensor.`,
@@ -49,7 +53,8 @@ export async function filterGrid(source: LayerLike | Tensor, opts: FilterGridOpt
   const isTensor = typeof (source as Tensor).dataId === 'object' && 'rank' in source;
   const kernel = isTensor ? (source as Tensor) : findKernel(source as LayerLike);
   const name = isTensor ? 'kernel' : (source as LayerLike).name;
-  if (kernel.rank !== 4) throw new ShapeError('filterGrid', '[kernelH, kernelW, inChannels, filters]', kernel.shape);
+  if (kernel.rank !== 4)
+    throw new ShapeError('filterGrid', '[kernelH, kernelW, inChannels, filters]', kernel.shape);
   const [kh, kw, cin, cout] = kernel.shape as [number, number, number, number];
   const values = (await kernel.data()) as Float32Array;
   const nf = Math.min(cout, opts.maxFilters ?? 64);
@@ -73,7 +78,8 @@ export async function filterGrid(source: LayerLike | Tensor, opts: FilterGridOpt
       let raster;
       if (rgb) {
         const px = new Float32Array(kh * kw * 3);
-        for (let r = 0; r < kh; r++) for (let c = 0; c < kw; c++) for (let i = 0; i < 3; i++) px[(r * kw + c) * 3 + i] = at(r, c, i, o);
+        for (let r = 0; r < kh; r++)
+          for (let c = 0; c < kw; c++) for (let i = 0; i < 3; i++) px[(r * kw + c) * 3 + i] = at(r, c, i, o);
         raster = rgbToRaster(px, kh, kw);
       } else {
         const px = new Float32Array(kh * kw);
@@ -81,7 +87,11 @@ export async function filterGrid(source: LayerLike | Tensor, opts: FilterGridOpt
         raster = valuesToRaster(px, kh, kw, { colormap: 'diverging' });
       }
       images.push({ x, y, width: tile, height: tile, raster, label: `${name} filter ${o}` });
-      body += text(x + tile / 2, y + tile + 10, String(o), { 'text-anchor': 'middle', 'font-size': 9, fill: '#555' });
+      body += text(x + tile / 2, y + tile + 10, String(o), {
+        'text-anchor': 'middle',
+        'font-size': 9,
+        fill: '#555',
+      });
     }
     width = left + Math.min(nf, columns) * (tile + gap) + 6;
     gridBottom = top + Math.ceil(nf / columns) * (tile + gap + 12);
@@ -89,9 +99,14 @@ export async function filterGrid(source: LayerLike | Tensor, opts: FilterGridOpt
     const nc = Math.min(cin, opts.maxChannels ?? 16);
     for (let o = 0; o < nf; o++) {
       let m = 0;
-      for (let r = 0; r < kh; r++) for (let c = 0; c < kw; c++) for (let i = 0; i < cin; i++) m = Math.max(m, Math.abs(at(r, c, i, o)));
+      for (let r = 0; r < kh; r++)
+        for (let c = 0; c < kw; c++) for (let i = 0; i < cin; i++) m = Math.max(m, Math.abs(at(r, c, i, o)));
       const y = top + 12 + o * (tile + gap);
-      body += text(left - 6, y + tile / 2 + 4, `f${o}`, { 'text-anchor': 'end', 'font-size': 9, fill: '#555' });
+      body += text(left - 6, y + tile / 2 + 4, `f${o}`, {
+        'text-anchor': 'end',
+        'font-size': 9,
+        fill: '#555',
+      });
       for (let i = 0; i < nc; i++) {
         const px = new Float32Array(kh * kw);
         for (let r = 0; r < kh; r++) for (let c = 0; c < kw; c++) px[r * kw + c] = at(r, c, i, o);
@@ -105,13 +120,35 @@ export async function filterGrid(source: LayerLike | Tensor, opts: FilterGridOpt
         });
       }
     }
-    for (let i = 0; i < nc; i++) body += text(left + i * (tile + gap) + tile / 2, top + 8, `in ${i}`, { 'text-anchor': 'middle', 'font-size': 9, fill: '#555' });
+    for (let i = 0; i < nc; i++)
+      body += text(left + i * (tile + gap) + tile / 2, top + 8, `in ${i}`, {
+        'text-anchor': 'middle',
+        'font-size': 9,
+        fill: '#555',
+      });
     width = left + nc * (tile + gap) + 6;
     gridBottom = top + 12 + nf * (tile + gap);
-    if (cin > nc || cout > nf) body += text(left, gridBottom + 10, `showing ${nf} of ${cout} filters × ${nc} of ${cin} input channels`, { 'font-size': 9, fill: '#555' });
+    if (cin > nc || cout > nf)
+      body += text(
+        left,
+        gridBottom + 10,
+        `showing ${nf} of ${cout} filters × ${nc} of ${cin} input channels`,
+        { 'font-size': 9, fill: '#555' },
+      );
   }
-  if (perFilterTile && cout > nf) body += text(left, gridBottom + 2, `showing ${nf} of ${cout} filters`, { 'font-size': 9, fill: '#555' });
-  const bar = rgb ? null : colorbar('diverging', left, gridBottom + 16, Math.max(140, Math.min(220, width - 2 * left)), '−max|w|', '0', '+max|w|  (per filter)');
+  if (perFilterTile && cout > nf)
+    body += text(left, gridBottom + 2, `showing ${nf} of ${cout} filters`, { 'font-size': 9, fill: '#555' });
+  const bar = rgb
+    ? null
+    : colorbar(
+        'diverging',
+        left,
+        gridBottom + 16,
+        Math.max(140, Math.min(220, width - 2 * left)),
+        '−max|w|',
+        '0',
+        '+max|w|  (per filter)',
+      );
   if (bar) {
     images.push(bar.image);
     body += bar.body;

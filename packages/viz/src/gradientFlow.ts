@@ -55,13 +55,22 @@ function layerOf(weight: string): string {
  * layer's weights as the root of the sum of their squared norms.
  * @public
  */
-export function gradientNormsByLayer(records: readonly GradientNormRecord[], opts: GradientFlowOptions = {}): { layers: string[]; steps: number[]; norms: number[][]; mean: number[] } {
+export function gradientNormsByLayer(
+  records: readonly GradientNormRecord[],
+  opts: GradientFlowOptions = {},
+): { layers: string[]; steps: number[]; norms: number[][]; mean: number[] } {
   if (records.length === 0) {
-    throw new VizError('gradientFlow', 'no gradient norms were recorded; fit with trackGradientNorms: true and record the batchEnd events.');
+    throw new VizError(
+      'gradientFlow',
+      'no gradient norms were recorded; fit with trackGradientNorms: true and record the batchEnd events.',
+    );
   }
   const layers: string[] = [];
-  const keep = (w: string) => (opts.include ?? 'kernels') === 'all' || !/(^|\/)(bias|beta|gamma|moving_\w+)$/.test(w);
-  for (const r of records) for (const w of Object.keys(r.gradNorms)) if (keep(w) && !layers.includes(layerOf(w))) layers.push(layerOf(w));
+  const keep = (w: string) =>
+    (opts.include ?? 'kernels') === 'all' || !/(^|\/)(bias|beta|gamma|moving_\w+)$/.test(w);
+  for (const r of records)
+    for (const w of Object.keys(r.gradNorms))
+      if (keep(w) && !layers.includes(layerOf(w))) layers.push(layerOf(w));
   const norms = layers.map((l) =>
     records.map((r) => {
       let s = 0;
@@ -79,12 +88,21 @@ export function gradientNormsByLayer(records: readonly GradientNormRecord[], opt
  * early layers' norms decades below the last ones'.
  * @public
  */
-export function gradientFlowChart(records: readonly GradientNormRecord[], opts: GradientFlowOptions = {}): Figure {
+export function gradientFlowChart(
+  records: readonly GradientNormRecord[],
+  opts: GradientFlowOptions = {},
+): Figure {
   const { layers, steps, norms, mean } = gradientNormsByLayer(records, opts);
-  const color = (i: number) => hex(colorAt('viridis', layers.length > 1 ? (0.85 * i) / (layers.length - 1) : 0));
+  const color = (i: number) =>
+    hex(colorAt('viridis', layers.length > 1 ? (0.85 * i) / (layers.length - 1) : 0));
   const overTime = lineChart({
     title: 'gradient norm per layer',
-    series: layers.map((l, i) => ({ name: i === 0 || i === layers.length - 1 ? l : '', x: steps, y: norms[i]!, color: color(i) })),
+    series: layers.map((l, i) => ({
+      name: i === 0 || i === layers.length - 1 ? l : '',
+      x: steps,
+      y: norms[i]!,
+      color: color(i),
+    })),
     xLabel: 'step',
     yScale: 'log',
     points: false,
@@ -106,7 +124,10 @@ export function gradientFlowChart(records: readonly GradientNormRecord[], opts: 
  * depth, one line per network, log scale.
  * @public
  */
-export function gradientFlowComparison(runs: Readonly<Record<string, readonly GradientNormRecord[]>>, opts: GradientFlowOptions = {}): Figure {
+export function gradientFlowComparison(
+  runs: Readonly<Record<string, readonly GradientNormRecord[]>>,
+  opts: GradientFlowOptions = {},
+): Figure {
   const names = Object.keys(runs);
   if (names.length === 0) throw new VizError('gradientFlowComparison', 'no runs to compare.');
   return lineChart({

@@ -1,7 +1,15 @@
 // @nutshell/viz: pictures of what a network learned, as SVG, PNG, canvas drawings and self-contained HTML.
 
 // Figures and their outputs
-export { composeFigures, figureSvgFile, figureDataUri, figureToPng, drawFigure, drawRaster, rasterToImageData } from './figure.js';
+export {
+  composeFigures,
+  figureSvgFile,
+  figureDataUri,
+  figureToPng,
+  drawFigure,
+  drawRaster,
+  rasterToImageData,
+} from './figure.js';
 export type { Figure, PlacedImage, ComposeOptions, PngOptions, DrawOptions } from './figure.js';
 export { valuesToRaster, rgbToRaster, upscaleRaster, pixelAt, encodePng, rasterDataUri } from './raster.js';
 export type { RasterImage, ValueScaleOptions } from './raster.js';
@@ -26,7 +34,14 @@ export type { DiagramNode, NetworkDiagramOptions, DiagramExpander } from './netw
 
 // Concepts explained
 export { convolutionStep, poolingStep, kernelEffect } from './convolutionExplainer.js';
-export type { Grid2D, ConvolutionStepOptions, ConvolutionStep, PoolingStepOptions, PoolingStep, KernelEffectOptions } from './convolutionExplainer.js';
+export type {
+  Grid2D,
+  ConvolutionStepOptions,
+  ConvolutionStep,
+  PoolingStepOptions,
+  PoolingStep,
+  KernelEffectOptions,
+} from './convolutionExplainer.js';
 export { activationPlot, activationPlots } from './activationPlot.js';
 export type { ActivationPlotOptions } from './activationPlot.js';
 
@@ -35,7 +50,12 @@ export { trainingCurves } from './trainingCurves.js';
 export type { HistoryLike, TrainingCurvesOptions } from './trainingCurves.js';
 export { confusionMatrix, confusionMatrixChart, perClassAccuracyChart } from './confusionMatrix.js';
 export type { LabelsLike, ConfusionMatrixOptions } from './confusionMatrix.js';
-export { GradientFlowRecorder, gradientFlowChart, gradientFlowComparison, gradientNormsByLayer } from './gradientFlow.js';
+export {
+  GradientFlowRecorder,
+  gradientFlowChart,
+  gradientFlowComparison,
+  gradientNormsByLayer,
+} from './gradientFlow.js';
 export type { GradientNormRecord, GradientFlowOptions } from './gradientFlow.js';
 
 // Reports

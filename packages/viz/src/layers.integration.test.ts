@@ -26,7 +26,10 @@ describe('with @nutshell/layers models', () => {
     expect(nodes.find((n) => n.id === 'join')!.outputShape).toEqual([null, 5]);
     expect(nodes.find((n) => n.id === 'trunk')!.params).toBe(6 * 4 + 4);
     const fig = networkDiagram(model);
-    const rect = (id: string) => marks(fig, 'g', 'node').find((g) => g.getAttribute('data-id') === id)!.getElementsByTagName('rect')[0]!;
+    const rect = (id: string) =>
+      marks(fig, 'g', 'node')
+        .find((g) => g.getAttribute('data-id') === id)!
+        .getElementsByTagName('rect')[0]!;
     expect(rect('branch_a').getAttribute('y')).toBe(rect('branch_b').getAttribute('y'));
     expect(rect('branch_a').getAttribute('x')).not.toBe(rect('branch_b').getAttribute('x'));
     expect(marks(fig, 'path', 'edge')).toHaveLength(6);
@@ -34,10 +37,17 @@ describe('with @nutshell/layers models', () => {
   });
 
   it('feature maps of a Sequential model: one row per layer, no leaks, clear shape errors', async () => {
-    const model = new Sequential([new Flatten({ name: 'flat' }), new Dense({ units: 5, activation: 'relu', name: 'hidden' }), new Dense({ units: 3, name: 'out' })], {
-      inputShape: [4, 4, 1],
-      name: 'mlp',
-    });
+    const model = new Sequential(
+      [
+        new Flatten({ name: 'flat' }),
+        new Dense({ units: 5, activation: 'relu', name: 'hidden' }),
+        new Dense({ units: 3, name: 'out' }),
+      ],
+      {
+        inputShape: [4, 4, 1],
+        name: 'mlp',
+      },
+    );
     const x = tf.ones([4, 4, 1]);
     const before = numTensors();
     const fig = await featureMaps(model, x, { classNames: ['a', 'b', 'c'] });
@@ -46,9 +56,13 @@ describe('with @nutshell/layers models', () => {
     expect(marks(fig, 'text').some((t) => /^Dense \[3\] · top: [abc]$/.test(t.textContent ?? ''))).toBe(true);
     const wrong = tf.ones([5, 5, 1]);
     await expect(featureMaps(model, wrong)).rejects.toThrow(ShapeError);
-    await expect(featureMaps(model, wrong)).rejects.toThrow('featureMaps: expected shape [4, 4, 1], got [5, 5, 1]');
+    await expect(featureMaps(model, wrong)).rejects.toThrow(
+      'featureMaps: expected shape [4, 4, 1], got [5, 5, 1]',
+    );
     await expect(filterGrid(model.layers[1]!)).rejects.toThrow(VizError);
-    await expect(filterGrid(model.layers[1]!)).rejects.toThrow('filterGrid: layer "hidden" has no convolution kernel');
+    await expect(filterGrid(model.layers[1]!)).rejects.toThrow(
+      'filterGrid: layer "hidden" has no convolution kernel',
+    );
     x.dispose();
     wrong.dispose();
     model.dispose();
@@ -75,10 +89,15 @@ describe('with @nutshell/conv networks', () => {
     expect(nodes.reduce((a, n) => a + n.params, 0)).toBe(model.countParams());
     const fig = networkDiagram(model);
     const ys = ['branch1x1', 'branch3x3_reduce', 'branch5x5_reduce', 'pool'].map((b) =>
-      marks(fig, 'g', 'node').find((g) => g.getAttribute('data-id') === `inception_1/${b}`)!.getElementsByTagName('rect')[0]!.getAttribute('y'),
+      marks(fig, 'g', 'node')
+        .find((g) => g.getAttribute('data-id') === `inception_1/${b}`)!
+        .getElementsByTagName('rect')[0]!
+        .getAttribute('y'),
     );
     expect(new Set(ys).size).toBe(1);
-    expect(fig.title).toBe(`Network: ${model.layers.length} layers, ${model.countParams().toLocaleString('en-US')} parameters`);
+    expect(fig.title).toBe(
+      `Network: ${model.layers.length} layers, ${model.countParams().toLocaleString('en-US')} parameters`,
+    );
     model.dispose();
   });
 
@@ -111,7 +130,8 @@ describe('with @nutshell/conv networks', () => {
     expect(spatial.length).toBe(1 + 8 + 8 + 16 + 16);
     for (const m of spatial) {
       const first = pixelAt(m.raster, 0, 0).join();
-      for (let yy = 0; yy < m.raster.height; yy++) for (let xx = 0; xx < m.raster.width; xx++) expect(pixelAt(m.raster, xx, yy).join()).toBe(first);
+      for (let yy = 0; yy < m.raster.height; yy++)
+        for (let xx = 0; xx < m.raster.width; xx++) expect(pixelAt(m.raster, xx, yy).join()).toBe(first);
     }
     img.dispose();
     net.dispose();

@@ -28,7 +28,11 @@ interface SymbolicLike {
  * layer's name as its id (the next layer connects to it).
  * @public
  */
-export type DiagramExpander = (layer: LayerLike, inputId: string, inputShape: readonly (number | null)[]) => DiagramNode[];
+export type DiagramExpander = (
+  layer: LayerLike,
+  inputId: string,
+  inputShape: readonly (number | null)[],
+) => DiagramNode[];
 
 const expanders = new Map<string, DiagramExpander>();
 
@@ -49,7 +53,8 @@ function weightsParams(layer: LayerLike, part: string): number {
 registerDiagramExpander('Inception', (layer, inputId, inputShape) => {
   const cfg = (layer.getConfig?.() ?? {}) as Record<string, unknown>;
   const count = (k: string) => (typeof cfg[k] === 'number' ? (cfg[k] as number) : null);
-  const shape = (c: number | null) => (inputShape.length === 4 ? [inputShape[0]!, inputShape[1]!, inputShape[2]!, c] : []);
+  const shape = (c: number | null) =>
+    inputShape.length === 4 ? [inputShape[0]!, inputShape[1]!, inputShape[2]!, c] : [];
   const n = layer.name;
   const node = (part: string, className: string, c: number | null, inputs: string[]): DiagramNode => ({
     id: `${n}/${part}`,
@@ -67,8 +72,17 @@ registerDiagramExpander('Inception', (layer, inputId, inputShape) => {
     { ...node('pool', 'MaxPool2D 3×3', inputShape[3] ?? null, [inputId]), params: 0 },
     node('pool_projection', 'Conv2D 1×1', count('poolProjection'), [`${n}/pool`]),
   ];
-  const total = ['filters1x1', 'filters3x3', 'filters5x5', 'poolProjection'].reduce((a, k) => a + (count(k) ?? 0), 0);
-  parts.push({ id: n, className: 'Inception (concat)', outputShape: shape(total || null), params: 0, inputs: [`${n}/branch1x1`, `${n}/branch3x3`, `${n}/branch5x5`, `${n}/pool_projection`] });
+  const total = ['filters1x1', 'filters3x3', 'filters5x5', 'poolProjection'].reduce(
+    (a, k) => a + (count(k) ?? 0),
+    0,
+  );
+  parts.push({
+    id: n,
+    className: 'Inception (concat)',
+    outputShape: shape(total || null),
+    params: 0,
+    inputs: [`${n}/branch1x1`, `${n}/branch3x3`, `${n}/branch5x5`, `${n}/pool_projection`],
+  });
   return parts;
 });
 
@@ -97,15 +111,26 @@ export function describeModel(model: ModelLike): DiagramNode[] {
       if (!nodes.has(id)) {
         const inputs = s.inputs.map(visit);
         const expand = inputs.length === 1 ? expanders.get(classNameOf(s.sourceLayer)) : undefined;
-        if (expand) for (const inner of expand(s.sourceLayer, inputs[0]!, s.inputs[0]!.shape)) nodes.set(inner.id, inner);
-        else nodes.set(id, { id, className: s.inputs.length === 0 ? 'Input' : classNameOf(s.sourceLayer), outputShape: s.shape, params: paramsOf(s.sourceLayer), inputs });
+        if (expand)
+          for (const inner of expand(s.sourceLayer, inputs[0]!, s.inputs[0]!.shape))
+            nodes.set(inner.id, inner);
+        else
+          nodes.set(id, {
+            id,
+            className: s.inputs.length === 0 ? 'Input' : classNameOf(s.sourceLayer),
+            outputShape: s.shape,
+            params: paramsOf(s.sourceLayer),
+            inputs,
+          });
       }
       return id;
     };
     outputs.forEach(visit);
     return [...nodes.values()];
   }
-  const nodes: DiagramNode[] = [{ id: 'input', className: 'Input', outputShape: [...model.inputShape], params: 0, inputs: [] }];
+  const nodes: DiagramNode[] = [
+    { id: 'input', className: 'Input', outputShape: [...model.inputShape], params: 0, inputs: [] },
+  ];
   let shape: (number | null)[] | null = [...model.inputShape];
   for (const layer of model.layers) {
     const inShape = shape;
@@ -117,7 +142,14 @@ export function describeModel(model: ModelLike): DiagramNode[] {
     const prev = nodes[nodes.length - 1]!.id;
     const expand = expanders.get(classNameOf(layer));
     if (expand) nodes.push(...expand(layer, prev, inShape ?? []));
-    else nodes.push({ id: layer.name, className: classNameOf(layer), outputShape: shape ?? [], params: paramsOf(layer), inputs: [prev] });
+    else
+      nodes.push({
+        id: layer.name,
+        className: classNameOf(layer),
+        outputShape: shape ?? [],
+        params: paramsOf(layer),
+        inputs: [prev],
+      });
   }
   return nodes;
 }
@@ -135,11 +167,19 @@ export interface NetworkDiagramOptions {
  * @param source - a model, or nodes from {@link describeModel} (or built by hand)
  * @public
  */
-export function networkDiagram(source: ModelLike | readonly DiagramNode[], opts: NetworkDiagramOptions = {}): Figure {
-  const nodes = Array.isArray(source) ? (source as readonly DiagramNode[]) : describeModel(source as ModelLike);
+export function networkDiagram(
+  source: ModelLike | readonly DiagramNode[],
+  opts: NetworkDiagramOptions = {},
+): Figure {
+  const nodes = Array.isArray(source)
+    ? (source as readonly DiagramNode[])
+    : describeModel(source as ModelLike);
   if (nodes.length === 0) throw new VizError('networkDiagram', 'the model has no layers.');
   const byId = new Map(nodes.map((n) => [n.id, n]));
-  for (const n of nodes) for (const i of n.inputs) if (!byId.has(i)) throw new VizError('networkDiagram', `node "${n.id}" takes input "${i}", which is not a node.`);
+  for (const n of nodes)
+    for (const i of n.inputs)
+      if (!byId.has(i))
+        throw new VizError('networkDiagram', `node "${n.id}" takes input "${i}", which is not a node.`);
   // Depth = longest path from an input; nodes of one depth form a row.
   const depth = new Map<string, number>();
   const depthOf = (id: string, seen: Set<string> = new Set()): number => {
@@ -162,7 +202,9 @@ export function networkDiagram(source: ModelLike | readonly DiagramNode[], opts:
   // Each node sits under the mean of its inputs; nodes of a row keep their order and are pushed apart to not overlap.
   const pos = new Map<string, { x: number; y: number }>();
   rows.forEach((row, d) => {
-    const want = row.map((n) => (n.inputs.length ? n.inputs.reduce((a, i) => a + pos.get(i)!.x, 0) / n.inputs.length : 0));
+    const want = row.map((n) =>
+      n.inputs.length ? n.inputs.reduce((a, i) => a + pos.get(i)!.x, 0) / n.inputs.length : 0,
+    );
     const order = row.map((_, i) => i).sort((a, b) => want[a]! - want[b]! || a - b);
     const xs: number[] = [];
     order.forEach((i, j) => (xs[j] = j === 0 ? want[i]! : Math.max(want[i]!, xs[j - 1]! + bw + gx)));
@@ -174,7 +216,9 @@ export function networkDiagram(source: ModelLike | readonly DiagramNode[], opts:
   for (const p of pos.values()) p.x += 20 - minX;
   const width = Math.max(360, maxX - minX + bw + 40);
   const total = nodes.reduce((a, n) => a + n.params, 0);
-  const layerCount = Array.isArray(source) ? nodes.filter((n) => n.inputs.length > 0).length : (source as ModelLike).layers.length;
+  const layerCount = Array.isArray(source)
+    ? nodes.filter((n) => n.inputs.length > 0).length
+    : (source as ModelLike).layers.length;
   const title = opts.title ?? `Network: ${layerCount} layers, ${total.toLocaleString('en-US')} parameters`;
   let edges = '';
   for (const n of nodes) {
@@ -185,11 +229,28 @@ export function networkDiagram(source: ModelLike | readonly DiagramNode[], opts:
       const [x1, y1, x2, y2] = [q.x + bw / 2, q.y + bh, p.x + bw / 2, p.y];
       const ys = y2 - gy;
       const my = (ys + y2) / 2;
-      edges += h('path', { d: `M${num(x1)},${num(y1)}V${num(ys)}C${num(x1)},${num(my)} ${num(x2)},${num(my)} ${num(x2)},${num(y2 - 4)}`, fill: 'none', stroke: '#888', 'stroke-width': 1.3, 'marker-end': 'url(#arrow)', class: 'edge' });
+      edges += h('path', {
+        d: `M${num(x1)},${num(y1)}V${num(ys)}C${num(x1)},${num(my)} ${num(x2)},${num(my)} ${num(x2)},${num(y2 - 4)}`,
+        fill: 'none',
+        stroke: '#888',
+        'stroke-width': 1.3,
+        'marker-end': 'url(#arrow)',
+        class: 'edge',
+      });
     }
   }
-  const fills: Record<string, string> = { Input: '#eeeeee', Conv2D: '#dbe9f6', Dense: '#fde0c5', MaxPool2D: '#e5f5e0', AvgPool2D: '#e5f5e0', GlobalAvgPool2D: '#e5f5e0', Concatenate: '#f2e0f7', Flatten: '#f4f4f4' };
-  const fillOf = (c: string) => fills[c] ?? fills[c.split(' ')[0]!] ?? (c.startsWith('Inception') ? fills.Concatenate : '#fff7bc');
+  const fills: Record<string, string> = {
+    Input: '#eeeeee',
+    Conv2D: '#dbe9f6',
+    Dense: '#fde0c5',
+    MaxPool2D: '#e5f5e0',
+    AvgPool2D: '#e5f5e0',
+    GlobalAvgPool2D: '#e5f5e0',
+    Concatenate: '#f2e0f7',
+    Flatten: '#f4f4f4',
+  };
+  const fillOf = (c: string) =>
+    fills[c] ?? fills[c.split(' ')[0]!] ?? (c.startsWith('Inception') ? fills.Concatenate : '#fff7bc');
   let boxes = '';
   for (const n of nodes) {
     const p = pos.get(n.id)!;
@@ -200,10 +261,34 @@ export function networkDiagram(source: ModelLike | readonly DiagramNode[], opts:
       h('rect', { x: p.x, y: p.y, width: bw, height: bh, rx: 6, fill: fillOf(n.className), stroke: '#666' }),
       text(p.x + 8, p.y + 15, shortLabel(n.id), { 'font-size': 11, 'font-weight': 'bold', fill: '#111' }),
       text(p.x + 8, p.y + 29, n.className, { 'font-size': 10, fill: '#333' }),
-      text(p.x + 8, p.y + 43, `${shape}${n.params ? ` · ${n.params.toLocaleString('en-US')} params` : ''}`, { 'font-size': 9, fill: '#444' }),
+      text(p.x + 8, p.y + 43, `${shape}${n.params ? ` · ${n.params.toLocaleString('en-US')} params` : ''}`, {
+        'font-size': 9,
+        fill: '#444',
+      }),
     );
   }
-  const defs = h('defs', {}, h('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto' }, h('path', { d: 'M0,0L10,5L0,10z', fill: '#888' })));
+  const defs = h(
+    'defs',
+    {},
+    h(
+      'marker',
+      {
+        id: 'arrow',
+        viewBox: '0 0 10 10',
+        refX: 9,
+        refY: 5,
+        markerWidth: 7,
+        markerHeight: 7,
+        orient: 'auto',
+      },
+      h('path', { d: 'M0,0L10,5L0,10z', fill: '#888' }),
+    ),
+  );
   const height = top + rows.length * (bh + gy);
-  return makeFigure(title, width, height, defs + text(10, 20, title, { 'font-size': 13, 'font-weight': 'bold', fill: '#111' }) + edges + boxes);
+  return makeFigure(
+    title,
+    width,
+    height,
+    defs + text(10, 20, title, { 'font-size': 13, 'font-weight': 'bold', fill: '#111' }) + edges + boxes,
+  );
 }

@@ -27,7 +27,10 @@ export interface ValueScaleOptions {
 }
 
 /** The range a set of values is drawn over, following the defaults of {@link ValueScaleOptions}. */
-export function valueRange(values: ArrayLike<number>, opts: ValueScaleOptions = {}): { min: number; max: number } {
+export function valueRange(
+  values: ArrayLike<number>,
+  opts: ValueScaleOptions = {},
+): { min: number; max: number } {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < values.length; i++) {
@@ -123,7 +126,13 @@ export function pixelAt(img: RasterImage, x: number, y: number): [number, number
  * @public
  */
 export function encodePng(img: RasterImage): Uint8Array {
-  return encodePngBytes({ width: img.width, height: img.height, data: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength), channels: 4, depth: 8 });
+  return encodePngBytes({
+    width: img.width,
+    height: img.height,
+    data: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength),
+    channels: 4,
+    depth: 8,
+  });
 }
 
 /** Base64 of bytes, without Node's Buffer (so it runs in browsers too). */

@@ -13,11 +13,22 @@ const CHROMIUM = process.env.NUTSHELL_CHROMIUM ?? '/usr/bin/chromium';
 const skipReason = existsSync(CHROMIUM) ? '' : `${CHROMIUM} not found (apt-get install -y chromium)`;
 const ARTIFACTS = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 describe('HTML report in headless Chromium', () => {
   (skipReason ? it.skip : it)(
-    skipReason ? `opens cleanly — skipped: ${skipReason}` : 'opens with no console error, no network request, every image decoded',
+    skipReason
+      ? `opens cleanly — skipped: ${skipReason}`
+      : 'opens with no console error, no network request, every image decoded',
     async () => {
       const { chromium } = await import('playwright-core');
       const run = sampleRun();
@@ -41,7 +52,9 @@ describe('HTML report in headless Chromium', () => {
           if (r.url() !== url && !r.url().startsWith('data:')) requests.push(r.url());
         });
         // Anything beyond the page itself and data: URIs would be a network request: refuse and record it.
-        await context.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort()));
+        await context.route('**/*', (route) =>
+          route.request().url() === url ? route.continue() : route.abort(),
+        );
         const page = await context.newPage();
         page.on('console', (m) => {
           if (m.type() === 'error') errors.push(m.text());
@@ -50,8 +63,20 @@ describe('HTML report in headless Chromium', () => {
         await page.goto(url, { waitUntil: 'load' });
         const images = await page.evaluate(async () => {
           const imgs = Array.from(document.images);
-          const decoded = await Promise.all(imgs.map((i) => i.decode().then(() => true, () => false)));
-          return imgs.map((i, k) => ({ alt: i.alt, decoded: decoded[k], w: i.naturalWidth, h: i.naturalHeight }));
+          const decoded = await Promise.all(
+            imgs.map((i) =>
+              i.decode().then(
+                () => true,
+                () => false,
+              ),
+            ),
+          );
+          return imgs.map((i, k) => ({
+            alt: i.alt,
+            decoded: decoded[k],
+            w: i.naturalWidth,
+            h: i.naturalHeight,
+          }));
         });
         expect(errors).toEqual([]);
         expect(requests).toEqual([]);
@@ -61,7 +86,15 @@ describe('HTML report in headless Chromium', () => {
           expect(img.w, img.alt).toBeGreaterThan(0);
           expect(img.h, img.alt).toBeGreaterThan(0);
         }
-        expect(await page.locator('h2').allTextContents()).toEqual(['Run', 'Training', 'Evaluation', 'Gradient flow', 'Network', 'Filters', 'Feature maps']);
+        expect(await page.locator('h2').allTextContents()).toEqual([
+          'Run',
+          'Training',
+          'Evaluation',
+          'Gradient flow',
+          'Network',
+          'Filters',
+          'Feature maps',
+        ]);
         await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
       } finally {
         await context.close();
@@ -74,12 +107,19 @@ describe('HTML report in headless Chromium', () => {
 
 describe('drawing on a canvas in Chromium', () => {
   (skipReason ? it.skip : it)(
-    skipReason ? `drawFigure/drawRaster — skipped: ${skipReason}` : 'the browser bundle draws a filter grid and a raster onto a canvas, pixel-exact',
+    skipReason
+      ? `drawFigure/drawRaster — skipped: ${skipReason}`
+      : 'the browser bundle draws a filter grid and a raster onto a canvas, pixel-exact',
     async () => {
       // Bundle the built package for browsers, as an app would: Node-only code (node:*, resvg) must stay unreached.
       const { build } = await import('esbuild');
       const bundle = await build({
-        stdin: { contents: "import * as viz from './dist/index.js'; import { tf } from '@nutshell/tensor'; window.viz = viz; window.tf = tf;", resolveDir: resolve(ARTIFACTS, '..'), loader: 'js' },
+        stdin: {
+          contents:
+            "import * as viz from './dist/index.js'; import { tf } from '@nutshell/tensor'; window.viz = viz; window.tf = tf;",
+          resolveDir: resolve(ARTIFACTS, '..'),
+          loader: 'js',
+        },
         bundle: true,
         format: 'esm',
         platform: 'browser',
@@ -89,7 +129,11 @@ describe('drawing on a canvas in Chromium', () => {
       });
       const { chromium } = await import('playwright-core');
       const profile = mkdtempSync(join(tmpdir(), 'viz-chromium-'));
-      const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ARGS,
+      });
       try {
         const errors: string[] = [];
         const page = await context.newPage();
@@ -113,8 +157,18 @@ describe('drawing on a canvas in Chromium', () => {
           k.dispose();
           await viz.drawFigure(ctx, fig);
           const tile = fig.images[0];
-          const px = (x: number) => Array.from(ctx.getImageData(Math.round(tile.x + x), Math.round(tile.y + tile.height / 2), 1, 1).data);
-          return { raster: Array.from(raster.data), got, left: px(5), mid: px(15), right: px(25), tensors: tf.memory().numTensors };
+          const px = (x: number) =>
+            Array.from(
+              ctx.getImageData(Math.round(tile.x + x), Math.round(tile.y + tile.height / 2), 1, 1).data,
+            );
+          return {
+            raster: Array.from(raster.data),
+            got,
+            left: px(5),
+            mid: px(15),
+            right: px(25),
+            tensors: tf.memory().numTensors,
+          };
         });
         expect(errors).toEqual([]);
         expect(result.got).toEqual(result.raster);

@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RunReporter, VizError, buildRunReport, createReport, lineChart, runFigures, visualizeRun, writeRunReport } from './index.js';
+import {
+  RunReporter,
+  VizError,
+  buildRunReport,
+  createReport,
+  lineChart,
+  runFigures,
+  visualizeRun,
+  writeRunReport,
+} from './index.js';
 import { sampleRun } from './test-utils/sampleRun.js';
 import { parseSvg } from './test-utils/svg.js';
 
@@ -22,13 +31,18 @@ afterAll(() => {
 
 /** Every URL-bearing attribute of the page must be a data: URI: nothing is fetched. */
 function externalRefs(html: string): string[] {
-  return [...html.matchAll(/\b(?:src|href)\s*=\s*"([^"]*)"/g)].map((m) => m[1]!).filter((u) => !u.startsWith('data:'));
+  return [...html.matchAll(/\b(?:src|href)\s*=\s*"([^"]*)"/g)]
+    .map((m) => m[1]!)
+    .filter((u) => !u.startsWith('data:'));
 }
 
 describe('createReport', () => {
   it('is one self-contained page: figures as data: images, escaped text, no external references', () => {
     const fig = lineChart({ title: 'a <b>', series: [{ name: 'a', x: [0, 1], y: [0, 1] }] });
-    const html = createReport({ title: 'R & D', sections: [{ title: 'S', text: '<script>', figures: [fig, fig], facts: { lr: 0.001, steps: 12000 } }] });
+    const html = createReport({
+      title: 'R & D',
+      sections: [{ title: 'S', text: '<script>', figures: [fig, fig], facts: { lr: 0.001, steps: 12000 } }],
+    });
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).toContain('<title>R &amp; D</title>');
     expect(html).toContain('&lt;script&gt;');
@@ -39,7 +53,9 @@ describe('createReport', () => {
     // the embedded SVG decodes back to the figure
     const b64 = /src="data:image\/svg\+xml;base64,([^"]+)"/.exec(html)![1]!;
     expect(new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)))).toBe(fig.svg);
-    expect(createReport({ title: 't', sections: [], refreshSeconds: 5 })).toContain('<meta http-equiv="refresh" content="5">');
+    expect(createReport({ title: 't', sections: [], refreshSeconds: 5 })).toContain(
+      '<meta http-equiv="refresh" content="5">',
+    );
   });
 });
 
@@ -67,7 +83,9 @@ describe('run report', () => {
 
   it('refuses an empty history', async () => {
     await expect(runFigures({ ...run.input, history: { epochs: [], logs: {} } })).rejects.toThrow(VizError);
-    await expect(writeRunReport(tmp(), { history: { epochs: [], logs: {} } })).rejects.toThrow(/history is empty/);
+    await expect(writeRunReport(tmp(), { history: { epochs: [], logs: {} } })).rejects.toThrow(
+      /history is empty/,
+    );
   });
 
   it('writes report.html, and visualizeRun writes every figure as SVG and PNG', async () => {
@@ -95,7 +113,13 @@ describe('RunReporter', () => {
     const handlers: Record<string, (e: unknown) => void> = {};
     const trainer = { on: (type: string, h: (e: unknown) => void) => void (handlers[type] = h) };
     const { model, examples, classNames } = run.input;
-    const reporter = new RunReporter(dir, { model, examples, classNames, evaluationData: { x: examples!, y: [0, 1, 2] }, refreshSeconds: 7 }).attach(trainer);
+    const reporter = new RunReporter(dir, {
+      model,
+      examples,
+      classNames,
+      evaluationData: { x: examples!, y: [0, 1, 2] },
+      refreshSeconds: 7,
+    }).attach(trainer);
     const before = numTensors();
     handlers.batchEnd!({ step: 0, gradNorms: { 'tiny_conv/kernel': 0.5, 'tiny_dense/kernel': 0.2 } });
     handlers.epochEnd!({ epoch: 1, logs: { loss: 0.9, val_loss: 1.0 }, lr: 0.01 });
@@ -118,7 +142,10 @@ describe('RunReporter', () => {
     const reporter = new RunReporter(dir, { initialHistory: { epochs: [0, 1], logs: { loss: [1, 0.8] } } });
     reporter.epochEnd({ epoch: 2, logs: { loss: 0.6, accuracy: 0.9 } });
     await reporter.flush();
-    expect(reporter.history).toEqual({ epochs: [0, 1, 2], logs: { loss: [1, 0.8, 0.6], accuracy: [NaN, NaN, 0.9] } });
+    expect(reporter.history).toEqual({
+      epochs: [0, 1, 2],
+      logs: { loss: [1, 0.8, 0.6], accuracy: [NaN, NaN, 0.9] },
+    });
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('Training curves (3 epochs)');
   });
 

@@ -49,7 +49,10 @@ export function createReport(opts: ReportOptions): string {
     .map((s) => {
       const facts = s.facts
         ? `<table>${Object.entries(s.facts)
-            .map(([k, v]) => `<tr><td>${escapeXml(k)}</td><td>${escapeXml(typeof v === 'number' ? formatFact(v) : v)}</td></tr>`)
+            .map(
+              ([k, v]) =>
+                `<tr><td>${escapeXml(k)}</td><td>${escapeXml(typeof v === 'number' ? formatFact(v) : v)}</td></tr>`,
+            )
             .join('')}</table>`
         : '';
       const figs = (s.figures ?? [])
@@ -61,7 +64,9 @@ export function createReport(opts: ReportOptions): string {
       return `<section><h2>${escapeXml(s.title)}</h2>${s.text ? `<p>${escapeXml(s.text)}</p>` : ''}${facts}${figs}</section>`;
     })
     .join('\n');
-  const refresh = opts.refreshSeconds ? `<meta http-equiv="refresh" content="${Math.max(1, Math.round(opts.refreshSeconds))}">` : '';
+  const refresh = opts.refreshSeconds
+    ? `<meta http-equiv="refresh" content="${Math.max(1, Math.round(opts.refreshSeconds))}">`
+    : '';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -1,5 +1,10 @@
 import { tf, type Tensor } from '@nutshell/tensor';
-import { confusionMatrix, confusionMatrixChart, perClassAccuracyChart, type LabelsLike } from './confusionMatrix.js';
+import {
+  confusionMatrix,
+  confusionMatrixChart,
+  perClassAccuracyChart,
+  type LabelsLike,
+} from './confusionMatrix.js';
 import { featureMaps } from './featureMaps.js';
 import { figureSvgFile, figureToPng, type Figure } from './figure.js';
 import { filterGrid } from './filterGrid.js';
@@ -52,11 +57,28 @@ export async function runFigures(input: RunReportInput): Promise<NamedFigure[]> 
   const out: NamedFigure[] = [];
   out.push({ name: 'training-curves', section: 'Training', figure: trainingCurves(input.history) });
   if (input.evaluation) {
-    const m = await confusionMatrix(input.evaluation.labels, input.evaluation.predictions, input.classNames?.length);
-    out.push({ name: 'confusion-matrix', section: 'Evaluation', figure: confusionMatrixChart(m, { classNames: input.classNames }) });
-    out.push({ name: 'per-class-accuracy', section: 'Evaluation', figure: perClassAccuracyChart(m, { classNames: input.classNames }) });
+    const m = await confusionMatrix(
+      input.evaluation.labels,
+      input.evaluation.predictions,
+      input.classNames?.length,
+    );
+    out.push({
+      name: 'confusion-matrix',
+      section: 'Evaluation',
+      figure: confusionMatrixChart(m, { classNames: input.classNames }),
+    });
+    out.push({
+      name: 'per-class-accuracy',
+      section: 'Evaluation',
+      figure: perClassAccuracyChart(m, { classNames: input.classNames }),
+    });
   }
-  if (input.gradientNorms?.length) out.push({ name: 'gradient-flow', section: 'Gradient flow', figure: gradientFlowChart(input.gradientNorms) });
+  if (input.gradientNorms?.length)
+    out.push({
+      name: 'gradient-flow',
+      section: 'Gradient flow',
+      figure: gradientFlowChart(input.gradientNorms),
+    });
   const model = input.model;
   if (model) {
     out.push({ name: 'network', section: 'Network', figure: networkDiagram(model) });
@@ -68,7 +90,10 @@ export async function runFigures(input: RunReportInput): Promise<NamedFigure[]> 
       for (let i = 0; i < n; i++) {
         const x = tf.slice(input.examples, i, 1);
         try {
-          const fig = await featureMaps(model, x, { classNames: input.classNames, title: `Feature maps of example ${i}` });
+          const fig = await featureMaps(model, x, {
+            classNames: input.classNames,
+            title: `Feature maps of example ${i}`,
+          });
           out.push({ name: `feature-maps-${i}`, section: 'Feature maps', figure: fig });
         } finally {
           x.dispose();
@@ -82,24 +107,32 @@ export async function runFigures(input: RunReportInput): Promise<NamedFigure[]> 
 const SECTION_TEXT: Record<string, string> = {
   Training: 'Loss and metrics per epoch, on the training data (solid) and the validation data (dashed).',
   Evaluation: 'Rows are true classes, columns predicted ones; the diagonal holds the correct answers.',
-  'Gradient flow': 'Gradient norm of each layer over the training steps: a vanishing gradient shows as early layers far below the last.',
-  Network: 'The layers in order, with output shapes and parameter counts; parallel branches sit side by side.',
-  Filters: 'The learned kernels. Red weights are positive, blue negative; each filter is scaled to its own largest weight. First-layer filters are the edge and blob detectors the later layers combine.',
-  'Feature maps': 'One input pushed through the network: every layer’s activations, from pixels through edge maps to class scores.',
+  'Gradient flow':
+    'Gradient norm of each layer over the training steps: a vanishing gradient shows as early layers far below the last.',
+  Network:
+    'The layers in order, with output shapes and parameter counts; parallel branches sit side by side.',
+  Filters:
+    'The learned kernels. Red weights are positive, blue negative; each filter is scaled to its own largest weight. First-layer filters are the edge and blob detectors the later layers combine.',
+  'Feature maps':
+    'One input pushed through the network: every layer’s activations, from pixels through edge maps to class scores.',
 };
 
 /**
  * The HTML report of a run (see {@link runFigures} for what it shows), self-contained.
  * @public
  */
-export async function buildRunReport(input: RunReportInput, opts: { refreshSeconds?: number } = {}): Promise<string> {
+export async function buildRunReport(
+  input: RunReportInput,
+  opts: { refreshSeconds?: number } = {},
+): Promise<string> {
   const figures = await runFigures(input);
   const sections: ReportSection[] = [];
   const last: Record<string, number> = {};
   for (const [k, v] of Object.entries(input.history.logs)) if (v.length) last[k] = v[v.length - 1]!;
   sections.push({ title: 'Run', facts: { epochs: input.history.epochs.length, ...input.facts, ...last } });
   for (const f of figures) {
-    let s = sections.find((x) => x.title === f.section) as { title: string; text?: string; figures: Figure[] } | undefined;
+    let s = sections.find((x) => x.title === f.section) as
+      { title: string; text?: string; figures: Figure[] } | undefined;
     if (!s) {
       s = { title: f.section, text: SECTION_TEXT[f.section], figures: [] };
       sections.push(s);
@@ -126,7 +159,11 @@ async function writeAtomically(file: string, data: string | Uint8Array): Promise
  * @returns the report's path
  * @public
  */
-export async function writeRunReport(runDir: string, input: RunReportInput, opts: { refreshSeconds?: number; fileName?: string } = {}): Promise<string> {
+export async function writeRunReport(
+  runDir: string,
+  input: RunReportInput,
+  opts: { refreshSeconds?: number; fileName?: string } = {},
+): Promise<string> {
   const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
   await fs.mkdir(runDir, { recursive: true });
   const file = path.join(runDir, opts.fileName ?? 'report.html');
@@ -151,7 +188,11 @@ export interface VisualizeRunOptions {
  * @returns the paths written
  * @public
  */
-export async function visualizeRun(runDir: string, input: RunReportInput, opts: VisualizeRunOptions = {}): Promise<string[]> {
+export async function visualizeRun(
+  runDir: string,
+  input: RunReportInput,
+  opts: VisualizeRunOptions = {},
+): Promise<string[]> {
   const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
   const outDir = opts.outDir ?? path.join(runDir, 'visualize');
   await fs.mkdir(outDir, { recursive: true });

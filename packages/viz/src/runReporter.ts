@@ -12,7 +12,10 @@ export interface RunReporterOptions extends Omit<RunReportInput, 'history' | 'gr
   /** Keep the gradient norms of every n-th step (default 1). */
   readonly gradientEvery?: number;
   /** Epochs already done (e.g. read back from the run folder when training resumes); new epochs are appended. */
-  readonly initialHistory?: { readonly epochs: readonly number[]; readonly logs: Readonly<Record<string, readonly number[]>> };
+  readonly initialHistory?: {
+    readonly epochs: readonly number[];
+    readonly logs: Readonly<Record<string, readonly number[]>>;
+  };
   /** Called when writing the report fails (default: `console.warn`); training is never stopped by the report. */
   readonly onError?: (error: unknown) => void;
 }
@@ -53,7 +56,9 @@ export class RunReporter {
 
   /** Subscribes to a trainer's `batchEnd`, `epochEnd` and `fitEnd` events. Returns the reporter. */
   attach(trainer: { on: (...args: any[]) => unknown }): this {
-    trainer.on('batchEnd', (e: { step: number; gradNorms?: Record<string, number> }) => this.gradients.record(e));
+    trainer.on('batchEnd', (e: { step: number; gradNorms?: Record<string, number> }) =>
+      this.gradients.record(e),
+    );
     // Returning the write lets a trainer that awaits handlers (as @nutshell/train's does) keep the weights still
     // while the report reads them; write errors are caught inside, so this never rejects.
     trainer.on('epochEnd', (e: { epoch: number; logs: Record<string, number>; lr?: number }) => {
@@ -99,7 +104,10 @@ export class RunReporter {
       try {
         await this.write();
       } catch (e) {
-        (this.opts.onError ?? ((err) => console.warn(`RunReporter: could not write the report: ${(err as Error).message}`)))(e);
+        (
+          this.opts.onError ??
+          ((err) => console.warn(`RunReporter: could not write the report: ${(err as Error).message}`))
+        )(e);
       }
     });
   }
@@ -115,7 +123,9 @@ export class RunReporter {
         gradientNorms: this.gradients.records,
         evaluation: predictions && evaluationData ? { labels: evaluationData.y, predictions } : undefined,
       };
-      await writeRunReport(this.runDir, input, { refreshSeconds: this.finished ? undefined : (refreshSeconds ?? 15) });
+      await writeRunReport(this.runDir, input, {
+        refreshSeconds: this.finished ? undefined : (refreshSeconds ?? 15),
+      });
     } finally {
       predictions?.dispose();
     }

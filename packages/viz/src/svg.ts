@@ -5,7 +5,10 @@ export type SvgAttrs = Record<string, string | number | boolean | null | undefin
 
 /** Escapes text for XML content and attribute values. */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }
 
 /** Formats a number for SVG coordinates: at most 2 decimals, no exponent. */
@@ -16,7 +19,11 @@ export function num(v: number): string {
 }
 
 /** One SVG element as a string. Children are already-built strings; text children must be escaped by the caller. */
-export function h(tag: string, attrs: SvgAttrs = {}, ...children: (string | false | null | undefined)[]): string {
+export function h(
+  tag: string,
+  attrs: SvgAttrs = {},
+  ...children: (string | false | null | undefined)[]
+): string {
   let s = `<${tag}`;
   for (const [k, v] of Object.entries(attrs)) {
     if (v == null || v === false) continue;

@@ -37,17 +37,33 @@ export interface TopActivating {
  * @param inputs - examples stacked on the first axis, e.g. `[n, 28, 28, 1]`
  * @public
  */
-export async function topActivatingInputs(model: ModelLike, inputs: Tensor, opts: TopActivatingOptions): Promise<TopActivating> {
+export async function topActivatingInputs(
+  model: ModelLike,
+  inputs: Tensor,
+  opts: TopActivatingOptions,
+): Promise<TopActivating> {
   const expected = [null, ...model.inputShape.slice(1)];
   if (inputs.rank !== expected.length || expected.some((d, i) => d != null && d !== inputs.shape[i])) {
-    throw new ShapeError('topActivatingInputs', expected, inputs.shape, `model "${model.name}" takes ${formatShape(expected)}`);
+    throw new ShapeError(
+      'topActivatingInputs',
+      expected,
+      inputs.shape,
+      `model "${model.name}" takes ${formatShape(expected)}`,
+    );
   }
   const layerIndex =
-    typeof opts.layer === 'number' ? opts.layer : model.layers.findIndex((l) => (typeof opts.layer === 'string' ? l.name === opts.layer : l === opts.layer));
+    typeof opts.layer === 'number'
+      ? opts.layer
+      : model.layers.findIndex((l) =>
+          typeof opts.layer === 'string' ? l.name === opts.layer : l === opts.layer,
+        );
   const layer = model.layers[layerIndex];
   if (!layer) {
     const want = typeof opts.layer === 'object' ? opts.layer.name : String(opts.layer);
-    throw new VizError('topActivatingInputs', `model "${model.name}" has no layer ${want}; its layers are ${model.layers.map((l) => l.name).join(', ')}.`);
+    throw new VizError(
+      'topActivatingInputs',
+      `model "${model.name}" has no layer ${want}; its layers are ${model.layers.map((l) => l.name).join(', ')}.`,
+    );
   }
   const n = inputs.shape[0]!;
   const batchSize = opts.batchSize ?? 64;
@@ -61,7 +77,10 @@ export async function topActivatingInputs(model: ModelLike, inputs: Tensor, opts
       const out = (outs.find((o) => o.layer === layer) ?? outs[layerIndex])!.output;
       const units = out.shape[out.rank - 1]!;
       if (opts.unit < 0 || opts.unit >= units || !Number.isInteger(opts.unit)) {
-        throw new VizError('topActivatingInputs', `layer "${layer.name}" has ${units} units (output ${formatShape(out.shape)}); unit ${opts.unit} does not exist.`);
+        throw new VizError(
+          'topActivatingInputs',
+          `layer "${layer.name}" has ${units} units (output ${formatShape(out.shape)}); unit ${opts.unit} does not exist.`,
+        );
       }
       const column = tf.tidy(() => {
         const flat = tf.reshape(out, [size, -1, units]);
@@ -81,7 +100,12 @@ export async function topActivatingInputs(model: ModelLike, inputs: Tensor, opts
   const chosen = tf.gather(inputs, indices);
   const pixels = (await chosen.data()) as Float32Array;
   chosen.dispose();
-  const [hh, ww, cc] = inputs.rank === 4 ? (inputs.shape.slice(1) as number[]) : inputs.rank === 3 ? [inputs.shape[1]!, inputs.shape[2]!, 1] : [1, inputs.size / n, 1];
+  const [hh, ww, cc] =
+    inputs.rank === 4
+      ? (inputs.shape.slice(1) as number[])
+      : inputs.rank === 3
+        ? [inputs.shape[1]!, inputs.shape[2]!, 1]
+        : [1, inputs.size / n, 1];
   const per = hh! * ww! * cc!;
   const tile = opts.tileSize ?? 56;
   const columns = Math.min(k, 9);
@@ -89,7 +113,12 @@ export async function topActivatingInputs(model: ModelLike, inputs: Tensor, opts
   let body = text(10, 20, title, { 'font-size': 13, 'font-weight': 'bold', fill: '#111' });
   const images: PlacedImage[] = indices.map((idx, j) => {
     const px = pixels.subarray(j * per, (j + 1) * per);
-    const raster = cc === 3 ? rgbToRaster(px, hh!, ww!) : valuesToRaster(px.length === hh! * ww! ? px : px.filter((_, i) => i % cc! === 0), hh!, ww!, { colormap: 'gray' });
+    const raster =
+      cc === 3
+        ? rgbToRaster(px, hh!, ww!)
+        : valuesToRaster(px.length === hh! * ww! ? px : px.filter((_, i) => i % cc! === 0), hh!, ww!, {
+            colormap: 'gray',
+          });
     const x = 10 + (j % columns) * (tile + 8);
     const y = 32 + Math.floor(j / columns) * (tile + 26);
     body += text(x, y + tile + 11, `#${idx}`, { 'font-size': 9, fill: '#555' });

@@ -23,8 +23,16 @@ export interface TrainingCurvesOptions {
 
 /** Throws a clear error for a history with nothing to draw. */
 export function assertHistory(op: string, history: HistoryLike | undefined): void {
-  if (!history || !Array.isArray(history.epochs) || history.epochs.length === 0 || Object.keys(history.logs ?? {}).length === 0) {
-    throw new VizError(op, 'the training history is empty (no epoch has finished, nothing was logged); train for at least one epoch first.');
+  if (
+    !history ||
+    !Array.isArray(history.epochs) ||
+    history.epochs.length === 0 ||
+    Object.keys(history.logs ?? {}).length === 0
+  ) {
+    throw new VizError(
+      op,
+      'the training history is empty (no epoch has finished, nothing was logged); train for at least one epoch first.',
+    );
   }
 }
 
@@ -45,12 +53,23 @@ export function trainingCurves(history: HistoryLike, opts: TrainingCurvesOptions
   for (const k of base) {
     const series = [];
     if (history.logs[k]) series.push({ name: 'train', x, y: [...history.logs[k]!] });
-    if (history.logs[`val_${k}`]) series.push({ name: 'validation', x, y: [...history.logs[`val_${k}`]!], dashed: true });
+    if (history.logs[`val_${k}`])
+      series.push({ name: 'validation', x, y: [...history.logs[`val_${k}`]!], dashed: true });
     figs.push(lineChart({ title: k, series, xLabel: 'epoch' }));
   }
   const lr = history.logs.lr ?? opts.learningRates;
   if (lr && lr.some((v) => v > 0)) {
-    figs.push(lineChart({ title: 'learning rate', series: [{ name: 'lr', x: x.slice(0, lr.length), y: [...lr], color: '#555' }], xLabel: 'epoch', yScale: 'log' }));
+    figs.push(
+      lineChart({
+        title: 'learning rate',
+        series: [{ name: 'lr', x: x.slice(0, lr.length), y: [...lr], color: '#555' }],
+        xLabel: 'epoch',
+        yScale: 'log',
+      }),
+    );
   }
-  return composeFigures(figs, { columns: opts.columns ?? 3, title: opts.title ?? `Training curves (${x.length} epoch${x.length === 1 ? '' : 's'})` });
+  return composeFigures(figs, {
+    columns: opts.columns ?? 3,
+    title: opts.title ?? `Training curves (${x.length} epoch${x.length === 1 ? '' : 's'})`,
+  });
 }

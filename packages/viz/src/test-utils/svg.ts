@@ -5,7 +5,11 @@ import type { Figure } from '../figure.js';
 export function parseSvg(fig: Figure | string) {
   const text = typeof fig === 'string' ? fig : fig.svg;
   const errors: string[] = [];
-  const doc = new DOMParser({ onError: (level, msg) => { if (level !== 'warning') errors.push(msg); } }).parseFromString(text, 'image/svg+xml');
+  const doc = new DOMParser({
+    onError: (level, msg) => {
+      if (level !== 'warning') errors.push(msg);
+    },
+  }).parseFromString(text, 'image/svg+xml');
   if (errors.length) throw new Error(`SVG does not parse: ${errors.join('; ')}`);
   return doc;
 }
