@@ -12,5 +12,5 @@ export async function publishAll(tarballs: readonly Tarball[], env: NodeJS.Proce
       await run('npm', ['publish', t.file, '--tag', 'latest'], { cwd, env, timeoutMs: PUBLISH_TIMEOUT_MS });
     }
   };
-  await Promise.all([worker(), worker(), worker()]);
+  await Promise.all([worker(), worker(), worker(), worker(), worker()]);
 }

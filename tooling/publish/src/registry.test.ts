@@ -105,6 +105,31 @@ describe.sequential('installed from the registry with plain npm', () => {
     expect(out.backends).toEqual(expect.arrayContaining(['cpu', 'wasm', 'webgpu', 'cuda', 'tensorflow']));
   }, 300_000);
 
+  it('backend-cuda next to the real tfjs-node-gpu 4.22.0, installed without its install script: the probe names the missing binding', async () => {
+    // This machine cannot run tfjs-node-gpu's install script (it downloads libtensorflow from outside the npm
+    // registry), which is exactly the state the probe must explain. The package layout is the real one.
+    const dir = newProject(tmp, 'cuda-peer');
+    await timed('install cuda-peer', () =>
+      run('npm', ['install', '--no-save', '--ignore-scripts', '@nutshell/backend-cuda', '@tensorflow/tfjs-node-gpu@4.22.0', TFJS_CORE], {
+        cwd: dir,
+        env,
+        timeoutMs: 240_000,
+      }),
+    );
+    expect(copiesOf(dir, '@tensorflow/tfjs-core'), 'tfjs-node-gpu brings no second tfjs-core').toHaveLength(1);
+    const script = [
+      "import { diagnoseCuda, useBackend } from '@nutshell/backend-cuda';",
+      'const d = await diagnoseCuda();',
+      'const err = await useBackend(\'cuda\').catch((e) => e.message);',
+      'console.log(JSON.stringify({ steps: d.steps, err }));',
+    ].join('\n');
+    const out = JSON.parse((await runScript(dir, 'main.mjs', script, env)).stdout);
+    expect(out.steps.map((s: { check: string; ok: boolean }) => [s.check, s.ok])).toEqual([['peer', true], ['binding', false]]);
+    expect(out.steps[1].message).toContain(join(dir, 'node_modules', '@tensorflow', 'tfjs-node-gpu', 'lib', 'napi-v8', 'tfjs_binding.node'));
+    expect(out.steps[1].message).toContain('its install script did not run');
+    expect(out.err).toMatch(/^Backend 'cuda' is unavailable: @tensorflow\/tfjs-node-gpu is installed but its native binding .* Fix: Run npm rebuild @tensorflow\/tfjs-node-gpu/);
+  }, 300_000);
+
   it('the published types resolve: a strict TypeScript program against @nutshell/all and single packages compiles', async () => {
     const source = [
       "import { Dense, Sequential, Trainer, lenet, sigmoid, tensor, useBackend, type ModelLike, type Tensor } from '@nutshell/all';",
