@@ -98,6 +98,25 @@ describe('gradient flow', () => {
     expect(marks(cmp, 'circle', 'point')).toHaveLength(6);
   });
 
+  it('draws a long run as at most 400 points per layer, geometric means of neighbouring steps', () => {
+    const long = Array.from({ length: 1000 }, (_, step) => ({
+      step,
+      gradNorms: { 'a/kernel': step % 2 ? 0.1 : 0.001 },
+    }));
+    const fig = gradientFlowChart(long);
+    const d = marks(fig, 'path', 'series')[0]!.getAttribute('d')!;
+    expect(d.split(/[ML]/).filter(Boolean)).toHaveLength(334); // bins of 3 steps
+    // bins of alternating 0.001 and 0.1 settle on two levels (geometric means) instead of 1,000 zigzags
+    const ys = new Set(
+      d
+        .split(/[ML]/)
+        .filter(Boolean)
+        .slice(0, -1)
+        .map((p) => p.split(',')[1]),
+    );
+    expect(ys.size).toBeLessThanOrEqual(2);
+  });
+
   it('records trainer batchEnd events and refuses to draw nothing', () => {
     const handlers: Record<string, (e: unknown) => void> = {};
     const trainer = { on: (type: string, h: (e: unknown) => void) => void (handlers[type] = h) };

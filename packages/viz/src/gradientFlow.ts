@@ -44,6 +44,19 @@ export interface GradientFlowOptions {
   include?: 'kernels' | 'all';
 }
 
+const MAX_POINTS = 400;
+
+function binned(values: readonly number[], size: number, reduce: (v: number[]) => number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < values.length; i += size) out.push(reduce(values.slice(i, i + size)));
+  return out;
+}
+
+function geometricMean(v: number[]): number {
+  const positive = v.filter((x) => x > 0);
+  return positive.length ? Math.exp(positive.reduce((a, x) => a + Math.log(x), 0) / positive.length) : 0;
+}
+
 /** A weight's layer: the part of its name before the last `/`. */
 function layerOf(weight: string): string {
   const i = weight.lastIndexOf('/');
@@ -92,7 +105,11 @@ export function gradientFlowChart(
   records: readonly GradientNormRecord[],
   opts: GradientFlowOptions = {},
 ): Figure {
-  const { layers, steps, norms, mean } = gradientNormsByLayer(records, opts);
+  const { layers, steps: allSteps, norms: allNorms, mean } = gradientNormsByLayer(records, opts);
+  // Long runs are drawn as at most MAX_POINTS points per layer: geometric means of consecutive steps (log scale).
+  const bin = Math.ceil(allSteps.length / MAX_POINTS);
+  const steps = bin > 1 ? binned(allSteps, bin, (v) => v.reduce((a, b) => a + b, 0) / v.length) : allSteps;
+  const norms = bin > 1 ? allNorms.map((row) => binned(row, bin, geometricMean)) : allNorms;
   const color = (i: number) =>
     hex(colorAt('viridis', layers.length > 1 ? (0.85 * i) / (layers.length - 1) : 0));
   const overTime = lineChart({
