@@ -242,6 +242,16 @@ export const REDUCTIONS_AND_SHAPES: readonly OpCase[] = [
     note: 'integer input',
   },
   {
+    // tfjs-backend-wasm 4.22 ignored the dtype: float32 one-hot rows held int32 bit patterns (1 read as 1.4e-45).
+    name: 'oneHot float32 with on/off values',
+    kernels: ['OneHot'],
+    inputs: [{ shape: [4], values: IDX, dtype: 'int32' }],
+    run: ([i]) => tf.oneHot(i as Tensor1D, 3, 0.75, -0.5, 'float32'),
+    reference: () => R.nd([4, 3], IDX.flatMap((k) => [0, 1, 2].map((c) => (c === k ? 0.75 : -0.5)))),
+    gradient: false,
+    note: 'integer input',
+  },
+  {
     name: 'cast int32 to float32',
     kernels: ['Cast'],
     inputs: [{ shape: [4], values: IDX, dtype: 'int32' }],

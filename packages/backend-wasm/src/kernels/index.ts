@@ -6,6 +6,7 @@ import { conv2DBackpropInputConfig } from './conv2DBackpropInput.js';
 import { depthwiseConv2dNativeBackpropFilterConfig, depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dBackprop.js';
 import { gatherV2Config } from './gatherV2.js';
 import { maxPoolGradConfig } from './maxPoolGrad.js';
+import { oneHotConfig } from './oneHot.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 
 /** A kernel Nutshell registers for 'wasm', and why. */
@@ -24,6 +25,7 @@ export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
   { kernelName: tf.UnsortedSegmentSum, why: "missing in tfjs-backend-wasm 4.22 (gather's gradient)", make: () => unsortedSegmentSumConfig },
   { kernelName: tf.MaxPoolGrad, why: "tfjs's drops the gradient of windows whose maximum is ≤ 0", make: () => maxPoolGradConfig },
   { kernelName: tf.GatherV2, why: "tfjs's is wrong for batchDims > 0 (every batch entry uses the first one's indices)", make: gatherV2Config },
+  { kernelName: tf.OneHot, why: "tfjs's ignores the dtype: float32 rows hold int32 bit patterns", make: () => oneHotConfig },
   { kernelName: tf.Conv2DBackpropInput, why: "tfjs's is a plain loop ~10× slower than XNNPACK's convolution", make: conv2DBackpropInputConfig },
 ];
 

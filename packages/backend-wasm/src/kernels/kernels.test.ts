@@ -19,6 +19,18 @@ describe("Nutshell's wasm kernels (values worked out by hand)", () => {
     expect(Array.from(await g.data())).toEqual([1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0]);
   });
 
+  it('OneHot honours the dtype and on/off values (tfjs wrote int32 bits into float32 rows)', async () => {
+    const labels = tf.tensor1d([2, 0, 5, 1], 'int32');
+    const f = tf.oneHot(labels, 3, 1, 0, 'float32');
+    expect(f.dtype).toBe('float32');
+    expect(Array.from(await f.data())).toEqual([0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0]);
+    const g = tf.oneHot(labels, 3, 0.75, -0.5, 'float32');
+    expect(Array.from(await g.data())).toEqual([-0.5, -0.5, 0.75, 0.75, -0.5, -0.5, -0.5, -0.5, -0.5, -0.5, 0.75, -0.5]);
+    const i = tf.oneHot(labels, 3);
+    expect(i.dtype).toBe('int32');
+    expect(Array.from(await i.data())).toEqual([0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0]);
+  });
+
   it('MaxPoolGrad routes ties to the first maximum and sums overlapping windows', async () => {
     const x = tf.tensor4d([5, 5, 1, 5, 5, 1, 0, 0, 2], [1, 3, 3, 1]);
     const g = tf.grad((a: tf.Tensor) => tf.sum(tf.maxPool(a as tf.Tensor4D, 2, 1, 'valid')))(x);
