@@ -156,6 +156,7 @@ describe.sequential('installed from the registry with plain npm', () => {
     await timed('tsc', () => run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: allDir, env, timeoutMs: 120_000 }));
   }, 300_000);
 
+  const SIGMOID_APP_BUDGET_KIB = 1200;
   const NOT_IMPORTED = [
     '@nutshell/conv',
     '@nutshell/layers',
@@ -179,6 +180,8 @@ describe.sequential('installed from the registry with plain npm', () => {
     expect(b.moduleIds.some((id) => /activations[/\\]dist[/\\]sigmoid\.js$/.test(id))).toBe(true);
     expect(b.moduleIds.some((id) => /activations[/\\]dist[/\\](maxout|softmax|relu)\.js$/.test(id))).toBe(false);
     console.log(`bundle (sigmoid from @nutshell/activations): ${(b.jsBytes / 1024).toFixed(0)} KiB unminified`);
+    // Budget: tfjs-core, its CPU kernels and the gradients are ~990 KiB unminified; sigmoid adds almost nothing.
+    expect(b.jsBytes / 1024).toBeLessThan(SIGMOID_APP_BUDGET_KIB);
   }, 300_000);
 
   it('the same app importing sigmoid from @nutshell/all bundles no more packages', async () => {
@@ -186,6 +189,7 @@ describe.sequential('installed from the registry with plain npm', () => {
     expect(b.packages.has('@nutshell/activations')).toBe(true);
     for (const absent of NOT_IMPORTED) expect(b.packages.has(absent), `${absent} in the bundle`).toBe(false);
     console.log(`bundle (sigmoid from @nutshell/all): ${(b.jsBytes / 1024).toFixed(0)} KiB unminified`);
+    expect(b.jsBytes / 1024).toBeLessThan(SIGMOID_APP_BUDGET_KIB);
   }, 300_000);
 
   it('each package alone: packed and installed size within budget, and it pulls in only what it needs', () => {
