@@ -126,6 +126,17 @@ describe('confusion matrix', () => {
     expect(await confusionMatrix(t, scores)).toEqual(expected);
     scores.dispose();
     t.dispose();
+    // a binary model's [n, 1] logits: class 1 above 0 (or above a threshold for probabilities)
+    const binary = tf.tensor2d([-2, 0.3, 1.5, -0.1], [4, 1]);
+    expect(await confusionMatrix([0, 1, 1, 1], binary)).toEqual([
+      [1, 0],
+      [1, 2],
+    ]);
+    expect(await confusionMatrix([0, 1, 1, 1], binary, 2, { binaryThreshold: 0.5 })).toEqual([
+      [1, 0],
+      [2, 1],
+    ]);
+    binary.dispose();
     await expect(confusionMatrix([0, 1], [0])).rejects.toThrow(
       'confusionMatrix: 2 labels but 1 predictions.',
     );

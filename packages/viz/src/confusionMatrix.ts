@@ -8,10 +8,13 @@ import { h, text } from './svg.js';
 /** Class labels as numbers, or a tensor of them (`[n]`), or of scores/one-hot rows (`[n, classes]`, arg-maxed). @public */
 export type LabelsLike = ArrayLike<number> | Tensor;
 
-async function toLabels(op: string, what: string, v: LabelsLike): Promise<Int32Array> {
+async function toLabels(op: string, what: string, v: LabelsLike, threshold: number): Promise<Int32Array> {
   if (v instanceof tf.Tensor) {
     if (v.rank === 2) {
-      const a = tf.argMax(v, 1);
+      // One column is a binary model's score (class 1 above the threshold); several are arg-maxed.
+      const a = tf.tidy(() =>
+        v.shape[1] === 1 ? tf.cast(tf.greater(tf.reshape(v, [-1]), threshold), 'int32') : tf.argMax(v, 1),
+      );
       const out = Int32Array.from((await a.data()) as Int32Array);
       a.dispose();
       return out;
@@ -26,18 +29,30 @@ async function toLabels(op: string, what: string, v: LabelsLike): Promise<Int32A
   return Int32Array.from(v as ArrayLike<number>);
 }
 
+/** Options of {@link confusionMatrix}. @public */
+export interface ConfusionMatrixCountOptions {
+  /**
+   * For a binary model's `[n, 1]` scores: class 1 when the score is above this (default 0, for logits, which
+   * Nutshell's models output; use 0.5 for probabilities).
+   */
+  binaryThreshold?: number;
+}
+
 /**
  * Counts a confusion matrix: `matrix[t][p]` is how many examples of true class `t` were predicted as `p`.
- * Accepts label arrays or tensors; a `[n, classes]` tensor (scores or one-hot) is arg-maxed. Reads asynchronously.
+ * Accepts label arrays or tensors; a `[n, classes]` tensor (scores or one-hot) is arg-maxed, a `[n, 1]` tensor (a
+ * binary model's scores) is thresholded. Reads asynchronously.
  * @public
  */
 export async function confusionMatrix(
   labels: LabelsLike,
   predictions: LabelsLike,
   numClasses?: number,
+  opts: ConfusionMatrixCountOptions = {},
 ): Promise<number[][]> {
-  const t = await toLabels('confusionMatrix', 'labels', labels);
-  const p = await toLabels('confusionMatrix', 'predictions', predictions);
+  const threshold = opts.binaryThreshold ?? 0;
+  const t = await toLabels('confusionMatrix', 'labels', labels, threshold);
+  const p = await toLabels('confusionMatrix', 'predictions', predictions, threshold);
   if (t.length !== p.length)
     throw new VizError('confusionMatrix', `${t.length} labels but ${p.length} predictions.`);
   if (t.length === 0) throw new VizError('confusionMatrix', 'no examples to count.');

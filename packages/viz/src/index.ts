@@ -49,7 +49,7 @@ export type { ActivationPlotOptions } from './activationPlot.js';
 export { trainingCurves } from './trainingCurves.js';
 export type { HistoryLike, TrainingCurvesOptions } from './trainingCurves.js';
 export { confusionMatrix, confusionMatrixChart, perClassAccuracyChart } from './confusionMatrix.js';
-export type { LabelsLike, ConfusionMatrixOptions } from './confusionMatrix.js';
+export type { LabelsLike, ConfusionMatrixOptions, ConfusionMatrixCountOptions } from './confusionMatrix.js';
 export {
   GradientFlowRecorder,
   gradientFlowChart,

@@ -26,7 +26,12 @@ export interface RunReportInput {
   /** How many of `examples` get feature maps (default 2). */
   readonly featureMapExamples?: number;
   /** True labels and predictions (labels, or `[n, classes]` scores) on held-out data, for the confusion matrix. */
-  readonly evaluation?: { readonly labels: LabelsLike; readonly predictions: LabelsLike };
+  readonly evaluation?: {
+    readonly labels: LabelsLike;
+    readonly predictions: LabelsLike;
+    /** For `[n, 1]` binary scores: class 1 above this (default 0, logits). */
+    readonly binaryThreshold?: number;
+  };
   /** Gradient norms recorded during training (see `GradientFlowRecorder`). */
   readonly gradientNorms?: readonly GradientNormRecord[];
   readonly classNames?: readonly string[];
@@ -61,6 +66,7 @@ export async function runFigures(input: RunReportInput): Promise<NamedFigure[]> 
       input.evaluation.labels,
       input.evaluation.predictions,
       input.classNames?.length,
+      { binaryThreshold: input.evaluation.binaryThreshold },
     );
     out.push({
       name: 'confusion-matrix',

@@ -7,6 +7,8 @@ import { writeRunReport, type RunReportInput } from './runReport.js';
 export interface RunReporterOptions extends Omit<RunReportInput, 'history' | 'gradientNorms' | 'evaluation'> {
   /** Held-out data the model predicts at each epoch end, for the confusion matrix (needs `model.predict`). */
   readonly evaluationData?: { readonly x: Tensor; readonly y: LabelsLike };
+  /** For a binary model's `[n, 1]` scores: class 1 above this (default 0, logits). */
+  readonly binaryThreshold?: number;
   /** While training, the page reloads itself every n seconds (default 15); the final report does not. */
   readonly refreshSeconds?: number;
   /** Keep the gradient norms of every n-th step (default 1). */
@@ -121,7 +123,10 @@ export class RunReporter {
         ...this.opts,
         history: this.history,
         gradientNorms: this.gradients.records,
-        evaluation: predictions && evaluationData ? { labels: evaluationData.y, predictions } : undefined,
+        evaluation:
+          predictions && evaluationData
+            ? { labels: evaluationData.y, predictions, binaryThreshold: this.opts.binaryThreshold }
+            : undefined,
       };
       await writeRunReport(this.runDir, input, {
         refreshSeconds: this.finished ? undefined : (refreshSeconds ?? 15),
