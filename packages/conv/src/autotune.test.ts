@@ -40,6 +40,8 @@ describe("algorithm: 'auto'", () => {
     expect(d.reason).toContain(`${d.algorithm} measured fastest on cpu`);
     // The rule that keeps 'auto' from being slower than 'direct': another algorithm must beat direct's median.
     expect(d.timings[d.algorithm]!).toBeLessThanOrEqual(d.timings.direct!);
+    expect(d.relativeToDirect.direct).toBe(1);
+    if (d.algorithm !== 'direct') expect(d.relativeToDirect[d.algorithm]!).toBeLessThan(0.97);
     // Second call with the same shape: no new measurement.
     conv2d(x, w, { padding: 'same', algorithm: 'auto' }).dispose();
     expect(seen).toHaveLength(1);

@@ -16,6 +16,11 @@ export interface AutotuneDecision {
   readonly algorithm: ConcreteConvAlgorithm;
   /** Median milliseconds per run of each candidate measured (forward, or forward + backward in 'training' mode). */
   readonly timings: Readonly<Partial<Record<ConcreteConvAlgorithm, number>>>;
+  /**
+   * Each candidate's time divided by direct's in the same round (median over rounds): the figure the choice is
+   * made on, since it cancels load changes on a busy machine.
+   */
+  readonly relativeToDirect: Readonly<Partial<Record<ConcreteConvAlgorithm, number>>>;
   /** Runs of each candidate that the medians are taken over (the fastest candidates get the most). */
   readonly repetitions: Readonly<Partial<Record<ConcreteConvAlgorithm, number>>>;
   /** What was timed. */
@@ -109,6 +114,8 @@ function computeOnce(a: ConcreteConvAlgorithm, x: Tensor, w: Tensor, g: ConvGeom
 interface Measured {
   med: Map<ConcreteConvAlgorithm, number>;
   reps: Map<ConcreteConvAlgorithm, number>;
+  /** Median over rounds of (candidate's time / direct's time in the same round): robust to load changes. */
+  ratio: Map<ConcreteConvAlgorithm, number>;
 }
 
 /**
@@ -116,10 +123,12 @@ interface Measured {
  * time next and receives its milliseconds. One warm-up run each (a candidate 3× slower than direct is dropped,
  * one slower than `budgetMs` keeps that run as its only sample), then interleaved rounds (so load changes hit
  * every candidate alike) until `minRepetitions` rounds and `budgetMs` have passed (at most 10 × `budgetMs`);
- * after 3 rounds, candidates 1.5× slower than the best median are dropped.
+ * after 3 rounds, candidates 1.5× slower than the best median are dropped. Each candidate is also compared with
+ * direct round by round (the ratio of their times in the same round), which cancels the machine's load swings.
  */
 function* plan(candidates: ConcreteConvAlgorithm[]): Generator<ConcreteConvAlgorithm, Measured, number> {
   const samples = new Map<ConcreteConvAlgorithm, number[]>(candidates.map((c) => [c, []]));
+  const ratios = new Map<ConcreteConvAlgorithm, number[]>(candidates.map((c) => [c, []]));
   const start = performance.now();
   const warm = new Map<ConcreteConvAlgorithm, number>();
   for (const c of candidates) warm.set(c, yield c);
@@ -131,10 +140,14 @@ function* plan(candidates: ConcreteConvAlgorithm[]): Generator<ConcreteConvAlgor
     if (round >= settings.minRepetitions && elapsed > settings.budgetMs) break;
     if (elapsed > 10 * settings.budgetMs) break;
     // Rotate the order every round: a run pays for its predecessor's garbage, so none always follows the same one.
+    const thisRound = new Map<ConcreteConvAlgorithm, number>();
     for (let i = 0; i < alive.length; i++) {
       const c = alive[(i + round) % alive.length];
-      samples.get(c)!.push(yield c);
+      const ms: number = yield c;
+      samples.get(c)!.push(ms);
+      thisRound.set(c, ms);
     }
+    for (const [c, ms] of thisRound) ratios.get(c)!.push(ms / thisRound.get('direct')!);
     if (round + 1 >= 3) {
       const best = Math.min(...alive.map((c) => median(samples.get(c)!)));
       alive = alive.filter((c) => c === 'direct' || median(samples.get(c)!) < 1.5 * best);
@@ -142,32 +155,38 @@ function* plan(candidates: ConcreteConvAlgorithm[]): Generator<ConcreteConvAlgor
   }
   const med = new Map<ConcreteConvAlgorithm, number>();
   const reps = new Map<ConcreteConvAlgorithm, number>();
+  const ratio = new Map<ConcreteConvAlgorithm, number>();
   for (const [c, s] of samples) {
     med.set(c, s.length ? median(s) : warm.get(c)!);
     reps.set(c, s.length || 1);
+    const r = ratios.get(c)!;
+    ratio.set(c, r.length ? median(r) : warm.get(c)! / warm.get('direct')!);
   }
-  return { med, reps };
+  return { med, reps, ratio };
 }
 
-function decide(key: string, backend: string, mode: 'training' | 'inference', med: Map<ConcreteConvAlgorithm, number>, reps: Map<ConcreteConvAlgorithm, number>): AutotuneDecision {
-  const direct = med.get('direct')!;
+function decide(key: string, backend: string, mode: 'training' | 'inference', m: Measured): AutotuneDecision {
+  const { med, reps, ratio } = m;
   let best: ConcreteConvAlgorithm = 'direct';
-  for (const [c, t] of med) if (t < med.get(best)!) best = c;
-  // Prefer the backend's own kernel unless another algorithm is clearly faster: noise must not make 'auto'
-  // slower than 'direct'.
-  if (best !== 'direct' && med.get(best)! > direct * (1 - settings.margin)) best = 'direct';
+  for (const [c, r] of ratio) if (r < ratio.get(best)!) best = c;
+  // Prefer the backend's own kernel unless another algorithm is clearly faster, round by round and by median
+  // time: noise must not make 'auto' slower than 'direct'.
+  const direct = med.get('direct')!;
+  if (best !== 'direct' && (ratio.get(best)! > 1 - settings.margin || med.get(best)! > direct * (1 - settings.margin))) best = 'direct';
   const fmt = (t: number) => `${t.toFixed(3)} ms`;
   const d: AutotuneDecision = {
     key,
     backend,
     algorithm: best,
     timings: Object.fromEntries(med),
+    relativeToDirect: Object.fromEntries(ratio),
     repetitions: Object.fromEntries(reps),
     mode,
     source: 'measured',
     reason:
       `${best} measured fastest on ${backend} (${[...med].map(([c, t]) => `${c} ${fmt(t)}`).join(', ')}; ` +
-      `medians, ${mode === 'training' ? 'forward + backward' : 'forward'})`,
+      `medians, ${mode === 'training' ? 'forward + backward' : 'forward'}; time relative to direct in the same round: ` +
+      `${[...ratio].filter(([c]) => c !== 'direct').map(([c, r]) => `${c} ${r.toFixed(2)}`).join(', ')})`,
   };
   decisions.set(key, d);
   settings.onDecision?.(d);
@@ -199,6 +218,7 @@ function fallback(key: string, backend: string, mode: 'training' | 'inference', 
     backend,
     algorithm: 'direct',
     timings: {},
+    relativeToDirect: {},
     repetitions: {},
     mode,
     source: 'fallback',
@@ -234,7 +254,7 @@ export function chooseAlgorithm(g: ConvGeometry): AutotuneDecision {
       }
       return step.value;
     });
-    return decide(key, backend, mode, measured.med, measured.reps);
+    return decide(key, backend, mode, measured);
   } catch (e) {
     return fallback(key, backend, mode, `could not measure synchronously on ${backend} (${(e as Error).message}); await tuneConv2d(...) first`);
   } finally {
@@ -271,7 +291,7 @@ export async function tuneConv2d(
       tf.dispose(outs);
       step = steps.next(performance.now() - t0);
     }
-    return decide(key, backend, mode, step.value.med, step.value.reps);
+    return decide(key, backend, mode, step.value);
   } finally {
     x.dispose();
     w.dispose();
