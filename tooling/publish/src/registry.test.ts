@@ -69,6 +69,15 @@ describe.sequential('installed from the registry with plain npm', () => {
     expect(latest.peerDependencies).toEqual({ '@tensorflow/tfjs-core': '4.22.0' });
   });
 
+  it('every tarball holds only what users need: no sources, tests, test helpers or source maps', async () => {
+    for (const t of tarballs) {
+      const files = (await run('tar', ['-tzf', t.file], { cwd: tmp, timeoutMs: 30_000 })).stdout.split('\n').filter(Boolean);
+      const stray = files.filter((f) => /(^package\/src\/|\.test\.|test-utils|\.map$|\.tsbuildinfo$)/.test(f));
+      expect(stray, t.name).toEqual([]);
+      expect(files, t.name).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md', 'package/dist/index.js', 'package/dist/index.d.ts']));
+    }
+  });
+
   it('(a) only @nutshell/layers: a tiny network learns XOR on the built-in CPU backend', async () => {
     const dir = (onlyLayersDir = await project('only-layers', ['@nutshell/layers']));
     const installed = installedPackages(dir);
