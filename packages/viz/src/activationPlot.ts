@@ -11,7 +11,9 @@ export interface ActivationPlotOptions {
   points?: number;
   /** Heading (default: the activation's name). */
   title?: string;
+  /** Chart width in pixels. */
   width?: number;
+  /** Chart height in pixels. */
   height?: number;
 }
 

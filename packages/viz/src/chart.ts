@@ -9,8 +9,11 @@ import { h, num, text } from './svg.js';
 
 /** One line of a {@link lineChart}. @public */
 export interface LineSeries {
+  /** Name in the legend (an empty name is left out of it). */
   readonly name: string;
+  /** x values, one per point. */
   readonly x: readonly number[];
+  /** y values, one per point (non-finite values leave a gap). */
   readonly y: readonly number[];
   /** CSS colour; default: the series' colour in the categorical palette. */
   readonly color?: string;
@@ -20,9 +23,13 @@ export interface LineSeries {
 
 /** Options of {@link lineChart}. @public */
 export interface LineChartOptions {
+  /** Heading of the chart. */
   readonly title: string;
+  /** The lines to draw. */
   readonly series: readonly LineSeries[];
+  /** Caption of the x axis. */
   readonly xLabel?: string;
+  /** Caption of the y axis. */
   readonly yLabel?: string;
   /** `log` for quantities spanning decades (gradient norms, learning rates). Non-positive values are skipped. */
   readonly yScale?: 'linear' | 'log';
@@ -32,7 +39,9 @@ export interface LineChartOptions {
   readonly points?: boolean;
   /** Horizontal reference line (e.g. y = 0). */
   readonly yRule?: number;
+  /** Chart width in pixels (default 380). */
   readonly width?: number;
+  /** Chart height in pixels (default 250). */
   readonly height?: number;
 }
 
@@ -205,17 +214,25 @@ export function lineChart(opts: LineChartOptions): Figure {
 
 /** Options of {@link barChart}. @public */
 export interface BarChartOptions {
+  /** Heading of the chart. */
   readonly title: string;
+  /** One label per bar, under it. */
   readonly labels: readonly string[];
+  /** Bar heights (non-finite values draw no bar). */
   readonly values: readonly number[];
+  /** Caption of the y axis. */
   readonly yLabel?: string;
+  /** Caption of the x axis. */
   readonly xLabel?: string;
+  /** Fixed y range instead of the data's. */
   readonly yDomain?: readonly [number, number];
   /** One colour for all bars, or one per bar. */
   readonly color?: string | readonly string[];
   /** Print each bar's value above it with this many decimals (default: no labels). */
   readonly valueDecimals?: number;
+  /** Chart width in pixels (default: grows with the number of bars). */
   readonly width?: number;
+  /** Chart height in pixels (default 240). */
   readonly height?: number;
 }
 

@@ -79,7 +79,9 @@ function checkMatrix(op: string, m: readonly (readonly number[])[]): void {
 
 /** Options of {@link confusionMatrixChart}. @public */
 export interface ConfusionMatrixOptions {
+  /** Names of the classes, by index (default: the indices). */
   classNames?: readonly string[];
+  /** Heading (default: with the accuracy and count). */
   title?: string;
   /** Cell size in pixels (default: fits 10 classes in about 360 px). */
   cellSize?: number;

@@ -89,9 +89,11 @@ export interface ConvolutionStepOptions {
   kernel: Grid2D;
   /** Which output position to explain (default 0, 0). */
   row?: number;
+  /** Which output column to explain (default 0). */
   col?: number;
   /** Step between positions (default 1). */
   stride?: number;
+  /** Heading of the figure. */
   title?: string;
 }
 
@@ -103,6 +105,7 @@ export interface ConvolutionStep {
   readonly value: number;
   /** The input patch under the kernel at that position. */
   readonly patch: number[][];
+  /** The picture: input with the patch outlined, kernel, output with the cell outlined, and the sum. */
   readonly figure: Figure;
 }
 
@@ -178,6 +181,7 @@ export async function convolutionStep(opts: ConvolutionStepOptions): Promise<Con
 
 /** Options of {@link poolingStep}. @public */
 export interface PoolingStepOptions {
+  /** The input grid (e.g. 4×4). */
   input: Grid2D;
   /** Window size (default 2). */
   size?: number;
@@ -185,15 +189,21 @@ export interface PoolingStepOptions {
   stride?: number;
   /** `max` (default) or `avg`. */
   kind?: 'max' | 'avg';
+  /** Which output row to explain (default 0). */
   row?: number;
+  /** Which output column to explain (default 0). */
   col?: number;
+  /** Heading of the figure. */
   title?: string;
 }
 
 /** One step of pooling, computed and drawn. @public */
 export interface PoolingStep {
+  /** The whole pooled output, from the engine's pooling op. */
   readonly output: number[][];
+  /** The output at the explained position. */
   readonly value: number;
+  /** The picture: input with the window outlined (its maximum in bold), and the output. */
   readonly figure: Figure;
 }
 
@@ -266,6 +276,7 @@ export async function poolingStep(opts: PoolingStepOptions): Promise<PoolingStep
 
 /** Options of {@link kernelEffect}. @public */
 export interface KernelEffectOptions {
+  /** Heading of the figure. */
   title?: string;
   /** Name of the kernel, for the label (e.g. `Sobel x`). */
   kernelName?: string;

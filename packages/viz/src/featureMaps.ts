@@ -9,6 +9,7 @@ import { classNameOf, type LayerLike, type ModelLike } from './types.js';
 
 /** Options of {@link featureMaps}. @public */
 export interface FeatureMapsOptions {
+  /** Heading (default: `Feature maps of <model>`). */
   title?: string;
   /** At most this many channels per layer (default 16). */
   maxMaps?: number;

@@ -9,10 +9,15 @@ import { h, num, svgRoot, text } from './svg.js';
  * @public
  */
 export interface PlacedImage {
+  /** Left edge in figure coordinates. */
   readonly x: number;
+  /** Top edge in figure coordinates. */
   readonly y: number;
+  /** Width of the box in figure coordinates. */
   readonly width: number;
+  /** Height of the box in figure coordinates. */
   readonly height: number;
+  /** The pixels, one per value. */
   readonly raster: RasterImage;
   /** What the picture shows (e.g. `conv2d_1 filter 3`). */
   readonly label?: string;
@@ -25,9 +30,11 @@ export interface PlacedImage {
  * @public
  */
 export interface Figure {
+  /** What the figure shows (also its SVG `<title>` and its caption in reports). */
   readonly title: string;
   /** Size in CSS pixels. */
   readonly width: number;
+  /** Height in CSS pixels. */
   readonly height: number;
   /** The `<svg>` root element (no XML declaration), with every raster image inlined as a `data:` URI. */
   readonly svg: string;
@@ -156,7 +163,9 @@ export async function figureToPng(fig: Figure, opts: PngOptions = {}): Promise<U
 
 /** Where and how large {@link drawFigure} draws. @public */
 export interface DrawOptions {
+  /** Left edge on the canvas (default 0). */
   x?: number;
+  /** Top edge on the canvas (default 0). */
   y?: number;
   /** Multiplies the figure's size (default 1). */
   scale?: number;

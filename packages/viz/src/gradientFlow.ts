@@ -9,7 +9,9 @@ import { composeFigures, type Figure } from './figure.js';
  * @public
  */
 export interface GradientNormRecord {
+  /** Training step (0-based, counted over the whole run). */
   readonly step: number;
+  /** L2 norm of each weight's gradient, by weight name. */
   readonly gradNorms: Readonly<Record<string, number>>;
 }
 
@@ -19,6 +21,7 @@ export interface GradientNormRecord {
  * @public
  */
 export class GradientFlowRecorder {
+  /** The recorded steps, in order. */
   readonly records: GradientNormRecord[] = [];
   /** Keep every n-th step only (default 1: all). */
   readonly every: number;
@@ -39,6 +42,7 @@ export class GradientFlowRecorder {
 
 /** Options of the gradient-flow charts. @public */
 export interface GradientFlowOptions {
+  /** Heading of the figure. */
   title?: string;
   /** Which weights count: `kernels` (default; the weights that multiply, not the biases) or `all`. */
   include?: 'kernels' | 'all';

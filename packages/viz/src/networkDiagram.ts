@@ -8,8 +8,11 @@ import { classNameOf, type LayerLike, type ModelLike } from './types.js';
 export interface DiagramNode {
   /** Unique id (the layer's name). */
   readonly id: string;
+  /** The layer's class, drawn in its box (`Conv2D`, `Dense`, ...). */
   readonly className: string;
+  /** Output shape with `null` for the batch; empty when unknown. */
   readonly outputShape: readonly (number | null)[];
+  /** Number of scalar parameters (weights) the node holds. */
   readonly params: number;
   /** Ids of the nodes feeding this one (several for a merge such as an inception module's concatenation). */
   readonly inputs: readonly string[];
@@ -156,6 +159,7 @@ export function describeModel(model: ModelLike): DiagramNode[] {
 
 /** Options of {@link networkDiagram}. @public */
 export interface NetworkDiagramOptions {
+  /** Heading (default: layer and parameter counts). */
   title?: string;
 }
 

@@ -7,7 +7,9 @@ import { colorAt, type Colormap } from './color.js';
  * @public
  */
 export interface RasterImage {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
   /** `width * height * 4` bytes: red, green, blue, alpha of each pixel. */
   readonly data: Uint8ClampedArray;

@@ -3,8 +3,11 @@ import { figureDataUri, type Figure } from './figure.js';
 
 /** A part of a report: a heading, an optional paragraph, figures and an optional table of facts. @public */
 export interface ReportSection {
+  /** Heading of the section. */
   readonly title: string;
+  /** A paragraph under the heading. */
   readonly text?: string;
+  /** Figures shown in the section, as images. */
   readonly figures?: readonly Figure[];
   /** Key/value facts shown as a table (e.g. the run's configuration or final metrics). */
   readonly facts?: Readonly<Record<string, string | number>>;
@@ -12,8 +15,11 @@ export interface ReportSection {
 
 /** Options of {@link createReport}. @public */
 export interface ReportOptions {
+  /** Heading and page title. */
   readonly title: string;
+  /** A line under the heading (e.g. the model and the time). */
   readonly subtitle?: string;
+  /** The sections, in order. */
   readonly sections: readonly ReportSection[];
   /**
    * Ask the browser to reload the page every n seconds (for a report rewritten while training runs).

@@ -18,6 +18,7 @@ import type { ModelLike } from './types.js';
 export interface RunReportInput {
   /** Heading of the report (default `Training report`). */
   readonly title?: string;
+  /** The training history (at least one finished epoch). */
   readonly history: HistoryLike;
   /** The trained model: gives the network diagram, the filters of its convolution layers and feature maps. */
   readonly model?: ModelLike;
@@ -34,6 +35,7 @@ export interface RunReportInput {
   };
   /** Gradient norms recorded during training (see `GradientFlowRecorder`). */
   readonly gradientNorms?: readonly GradientNormRecord[];
+  /** Names of the classes, by index, for the confusion matrix and the class scores. */
   readonly classNames?: readonly string[];
   /** Facts shown at the top (configuration, final metrics, backend, ...). */
   readonly facts?: Readonly<Record<string, string | number>>;
@@ -43,7 +45,9 @@ export interface RunReportInput {
 export interface NamedFigure {
   /** File stem, e.g. `filters-conv2d_1`. */
   readonly name: string;
+  /** The report section it belongs to (`Training`, `Filters`, ...). */
   readonly section: string;
+  /** The picture. */
   readonly figure: Figure;
 }
 

@@ -39,7 +39,9 @@ export interface RunReporterOptions extends Omit<RunReportInput, 'history' | 'gr
 export class RunReporter {
   /** The history so far (epochs and their logs). */
   readonly history: { epochs: number[]; logs: Record<string, number[]> } = { epochs: [], logs: {} };
+  /** The gradient norms recorded from `batchEnd` events. */
   readonly gradients: GradientFlowRecorder;
+  /** The folder that receives `report.html`. */
   readonly runDir: string;
   private readonly opts: RunReporterOptions;
   private pending: Promise<void> = Promise.resolve();

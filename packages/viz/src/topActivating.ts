@@ -15,6 +15,7 @@ export interface TopActivatingOptions {
   k?: number;
   /** Examples pushed through the model at a time (default 64). */
   batchSize?: number;
+  /** Heading of the figure. */
   title?: string;
   /** Size of one picture in pixels (default 56). */
   tileSize?: number;
@@ -26,6 +27,7 @@ export interface TopActivating {
   readonly indices: number[];
   /** The unit's activation for each of them. */
   readonly values: number[];
+  /** The inputs drawn in order, each with its index and activation. */
   readonly figure: Figure;
 }
 

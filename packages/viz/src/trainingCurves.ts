@@ -8,12 +8,15 @@ import { composeFigures, type Figure } from './figure.js';
  * @public
  */
 export interface HistoryLike {
+  /** The finished epochs, in order. */
   readonly epochs: readonly number[];
+  /** `logs[name][i]` is the value of `name` after `epochs[i]`. */
   readonly logs: Readonly<Record<string, readonly number[]>>;
 }
 
 /** Options of {@link trainingCurves}. @public */
 export interface TrainingCurvesOptions {
+  /** Heading (default: with the number of epochs). */
   title?: string;
   /** Learning rate per epoch, when the history does not log `lr`. */
   learningRates?: readonly number[];
