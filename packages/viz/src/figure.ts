@@ -146,7 +146,10 @@ export interface PngOptions {
 export async function figureToPng(fig: Figure, opts: PngOptions = {}): Promise<Uint8Array> {
   let Resvg: typeof import('@resvg/resvg-js').Resvg;
   try {
-    ({ Resvg } = await import('@resvg/resvg-js'));
+    // A computed specifier, so bundlers (Vite, rolldown, webpack) do not follow this native Node addon into a
+    // browser bundle; Node resolves it from this package as usual.
+    const resvgModule = ['@resvg', 'resvg-js'].join('/');
+    ({ Resvg } = (await import(/* @vite-ignore */ resvgModule)) as typeof import('@resvg/resvg-js'));
   } catch (e) {
     throw new VizError(
       'figureToPng',
