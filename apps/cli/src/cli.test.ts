@@ -1,6 +1,14 @@
 // End-to-end tests of the built CLI (dist/bin.js, built before tests by turbo): they spawn it as a user would.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +31,10 @@ function nutshell(...args: string[]): { code: number | null; stdout: string; std
 }
 
 function oneLineError(r: { stderr: string }): string {
-  const lines = r.stderr.trim().split('\n').filter((l) => l.trim() !== '');
+  const lines = r.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   expect(lines.length).toBeGreaterThanOrEqual(1);
   return lines[0];
 }
@@ -39,7 +50,9 @@ describe('nutshell: usage errors exit 2 with a one-line message', () => {
     ]) {
       const r = nutshell(...args);
       expect(r.code, args.join(' ')).toBe(2);
-      expect(oneLineError(r)).toMatch(/^error: option '--[a-z-]+ <[a-z]+>' argument '.*' is invalid\. expected a positive (integer|number)/);
+      expect(oneLineError(r)).toMatch(
+        /^error: option '--[a-z-]+ <[a-z]+>' argument '.*' is invalid\. expected a positive (integer|number)/,
+      );
     }
   });
 
@@ -63,14 +76,18 @@ describe('nutshell: usage errors exit 2 with a one-line message', () => {
   it('an unknown backend names the registered ones', () => {
     const r = nutshell('train', 'logreg-cancer', '--backend', 'quantum', '--out', join(tmp, 'never'));
     expect(r.code).toBe(2);
-    expect(oneLineError(r)).toMatch(/^nutshell: error: unknown backend 'quantum'\. Choose one of: auto, .*cpu/);
+    expect(oneLineError(r)).toMatch(
+      /^nutshell: error: unknown backend 'quantum'\. Choose one of: auto, .*cpu/,
+    );
     expect(existsSync(join(tmp, 'never', 'checkpoints'))).toBe(false);
   });
 
   it('--resume on a folder that does not exist, is not a run, or holds no checkpoint', () => {
     const absent = nutshell('train', 'logreg-cancer', '--resume', join(tmp, 'absent'));
     expect(absent.code).toBe(2);
-    expect(oneLineError(absent)).toBe(`nutshell: error: cannot resume: run folder '${join(tmp, 'absent')}' does not exist.`);
+    expect(oneLineError(absent)).toBe(
+      `nutshell: error: cannot resume: run folder '${join(tmp, 'absent')}' does not exist.`,
+    );
 
     const empty = join(tmp, 'empty-run');
     mkdirSync(empty);
@@ -80,7 +97,19 @@ describe('nutshell: usage errors exit 2 with a one-line message', () => {
 
     const noCheckpoint = join(tmp, 'no-checkpoint');
     mkdirSync(join(noCheckpoint, 'checkpoints'), { recursive: true });
-    writeFileSync(join(noCheckpoint, 'config.json'), JSON.stringify({ recipe: 'logreg-cancer', epochs: 1, batchSize: 32, lr: 0.01, optimizer: 'adam', seed: 0, backend: 'cpu', createdAt: '' }));
+    writeFileSync(
+      join(noCheckpoint, 'config.json'),
+      JSON.stringify({
+        recipe: 'logreg-cancer',
+        epochs: 1,
+        batchSize: 32,
+        lr: 0.01,
+        optimizer: 'adam',
+        seed: 0,
+        backend: 'cpu',
+        createdAt: '',
+      }),
+    );
     const r = nutshell('train', 'logreg-cancer', '--resume', noCheckpoint);
     expect(r.code).toBe(2);
     expect(oneLineError(r)).toBe(
@@ -105,7 +134,10 @@ describe('nutshell backends', () => {
     expect(r.stdout).toMatch(/^cpu\s+usable/m);
     expect(r.stdout).toMatch(/^wasm\s+/m);
     expect(r.stdout).toMatch(/'auto' selects: \w+/);
-    const json = JSON.parse(nutshell('backends', '--json').stdout) as { auto: string; backends: { name: string; usable: boolean }[] };
+    const json = JSON.parse(nutshell('backends', '--json').stdout) as {
+      auto: string;
+      backends: { name: string; usable: boolean }[];
+    };
     expect(json.backends.find((b) => b.name === 'cpu')?.usable).toBe(true);
     expect(json.backends.map((b) => b.name)).toContain(json.auto);
   });
@@ -114,20 +146,37 @@ describe('nutshell backends', () => {
 describe('nutshell train / evaluate / predict, end to end', () => {
   it('logreg-cancer: trains, writes the run folder, reaches a real accuracy, evaluates, resumes', () => {
     const run = join(tmp, 'cancer');
-    const r = nutshell('train', 'logreg-cancer', '--epochs', '5', '--out', run, '--backend', 'cpu', '--checkpoint-every', '5');
+    const r = nutshell(
+      'train',
+      'logreg-cancer',
+      '--epochs',
+      '5',
+      '--out',
+      run,
+      '--backend',
+      'cpu',
+      '--checkpoint-every',
+      '5',
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('backend: cpu');
     // Not a terminal, and short epochs: one summary line per epoch, no bar.
-    expect(r.stdout).toMatch(/^epoch 5\/5 done in \d+s \([\d,]+ samples\/s\): loss \d\.\d{4}, accuracy \d\.\d{4}$/m);
+    expect(r.stdout).toMatch(
+      /^epoch 5\/5 done in \d+s \([\d,]+ samples\/s\): loss \d\.\d{4}, accuracy \d\.\d{4}$/m,
+    );
     expect(r.stdout).not.toMatch(/batch \d+\/15/);
     expect(r.stdout).toMatch(/accuracy\s+\d+\.\d\d%/);
-    for (const f of ['config.json', 'metrics.csv', 'test-metrics.json', 'model']) expect(existsSync(join(run, f)), f).toBe(true);
+    for (const f of ['config.json', 'metrics.csv', 'test-metrics.json', 'model'])
+      expect(existsSync(join(run, f)), f).toBe(true);
     expect(readdirSync(join(run, 'checkpoints')).length).toBeGreaterThan(0);
     const csv = readFileSync(join(run, 'metrics.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toMatch(/^epoch,loss,accuracy/);
     expect(csv).toHaveLength(6);
-    const metrics = JSON.parse(readFileSync(join(run, 'test-metrics.json'), 'utf8')) as { accuracy: number; samples: number };
+    const metrics = JSON.parse(readFileSync(join(run, 'test-metrics.json'), 'utf8')) as {
+      accuracy: number;
+      samples: number;
+    };
     expect(metrics.samples).toBe(113); // 42 malignant + 71 benign, 20% of each
     // Standardised logistic regression separates this set well: scikit-learn gets ~97%.
     expect(metrics.accuracy).toBeGreaterThan(0.93);
@@ -155,7 +204,9 @@ describe('nutshell train / evaluate / predict, end to end', () => {
     expect(r.stdout).toMatch(/backend: \w+ — /);
     expect(r.stdout).toContain('data: 2,000 training / 2,000 test samples');
     // Not a terminal: about ten plain progress lines per epoch instead of a live bar.
-    expect(r.stdout).toMatch(/^epoch 1\/1 {2}batch \d+\/63 {2}loss \d\.\d{4} {2}acc \d\.\d{4} {2}[\d,]+ samples\/s {2}ETA \d+s$/m);
+    expect(r.stdout).toMatch(
+      /^epoch 1\/1 {2}batch \d+\/63 {2}loss \d\.\d{4} {2}acc \d\.\d{4} {2}[\d,]+ samples\/s {2}ETA \d+s$/m,
+    );
     const metrics = JSON.parse(readFileSync(join(run, 'test-metrics.json'), 'utf8')) as { accuracy: number };
     // 63 Adam steps on 2,000 images: well above chance (10%); a full epoch reaches ~95%.
     expect(metrics.accuracy).toBeGreaterThan(0.75);

@@ -23,7 +23,10 @@ const defaultIo: Io = {
 };
 
 const backendOption = () =>
-  new Option('--backend <name>', "backend to compute on: auto (the fastest usable one), cpu, wasm, webgpu, cuda, ...").default('auto');
+  new Option(
+    '--backend <name>',
+    'backend to compute on: auto (the fastest usable one), cpu, wasm, webgpu, cuda, ...',
+  ).default('auto');
 
 function program(io: Io): Command {
   const log = (line: string) => io.out(`${line}\n`);
@@ -39,7 +42,9 @@ function program(io: Io): Command {
 
   root
     .command('train')
-    .description('train a recipe; writes a run folder with config, metrics CSV, checkpoints and the saved model')
+    .description(
+      'train a recipe; writes a run folder with config, metrics CSV, checkpoints and the saved model',
+    )
     .addArgument(new Argument('<recipe>', 'what to train').choices([...RECIPES.keys()]))
     .addOption(backendOption())
     .option('--epochs <n>', "epochs to train (default: the recipe's)", positiveInt)
@@ -49,17 +54,26 @@ function program(io: Io): Command {
     .option('--out <dir>', 'run folder (default: runs/<recipe>-<timestamp>)')
     .option('--resume [dir]', 'continue the run in this folder (or --out) from its last checkpoint')
     .option('--limit <n>', 'use only the first n training samples (and at most n test samples)', positiveInt)
-    .option('--checkpoint-every <steps>', 'write a checkpoint every this many steps (and at each epoch end)', positiveInt, 200)
+    .option(
+      '--checkpoint-every <steps>',
+      'write a checkpoint every this many steps (and at each epoch end)',
+      positiveInt,
+      200,
+    )
     .addHelpText('after', `\nRecipes:\n${recipeList}\n\nExample:\n  nutshell train mnist-cnn --epochs 1`)
     .action(async (recipe: string, flags: TrainFlags) => trainCommand(recipe, flags, output));
 
   root
     .command('evaluate')
-    .description("report a trained run's test metrics (accuracy, loss, precision, recall, F1, confusion matrix)")
+    .description(
+      "report a trained run's test metrics (accuracy, loss, precision, recall, F1, confusion matrix)",
+    )
     .argument('<run-dir>', 'a folder written by nutshell train')
     .addOption(backendOption())
     .option('--limit <n>', 'evaluate on the first n test samples only', positiveInt)
-    .action(async (dir: string, flags: { backend: string; limit?: number }) => evaluateCommand(dir, flags, output));
+    .action(async (dir: string, flags: { backend: string; limit?: number }) =>
+      evaluateCommand(dir, flags, output),
+    );
 
   root
     .command('predict')
@@ -68,7 +82,9 @@ function program(io: Io): Command {
     .argument('<input>', 'a .png image (MNIST recipes) or an IDX file (.idx, idx3-ubyte, .gz, ...)')
     .addOption(backendOption())
     .option('--top <k>', 'how many classes to list per sample', positiveInt, 3)
-    .action(async (dir: string, input: string, flags: { backend: string; top: number }) => predictCommand(dir, input, flags, output));
+    .action(async (dir: string, input: string, flags: { backend: string; top: number }) =>
+      predictCommand(dir, input, flags, output),
+    );
 
   root
     .command('backends')
@@ -91,7 +107,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version end here with exit code 0; commander has already printed its one-line error otherwise.
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      )
+        return 0;
       return 2;
     }
     if (e instanceof UsageError) {

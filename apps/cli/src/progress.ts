@@ -63,7 +63,12 @@ export class Progress {
         },
         cliProgress.Presets.shades_classic,
       );
-      this.bar.start(this.steps, 0, { epochText: `${epoch + 1}/${this.epochs}`, loss: '-', acc: '-', sps: '-' });
+      this.bar.start(this.steps, 0, {
+        epochText: `${epoch + 1}/${this.epochs}`,
+        loss: '-',
+        acc: '-',
+        sps: '-',
+      });
     }
   }
 
@@ -94,7 +99,9 @@ export class Progress {
     this.bar = null;
     const parts = Object.entries(logs).map(([k, v]) => `${k} ${v.toFixed(4)}`);
     const rate = Math.round(this.samples / seconds).toLocaleString('en-US');
-    this.log(`epoch ${epoch + 1}/${this.epochs} done in ${formatDuration(seconds)} (${rate} samples/s): ${parts.join(', ')}`);
+    this.log(
+      `epoch ${epoch + 1}/${this.epochs} done in ${formatDuration(seconds)} (${rate} samples/s): ${parts.join(', ')}`,
+    );
   }
 
   /** Stops the bar (e.g. on an error). */

@@ -41,7 +41,11 @@ export function runPaths(dir: string) {
 
 /** A default run folder name: runs/<recipe>-<UTC timestamp>. */
 export function defaultRunDir(recipe: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace('T', '-');
   return join('runs', `${recipe}-${stamp}`);
 }
 
@@ -54,7 +58,10 @@ export function writeConfig(dir: string, config: RunConfig): void {
 /** Reads config.json, or a usage error saying the folder is not a run folder. */
 export function readConfig(dir: string): RunConfig {
   const path = runPaths(dir).config;
-  if (!existsSync(path)) throw new UsageError(`'${dir}' is not a run folder: ${path} does not exist (make one with nutshell train).`);
+  if (!existsSync(path))
+    throw new UsageError(
+      `'${dir}' is not a run folder: ${path} does not exist (make one with nutshell train).`,
+    );
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as RunConfig;
   } catch (e) {
@@ -85,6 +92,9 @@ export class MetricsCsv {
       this.columns = Object.keys(row);
       writeFileSync(this.path, `${this.columns.join(',')}\n`);
     }
-    appendFileSync(this.path, `${this.columns.map((c) => (row[c] === undefined ? '' : String(row[c]))).join(',')}\n`);
+    appendFileSync(
+      this.path,
+      `${this.columns.map((c) => (row[c] === undefined ? '' : String(row[c]))).join(',')}\n`,
+    );
   }
 }

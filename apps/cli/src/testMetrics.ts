@@ -19,7 +19,11 @@ export interface TestMetrics {
 }
 
 /** The predicted class of every sample, in order: argmax of the logits, or logit > 0 for one output. */
-export async function predictClasses(model: ModelLike, data: ArrayDataset, batchSize = 500): Promise<Int32Array> {
+export async function predictClasses(
+  model: ModelLike,
+  data: ArrayDataset,
+  batchSize = 500,
+): Promise<Int32Array> {
   const out = new Int32Array(data.size);
   let at = 0;
   for (const idx of batchIndices(data.size, batchSize)) {
@@ -38,7 +42,11 @@ export async function predictClasses(model: ModelLike, data: ArrayDataset, batch
 }
 
 /** Loss and accuracy from the Trainer, precision / recall / F1 (macro) and the confusion matrix from predictions. */
-export async function testMetrics(trainer: Trainer, model: ModelLike, test: ArrayDataset): Promise<TestMetrics> {
+export async function testMetrics(
+  trainer: Trainer,
+  model: ModelLike,
+  test: ArrayDataset,
+): Promise<TestMetrics> {
   const logs = await trainer.evaluate(test, { batchSize: 500 });
   const predicted = await predictClasses(model, test);
   const labels = test.data.y;

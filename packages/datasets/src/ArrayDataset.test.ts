@@ -51,16 +51,24 @@ describe('ArrayDataset', () => {
   it('refuses bad indices, a bad shape and bad data', () => {
     const ds = new ArrayDataset(data);
     expect(() => ds.gather([4])).toThrow('ArrayDataset.gather: index 4 at position 0 is outside [0, 4).');
-    expect(() => new ArrayDataset(data, { shape: [3] })).toThrow(/ArrayDataset: expected shape a sample shape with 2 values, got \[3\]/);
+    expect(() => new ArrayDataset(data, { shape: [3] })).toThrow(
+      /ArrayDataset: expected shape a sample shape with 2 values, got \[3\]/,
+    );
     expect(() => new ArrayDataset({ ...data, y: Int32Array.from([0, 1, 2]) })).toThrow(/different lengths/);
-    expect(() => new ArrayDataset({ ...data, y: Int32Array.from([0, 1, 2, 0]) }, { target: 'binary' })).toThrow(DatasetError);
+    expect(
+      () => new ArrayDataset({ ...data, y: Int32Array.from([0, 1, 2, 0]) }, { target: 'binary' }),
+    ).toThrow(DatasetError);
   });
 });
 
 describe('batchIndices', () => {
   it('covers every row once per pass, the last batch smaller', () => {
     const batches = [...batchIndices(10, 4)].map((b) => Array.from(b));
-    expect(batches).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(batches).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
     expect([...batchIndices(10, 4, { dropRemainder: true })]).toHaveLength(2);
     const shuffled = [...batchIndices(10, 4, { shuffle: true, seed: 5 })].flatMap((b) => Array.from(b));
     expect([...shuffled].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -70,7 +78,9 @@ describe('batchIndices', () => {
   });
 
   it('refuses a batch size that is not a positive integer', () => {
-    expect(() => [...batchIndices(10, 0)]).toThrow('batchIndices: batch size must be a positive integer, got 0.');
+    expect(() => [...batchIndices(10, 0)]).toThrow(
+      'batchIndices: batch size must be a positive integer, got 0.',
+    );
     expect(() => [...batchIndices(10, -2)]).toThrow(DatasetError);
     expect(() => [...batchIndices(10, 1.5)]).toThrow(DatasetError);
   });

@@ -57,10 +57,14 @@ export class ArrayDataset {
     }
     this.target = options.target ?? 'sparse';
     if (!['sparse', 'oneHot', 'binary'].includes(this.target)) {
-      throw new DatasetError(`ArrayDataset: target must be 'sparse', 'oneHot' or 'binary', got '${this.target}'.`);
+      throw new DatasetError(
+        `ArrayDataset: target must be 'sparse', 'oneHot' or 'binary', got '${this.target}'.`,
+      );
     }
     if (this.target === 'binary' && this.data.numClasses !== 2) {
-      throw new DatasetError(`ArrayDataset: target 'binary' needs 2 classes, the data has ${this.data.numClasses}.`);
+      throw new DatasetError(
+        `ArrayDataset: target 'binary' needs 2 classes, the data has ${this.data.numClasses}.`,
+      );
     }
   }
 
@@ -82,7 +86,9 @@ export class ArrayDataset {
     for (let k = 0; k < b; k++) {
       const i = indices[k];
       if (!(i >= 0 && i < this.size) || !Number.isInteger(i)) {
-        throw new DatasetError(`ArrayDataset.gather: index ${i} at position ${k} is outside [0, ${this.size}).`);
+        throw new DatasetError(
+          `ArrayDataset.gather: index ${i} at position ${k} is outside [0, ${this.size}).`,
+        );
       }
       xs.set(x.subarray(i * w, i * w + w), k * w);
       labels[k] = y[i];

@@ -32,9 +32,14 @@ export function assertBatchSize(batchSize: number, op = 'batch'): void {
  * ```
  * @public
  */
-export function* batchIndices(n: number, batchSize: number, options: BatchOptions = {}): Generator<Int32Array> {
+export function* batchIndices(
+  n: number,
+  batchSize: number,
+  options: BatchOptions = {},
+): Generator<Int32Array> {
   assertBatchSize(batchSize, 'batchIndices');
-  if (!Number.isInteger(n) || n < 0) throw new DatasetError(`batchIndices: n must be a non-negative integer, got ${n}.`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new DatasetError(`batchIndices: n must be a non-negative integer, got ${n}.`);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   if (options.shuffle) {

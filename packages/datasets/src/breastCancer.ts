@@ -19,7 +19,9 @@ const MEASURES = [
 ];
 
 /** The 30 feature names of the breast-cancer set, in column order: 10 measures × (mean, standard error, worst). */
-const FEATURE_NAMES = ['mean', 'standard error', 'worst'].flatMap((stat) => MEASURES.map((m) => `${m} (${stat})`));
+const FEATURE_NAMES = ['mean', 'standard error', 'worst'].flatMap((stat) =>
+  MEASURES.map((m) => `${m} (${stat})`),
+);
 
 /**
  * The Breast Cancer Wisconsin (Diagnostic) data set: 569 tumours × 30 features computed from a digitised image
@@ -38,7 +40,10 @@ export function loadBreastCancer(): Dataset {
   const n = Number(nText);
   const features = Number(fText);
   if (rows.length !== n || rows[0]?.length !== features + 1) {
-    throw new DataFileError(path, `expected ${n} rows of ${features} features + label after the metadata line.`);
+    throw new DataFileError(
+      path,
+      `expected ${n} rows of ${features} features + label after the metadata line.`,
+    );
   }
   const x = new Float32Array(n * features);
   const y = new Int32Array(n);

@@ -27,7 +27,10 @@ function readText(path: string): string {
     bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new DataFileError(path, code === 'ENOENT' ? 'no such file.' : `cannot read: ${(e as Error).message}`);
+    throw new DataFileError(
+      path,
+      code === 'ENOENT' ? 'no such file.' : `cannot read: ${(e as Error).message}`,
+    );
   }
   if (path.endsWith('.gz')) {
     try {
@@ -57,7 +60,8 @@ export function parseCsv(text: string, source = '<CSV text>', options: CsvReadOp
     throw new DataFileError(source, `malformed CSV: ${(e as Error).message}`);
   }
   if (options.header) {
-    if (records.length === 0) throw new DataFileError(source, 'expected a header row, but the file is empty.');
+    if (records.length === 0)
+      throw new DataFileError(source, 'expected a header row, but the file is empty.');
     return { columns: records[0], rows: records.slice(1) };
   }
   return { rows: records };
@@ -95,7 +99,11 @@ export function csvToDataset(table: CsvTable, source = '<CSV>', options: CsvData
   let label = options.labelColumn ?? -1;
   if (typeof label === 'string') {
     const at = table.columns?.indexOf(label) ?? -1;
-    if (at < 0) throw new DataFileError(source, `no column named '${label}' (columns: ${table.columns?.join(', ') ?? 'no header'}).`);
+    if (at < 0)
+      throw new DataFileError(
+        source,
+        `no column named '${label}' (columns: ${table.columns?.join(', ') ?? 'no header'}).`,
+      );
     label = at;
   }
   if (label < 0) label += width;
@@ -114,7 +122,10 @@ export function csvToDataset(table: CsvTable, source = '<CSV>', options: CsvData
         const byName = names ? names.indexOf(field) : -1;
         const v = byName >= 0 ? byName : Number(field);
         if (field === '' || !Number.isInteger(v) || v < 0) {
-          throw new DataFileError(source, `row ${r}: label '${field}' is not ${names ? `one of ${names.join(', ')} or ` : ''}an integer ≥ 0.`);
+          throw new DataFileError(
+            source,
+            `row ${r}: label '${field}' is not ${names ? `one of ${names.join(', ')} or ` : ''}an integer ≥ 0.`,
+          );
         }
         y[r] = v;
       } else {

@@ -53,7 +53,9 @@ export function createDataset(init: DatasetInit, source = 'dataset'): Dataset {
     throw new DatasetError(`${source}: labels must be an Int32Array or a Uint8Array.`);
   }
   if (featureShape.length === 0 || featureShape.some((d) => !Number.isInteger(d) || d <= 0)) {
-    throw new DatasetError(`${source}: featureShape must be positive integers, got [${featureShape.join(', ')}].`);
+    throw new DatasetError(
+      `${source}: featureShape must be positive integers, got [${featureShape.join(', ')}].`,
+    );
   }
   const size = rowSize(featureShape);
   const n = y.length;
@@ -61,7 +63,9 @@ export function createDataset(init: DatasetInit, source = 'dataset'): Dataset {
     const rows = x.length / size;
     throw new DatasetError(
       `${source}: features and labels have different lengths: ${y.length} labels but ` +
-        (Number.isInteger(rows) ? `${rows} rows` : `${x.length} feature values (not a whole number of rows)`) +
+        (Number.isInteger(rows)
+          ? `${rows} rows`
+          : `${x.length} feature values (not a whole number of rows)`) +
         ` of ${size} features.`,
     );
   }
@@ -90,7 +94,9 @@ export function assertLabels(y: ArrayLike<number>, numClasses: number, source = 
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
     if (!Number.isInteger(v) || v < 0 || v >= numClasses) {
-      throw new DatasetError(`${source}: label ${v} at row ${i} is out of range; expected an integer in [0, ${numClasses}).`);
+      throw new DatasetError(
+        `${source}: label ${v} at row ${i} is out of range; expected an integer in [0, ${numClasses}).`,
+      );
     }
   }
 }
@@ -99,13 +105,20 @@ export function assertLabels(y: ArrayLike<number>, numClasses: number, source = 
  * Throws a {@link DatasetError} naming the first row (and feature) holding NaN or ±Infinity.
  * @public
  */
-export function assertFinite(x: Float32Array, rowLength: number, source = 'features', featureNames?: readonly string[]): void {
+export function assertFinite(
+  x: Float32Array,
+  rowLength: number,
+  source = 'features',
+  featureNames?: readonly string[],
+): void {
   for (let i = 0; i < x.length; i++) {
     if (!Number.isFinite(x[i])) {
       const row = Math.floor(i / rowLength);
       const col = i % rowLength;
       const name = featureNames ? `'${featureNames[col]}'` : `${col}`;
-      throw new DatasetError(`${source}: ${x[i]} in row ${row}, feature ${name}; data must be finite numbers.`);
+      throw new DatasetError(
+        `${source}: ${x[i]} in row ${row}, feature ${name}; data must be finite numbers.`,
+      );
     }
   }
 }

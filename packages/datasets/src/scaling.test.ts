@@ -29,8 +29,12 @@ describe('Standardizer', () => {
     const s = new Standardizer().fit(train);
     const r = Standardizer.fromJSON(JSON.parse(JSON.stringify(s.toJSON())));
     expect(Array.from(r.transform(train).x)).toEqual(Array.from(s.transform(train).x));
-    expect(() => new Standardizer().transform(train)).toThrow('Standardizer.transform: call fit() on the training set first.');
-    expect(() => s.transform({ x: new Float32Array(3), featureShape: [3] })).toThrow(/Standardizer.transform: expected shape \[\?, 2\], got \[1, 3\]/);
+    expect(() => new Standardizer().transform(train)).toThrow(
+      'Standardizer.transform: call fit() on the training set first.',
+    );
+    expect(() => s.transform({ x: new Float32Array(3), featureShape: [3] })).toThrow(
+      /Standardizer.transform: expected shape \[\?, 2\], got \[1, 3\]/,
+    );
     expect(() => Standardizer.fromJSON({ kind: 'minMaxScaler', a: [], b: [] })).toThrow(DatasetError);
   });
 });

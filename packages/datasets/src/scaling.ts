@@ -19,7 +19,9 @@ export interface ScalerJSON {
 function columns(data: FeatureMatrix, op: string): { width: number; rows: number } {
   const width = rowSize(data.featureShape);
   if (data.x.length === 0 || data.x.length % width !== 0) {
-    throw new DatasetError(`${op}.fit: need at least one row of ${width} features, got ${data.x.length} values.`);
+    throw new DatasetError(
+      `${op}.fit: need at least one row of ${width} features, got ${data.x.length} values.`,
+    );
   }
   return { width, rows: data.x.length / width };
 }
@@ -47,7 +49,12 @@ export abstract class Scaler {
     const { a, b } = this.params('transform');
     const width = a.length;
     if (rowSize(data.featureShape) !== width) {
-      throw new ShapeError(`${this.constructor.name}.transform`, [null, width], [data.x.length / rowSize(data.featureShape), rowSize(data.featureShape)], 'fitted on a different number of features');
+      throw new ShapeError(
+        `${this.constructor.name}.transform`,
+        [null, width],
+        [data.x.length / rowSize(data.featureShape), rowSize(data.featureShape)],
+        'fitted on a different number of features',
+      );
     }
     const x = new Float32Array(data.x.length);
     for (let i = 0; i < x.length; i++) {
@@ -69,7 +76,12 @@ export abstract class Scaler {
   }
 
   protected load(json: ScalerJSON): this {
-    if (json?.kind !== this.kind || !Array.isArray(json.a) || !Array.isArray(json.b) || json.a.length !== json.b.length) {
+    if (
+      json?.kind !== this.kind ||
+      !Array.isArray(json.a) ||
+      !Array.isArray(json.b) ||
+      json.a.length !== json.b.length
+    ) {
       throw new DatasetError(`${this.constructor.name}.fromJSON: not a saved ${this.kind}.`);
     }
     this.a = Float32Array.from(json.a);
@@ -78,7 +90,8 @@ export abstract class Scaler {
   }
 
   private params(op: string): { a: Float32Array; b: Float32Array } {
-    if (!this.a || !this.b) throw new DatasetError(`${this.constructor.name}.${op}: call fit() on the training set first.`);
+    if (!this.a || !this.b)
+      throw new DatasetError(`${this.constructor.name}.${op}: call fit() on the training set first.`);
     return { a: this.a, b: this.b };
   }
 }

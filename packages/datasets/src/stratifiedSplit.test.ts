@@ -21,7 +21,11 @@ describe('stratifiedSplit', () => {
   it('puts every row in exactly one side, and is reproducible from the seed', () => {
     // Feature = row index, so we can see which rows went where.
     const n = 50;
-    const d = createDataset({ x: Float32Array.from({ length: n }, (_, i) => i), y: Int32Array.from({ length: n }, (_, i) => i % 3), featureShape: [1] });
+    const d = createDataset({
+      x: Float32Array.from({ length: n }, (_, i) => i),
+      y: Int32Array.from({ length: n }, (_, i) => i % 3),
+      featureShape: [1],
+    });
     const a = stratifiedSplit(d, { testFraction: 0.3, seed: 1 });
     const seen = [...a.train.x, ...a.test.x].sort((p, q) => p - q);
     expect(seen).toEqual(Array.from({ length: n }, (_, i) => i));
@@ -34,6 +38,8 @@ describe('stratifiedSplit', () => {
 
   it('refuses a fraction outside (0, 1)', () => {
     const d = createDataset({ x: new Float32Array(2), y: Int32Array.from([0, 1]), featureShape: [1] });
-    expect(() => stratifiedSplit(d, { testFraction: 1 })).toThrow('stratifiedSplit: testFraction must be in (0, 1), got 1.');
+    expect(() => stratifiedSplit(d, { testFraction: 1 })).toThrow(
+      'stratifiedSplit: testFraction must be in (0, 1), got 1.',
+    );
   });
 });

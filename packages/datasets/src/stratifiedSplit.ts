@@ -22,7 +22,10 @@ export interface SplitOptions {
  * ```
  * @public
  */
-export function stratifiedSplit(data: Dataset, options: SplitOptions = {}): { train: Dataset; test: Dataset } {
+export function stratifiedSplit(
+  data: Dataset,
+  options: SplitOptions = {},
+): { train: Dataset; test: Dataset } {
   const testFraction = options.testFraction ?? 0.2;
   if (!(testFraction > 0 && testFraction < 1)) {
     throw new DatasetError(`stratifiedSplit: testFraction must be in (0, 1), got ${testFraction}.`);

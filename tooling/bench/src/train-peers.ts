@@ -2,7 +2,7 @@
 // @tensorflow/tfjs-layers model.fit, one epoch of MNIST at batch 64.
 //
 //   pnpm --filter @nutshell/bench bench:train [--backends cpu,auto] [--workloads W1,W2,W3] [--impls nutshell,tfjs-layers]
-//                                             [--limit-cpu-w3 1280] [--json out.json]
+//                                             [--limit-cpu-w3 640] [--repeat 1] [--json out.json]
 //
 //   W1 softmax regression 784→10, SGD 0.1
 //   W2 MLP 784-128-10 ReLU, Adam 1e-3
@@ -10,7 +10,9 @@
 //
 // Every (backend, workload, implementation) runs in its own child process, so that peak RSS is its own and one
 // run's memory or kernels cannot help the next. Figures: samples/s over the epoch (fit only, data loading
-// excluded), peak RSS of the child, accuracy on the 10,000 MNIST test images.
+// excluded), peak RSS of the child, accuracy on the 10,000 MNIST test images. With --repeat N the whole grid runs N
+// times, interleaved (so a burst of load from other jobs hits both libraries alike), and the best run of each cell
+// (highest samples/s) is reported.
 // Both libraries share the one tfjs-core: tf comes from @nutshell/backend, and tfjs-layers resolves the same
 // tfjs-core 4.22.0 (its engine is a process-wide singleton), so both compute through the same backend kernels.
 import { spawnSync } from 'node:child_process';
@@ -47,7 +49,8 @@ const { values: args } = parseArgs({
     backends: { type: 'string', default: 'cpu,auto' },
     workloads: { type: 'string', default: 'W1,W2,W3' },
     impls: { type: 'string', default: 'nutshell,tfjs-layers' },
-    'limit-cpu-w3': { type: 'string', default: '1280' },
+    'limit-cpu-w3': { type: 'string', default: '640' },
+    repeat: { type: 'string', default: '1' },
     json: { type: 'string' },
   },
 });
@@ -83,7 +86,12 @@ async function child(): Promise<void> {
 
 type Data = import('@nutshell/datasets').Dataset;
 
-async function runTfjsLayers(w: Workload, train: Data, test: Data, flat: boolean): Promise<{ seconds: number; accuracy: number }> {
+async function runTfjsLayers(
+  w: Workload,
+  train: Data,
+  test: Data,
+  flat: boolean,
+): Promise<{ seconds: number; accuracy: number }> {
   const { tf } = await import('@nutshell/backend');
   const tfl = await import('@tensorflow/tfjs-layers');
   const model = tfl.sequential();
@@ -114,7 +122,12 @@ async function runTfjsLayers(w: Workload, train: Data, test: Data, flat: boolean
   return { seconds, accuracy };
 }
 
-async function runNutshell(w: Workload, train: Data, test: Data, flat: boolean): Promise<{ seconds: number; accuracy: number }> {
+async function runNutshell(
+  w: Workload,
+  train: Data,
+  test: Data,
+  flat: boolean,
+): Promise<{ seconds: number; accuracy: number }> {
   const { ArrayDataset } = await import('@nutshell/datasets');
   const { Dense, Sequential } = await import('@nutshell/layers');
   const { lenet } = await import('@nutshell/conv');
@@ -123,57 +136,115 @@ async function runNutshell(w: Workload, train: Data, test: Data, flat: boolean):
     w === 'W1'
       ? new Sequential([new Dense({ units: 10 })], { inputShape: [784] })
       : w === 'W2'
-        ? new Sequential([new Dense({ units: 128, activation: 'relu' }), new Dense({ units: 10 })], { inputShape: [784] })
+        ? new Sequential([new Dense({ units: 128, activation: 'relu' }), new Dense({ units: 10 })], {
+            inputShape: [784],
+          })
         : lenet({ inputShape: [28, 28, 1], numClasses: 10, filters: [8, 16], kernelSize: 5, seed: 1 });
-  const optimizer = w === 'W1' ? getOptimizer('sgd', { learningRate: 0.1 }) : getOptimizer('adam', { learningRate: 1e-3 });
-  const trainer = new Trainer(model, { loss: categoricalCrossentropy({ fromLogits: true }), optimizer, metrics: ['accuracy'], seed: 1 });
+  const optimizer =
+    w === 'W1' ? getOptimizer('sgd', { learningRate: 0.1 }) : getOptimizer('adam', { learningRate: 1e-3 });
+  const trainer = new Trainer(model, {
+    loss: categoricalCrossentropy({ fromLogits: true }),
+    optimizer,
+    metrics: ['accuracy'],
+    seed: 1,
+  });
   const shape = flat ? { shape: [784] } : {};
   const source = new ArrayDataset(train, { target: 'oneHot', ...shape });
   const start = performance.now();
   await trainer.fit(source, { epochs: 1, batchSize: BATCH, shuffle: true, seed: 1 });
   const seconds = (performance.now() - start) / 1000;
-  const logs = await trainer.evaluate(new ArrayDataset(test, { target: 'oneHot', ...shape }), { batchSize: 500 });
+  const logs = await trainer.evaluate(new ArrayDataset(test, { target: 'oneHot', ...shape }), {
+    batchSize: 500,
+  });
   return { seconds, accuracy: logs.accuracy };
 }
 
 function parent(): void {
   const script = fileURLToPath(import.meta.url);
-  const results: Result[] = [];
-  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  const best = new Map<string, Result>();
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
   const loadBefore = load();
-  for (const backend of args.backends.split(',')) {
-    for (const workload of args.workloads.split(',') as Workload[]) {
-      for (const impl of args.impls.split(',') as Impl[]) {
-        const limit = backend === 'cpu' && workload === 'W3' ? args['limit-cpu-w3'] : undefined;
-        const childArgs = [...process.execArgv, script, '--child', '--backend', backend, '--workload', workload, '--impl', impl];
-        if (limit) childArgs.push('--limit', limit);
-        process.stderr.write(`${backend} ${workload} ${impl}${limit ? ` (first ${limit} images)` : ''} ... `);
-        const r = spawnSync(process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 64 << 20 });
-        const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-        if (line) {
-          const res = JSON.parse(line.slice(7)) as Result;
-          results.push(res);
-          process.stderr.write(`${Math.round(res.samplesPerSec)} samples/s, acc ${(res.testAccuracy * 100).toFixed(2)}%\n`);
-        } else {
-          const error = (r.stderr || r.stdout).trim().split('\n').filter((l) => /Error|error/.test(l))[0] ?? `exit ${r.status}`;
-          results.push({ backend, requested: backend, workload, impl, samples: 0, seconds: 0, samplesPerSec: 0, peakRssMB: 0, testAccuracy: NaN, error });
-          process.stderr.write(`failed: ${error}\n`);
+  const repeat = Number(args.repeat);
+  for (let rep = 0; rep < repeat; rep++)
+    for (const backend of args.backends.split(',')) {
+      for (const workload of args.workloads.split(',') as Workload[]) {
+        for (const impl of args.impls.split(',') as Impl[]) {
+          const limit = backend === 'cpu' && workload === 'W3' ? args['limit-cpu-w3'] : undefined;
+          const childArgs = [
+            ...process.execArgv,
+            script,
+            '--child',
+            '--backend',
+            backend,
+            '--workload',
+            workload,
+            '--impl',
+            impl,
+          ];
+          if (limit) childArgs.push('--limit', limit);
+          process.stderr.write(
+            `${repeat > 1 ? `[${rep + 1}/${repeat}] ` : ''}${backend} ${workload} ${impl}${limit ? ` (first ${limit} images)` : ''} ... `,
+          );
+          const key = `${backend} ${workload} ${impl}`;
+          const r = spawnSync(process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 64 << 20 });
+          const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+          if (line) {
+            const res = JSON.parse(line.slice(7)) as Result;
+            const prev = best.get(key);
+            if (!prev || prev.error || res.samplesPerSec > prev.samplesPerSec) best.set(key, res);
+            process.stderr.write(
+              `${Math.round(res.samplesPerSec)} samples/s, acc ${(res.testAccuracy * 100).toFixed(2)}%\n`,
+            );
+          } else {
+            const error =
+              (r.stderr || r.stdout)
+                .trim()
+                .split('\n')
+                .filter((l) => /Error|error/.test(l))[0] ?? `exit ${r.status}`;
+            if (!best.has(key))
+              best.set(key, {
+                backend,
+                requested: backend,
+                workload,
+                impl,
+                samples: 0,
+                seconds: 0,
+                samplesPerSec: 0,
+                peakRssMB: 0,
+                testAccuracy: NaN,
+                error,
+              });
+            process.stderr.write(`failed: ${error}\n`);
+          }
         }
       }
     }
-  }
+  const results = [...best.values()];
   const rows = results.map((r) => {
-    const peer = results.find((p) => p.requested === r.requested && p.workload === r.workload && p.impl === 'tfjs-layers');
-    const vs = r.impl === 'nutshell' && peer && peer.samplesPerSec > 0 && r.samplesPerSec > 0 ? `${((r.samplesPerSec / peer.samplesPerSec) * 100 - 100).toFixed(0)}%` : '';
+    const peer = results.find(
+      (p) => p.requested === r.requested && p.workload === r.workload && p.impl === 'tfjs-layers',
+    );
+    const vs =
+      r.impl === 'nutshell' && peer && peer.samplesPerSec > 0 && r.samplesPerSec > 0
+        ? `${((r.samplesPerSec / peer.samplesPerSec) * 100 - 100).toFixed(0)}%`
+        : '';
     return r.error
       ? `| ${r.requested} → ${r.backend} | ${r.workload} | ${r.impl} | failed: ${r.error} | | | | |`
       : `| ${r.requested} → ${r.backend} | ${r.workload} | ${r.impl} | ${r.samples} | ${Math.round(r.samplesPerSec).toLocaleString('en-US')} | ${vs} | ${Math.round(r.peakRssMB)} | ${(r.testAccuracy * 100).toFixed(2)}% |`;
   });
-  console.log(`\nNode ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average before: ${loadBefore}, after: ${load()}\n`);
-  console.log('| backend | workload | implementation | samples | samples/s | vs tfjs-layers | peak RSS MB | test accuracy |');
+  console.log(
+    `\nNode ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average before: ${loadBefore}, after: ${load()}${repeat > 1 ? `; best of ${repeat} interleaved runs` : ''}\n`,
+  );
+  console.log(
+    '| backend | workload | implementation | samples | samples/s | vs tfjs-layers | peak RSS MB | test accuracy |',
+  );
   console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) console.log(row);
-  if (args.json) writeFileSync(args.json, JSON.stringify({ loadBefore, loadAfter: load(), results }, null, 2));
+  if (args.json)
+    writeFileSync(args.json, JSON.stringify({ loadBefore, loadAfter: load(), results }, null, 2));
 }
 
 if (args.child) await child();

@@ -23,20 +23,42 @@ export async function probeBackends(): Promise<{ reports: BackendReport[]; auto:
     try {
       probe = await plugin.probe();
     } catch (e) {
-      reports.push({ name: plugin.name, priority: plugin.priority, packageName: plugin.packageName, usable: false, detail: `probe threw: ${(e as Error).message}` });
+      reports.push({
+        name: plugin.name,
+        priority: plugin.priority,
+        packageName: plugin.packageName,
+        usable: false,
+        detail: `probe threw: ${(e as Error).message}`,
+      });
       continue;
     }
     reports.push(
       probe.usable
-        ? { name: plugin.name, priority: probe.priority ?? plugin.priority, packageName: plugin.packageName, usable: true, detail: probe.detail ?? 'usable' }
-        : { name: plugin.name, priority: plugin.priority, packageName: plugin.packageName, usable: false, detail: probe.reason, fix: probe.fix },
+        ? {
+            name: plugin.name,
+            priority: probe.priority ?? plugin.priority,
+            packageName: plugin.packageName,
+            usable: true,
+            detail: probe.detail ?? 'usable',
+          }
+        : {
+            name: plugin.name,
+            priority: plugin.priority,
+            packageName: plugin.packageName,
+            usable: false,
+            detail: probe.reason,
+            fix: probe.fix,
+          },
     );
   }
   return { reports, auto: selection.name, reason: selection.reason };
 }
 
 /** `nutshell backends`: each plugin, its probe result and why; which one 'auto' takes. */
-export async function backendsCommand(options: { json?: boolean }, out: (line: string) => void): Promise<void> {
+export async function backendsCommand(
+  options: { json?: boolean },
+  out: (line: string) => void,
+): Promise<void> {
   const { reports, auto, reason } = await probeBackends();
   if (options.json) {
     out(JSON.stringify({ auto, reason, backends: reports }, null, 2));
@@ -44,7 +66,9 @@ export async function backendsCommand(options: { json?: boolean }, out: (line: s
   }
   for (const r of reports) {
     const mark = r.usable ? 'usable    ' : 'not usable';
-    out(`${r.name.padEnd(11)} ${mark}  priority ${String(r.priority).padEnd(4)} ${r.packageName ?? '(built in)'}`);
+    out(
+      `${r.name.padEnd(11)} ${mark}  priority ${String(r.priority).padEnd(4)} ${r.packageName ?? '(built in)'}`,
+    );
     out(`            ${r.usable ? '' : 'why: '}${r.detail}`);
     if (r.fix) out(`            fix: ${r.fix}`);
   }

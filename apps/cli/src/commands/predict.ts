@@ -22,7 +22,9 @@ function readInputs(path: string, recipe: Recipe, config: RunConfig): { x: Float
   const idx = readIdx(path);
   const size = idx.data.length;
   if (size % width !== 0 || (idx.dims.length > 1 && rowSize(idx.dims.slice(1)) !== width && size !== width)) {
-    throw new UsageError(`${path}: holds [${idx.dims.join(', ')}], but ${recipe.name} takes ${recipe.inputs}.`);
+    throw new UsageError(
+      `${path}: holds [${idx.dims.join(', ')}], but ${recipe.name} takes ${recipe.inputs}.`,
+    );
   }
   let x = Float32Array.from(idx.data as ArrayLike<number>);
   if (isMnist && idx.dtype === 'ubyte') x = x.map((v) => v / 255);
@@ -32,7 +34,12 @@ function readInputs(path: string, recipe: Recipe, config: RunConfig): { x: Float
 }
 
 /** `nutshell predict <run dir> <input>`: the predicted class of each sample, with its probability and the runners-up. */
-export async function predictCommand(dir: string, input: string, flags: { backend: string; top: number }, out: Output): Promise<void> {
+export async function predictCommand(
+  dir: string,
+  input: string,
+  flags: { backend: string; top: number },
+  out: Output,
+): Promise<void> {
   const config = readConfig(dir);
   const recipe = getRecipe(config.recipe);
   const { x, n } = readInputs(input, recipe, config);
@@ -50,9 +57,14 @@ export async function predictCommand(dir: string, input: string, flags: { backen
   probs.dispose();
   model.dispose();
   const k = values.length / n;
-  const names = recipe.name === 'logreg-cancer' ? ['malignant', 'benign'] : Array.from({ length: k }, (_, c) => String(c));
+  const names =
+    recipe.name === 'logreg-cancer'
+      ? ['malignant', 'benign']
+      : Array.from({ length: k }, (_, c) => String(c));
   for (let i = 0; i < n; i++) {
-    const row = Array.from(values.subarray(i * k, (i + 1) * k), (p, c) => ({ c, p })).sort((a, b) => b.p - a.p);
+    const row = Array.from(values.subarray(i * k, (i + 1) * k), (p, c) => ({ c, p })).sort(
+      (a, b) => b.p - a.p,
+    );
     const top = row.slice(0, Math.min(flags.top, k)).map((r) => `${names[r.c]} ${(r.p * 100).toFixed(1)}%`);
     out.log(`${n > 1 ? `${i}: ` : ''}${names[row[0].c]}  (${top.join(', ')})`);
   }

@@ -36,23 +36,41 @@ function plan(recipeName: string, flags: TrainFlags): { dir: string; config: Run
   const recipe = getRecipe(recipeName);
   if (flags.resume) {
     const dir = typeof flags.resume === 'string' ? flags.resume : flags.out;
-    if (!dir) throw new UsageError('--resume needs the run folder: --resume <run dir> (or --out <run dir> --resume).');
+    if (!dir)
+      throw new UsageError(
+        '--resume needs the run folder: --resume <run dir> (or --out <run dir> --resume).',
+      );
     if (!existsSync(dir)) throw new UsageError(`cannot resume: run folder '${dir}' does not exist.`);
     const saved = readConfig(dir);
     if (saved.recipe !== recipe.name) {
       throw new UsageError(`cannot resume: '${dir}' is a ${saved.recipe} run, not ${recipe.name}.`);
     }
     if (!hasCheckpoint(dir)) {
-      throw new UsageError(`cannot resume: ${runPaths(dir).checkpoints} holds no checkpoint (the run stopped before its first checkpoint); start it again without --resume.`);
+      throw new UsageError(
+        `cannot resume: ${runPaths(dir).checkpoints} holds no checkpoint (the run stopped before its first checkpoint); start it again without --resume.`,
+      );
     }
-    for (const [flag, given, kept] of [['--batch-size', flags.batchSize, saved.batchSize], ['--lr', flags.lr, saved.lr], ['--limit', flags.limit, saved.limit]] as const) {
-      if (given !== undefined && given !== kept) throw new UsageError(`cannot resume with ${flag} ${given}: the run used ${kept}; only --epochs may change.`);
+    for (const [flag, given, kept] of [
+      ['--batch-size', flags.batchSize, saved.batchSize],
+      ['--lr', flags.lr, saved.lr],
+      ['--limit', flags.limit, saved.limit],
+    ] as const) {
+      if (given !== undefined && given !== kept)
+        throw new UsageError(
+          `cannot resume with ${flag} ${given}: the run used ${kept}; only --epochs may change.`,
+        );
     }
-    return { dir, config: { ...saved, epochs: flags.epochs ?? saved.epochs, backend: flags.backend }, resume: true };
+    return {
+      dir,
+      config: { ...saved, epochs: flags.epochs ?? saved.epochs, backend: flags.backend },
+      resume: true,
+    };
   }
   const dir = flags.out ?? defaultRunDir(recipe.name);
   if (existsSync(runPaths(dir).config)) {
-    throw new UsageError(`'${dir}' already holds a run: continue it with --resume ${dir}, or choose another --out.`);
+    throw new UsageError(
+      `'${dir}' already holds a run: continue it with --resume ${dir}, or choose another --out.`,
+    );
   }
   return {
     dir,
@@ -120,7 +138,13 @@ export async function trainCommand(recipeName: string, flags: TrainFlags, out: O
     lossSum += e.loss;
     accSum += e.metrics.accuracy ?? NaN;
     batches++;
-    progress.update({ epoch: e.epoch, batch: e.batch, loss: lossSum / batches, accuracy: accSum / batches, samplesPerSec: e.samplesPerSec });
+    progress.update({
+      epoch: e.epoch,
+      batch: e.batch,
+      loss: lossSum / batches,
+      accuracy: accSum / batches,
+      samplesPerSec: e.samplesPerSec,
+    });
   });
   trainer.on('epochEnd', (e) => {
     progress.endEpoch(e.epoch, e.logs, e.seconds);
@@ -151,7 +175,9 @@ export async function trainCommand(recipeName: string, flags: TrainFlags, out: O
   out.log('');
   out.log(formatTestMetrics(metrics, data.test.classNames));
   out.log('');
-  out.log(`trained in ${formatDuration(trainSeconds)}, total ${formatDuration((performance.now() - started) / 1000)}; model, metrics and checkpoints in ${dir}`);
+  out.log(
+    `trained in ${formatDuration(trainSeconds)}, total ${formatDuration((performance.now() - started) / 1000)}; model, metrics and checkpoints in ${dir}`,
+  );
   trainer.dispose();
   model.dispose();
 }

@@ -6,12 +6,15 @@ import { mnistCnn } from './mnistCnn.js';
 import { mnistInception } from './mnistInception.js';
 
 /** Every recipe `nutshell train` knows, by name. */
-export const RECIPES: ReadonlyMap<string, Recipe> = new Map([logregCancer, mnistMlp, mnistCnn, mnistInception].map((r) => [r.name, r]));
+export const RECIPES: ReadonlyMap<string, Recipe> = new Map(
+  [logregCancer, mnistMlp, mnistCnn, mnistInception].map((r) => [r.name, r]),
+);
 
 /** The recipe with this name, or a usage error listing the known ones. */
 export function getRecipe(name: string): Recipe {
   const recipe = RECIPES.get(name);
-  if (!recipe) throw new UsageError(`unknown recipe '${name}'. Choose one of: ${[...RECIPES.keys()].join(', ')}.`);
+  if (!recipe)
+    throw new UsageError(`unknown recipe '${name}'. Choose one of: ${[...RECIPES.keys()].join(', ')}.`);
   return recipe;
 }
 

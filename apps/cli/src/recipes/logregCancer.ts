@@ -9,7 +9,13 @@ function split(seed: number, limit?: number) {
   const all = loadBreastCancer();
   const { train, test } = stratifiedSplit(all, { testFraction: TEST_FRACTION, seed });
   if (limit === undefined || limit >= train.n) return { train, test };
-  return { train: subset(train, Array.from({ length: limit }, (_, i) => i)), test };
+  return {
+    train: subset(
+      train,
+      Array.from({ length: limit }, (_, i) => i),
+    ),
+    test,
+  };
 }
 
 /**

@@ -13,4 +13,5 @@ export function loadMnistTest(limit?: number): Dataset {
 }
 
 /** What predict accepts for the MNIST recipes. */
-export const MNIST_INPUTS = 'a PNG image of a digit (any size, converted to 28×28 grey) or an IDX file of 28×28 ubyte images';
+export const MNIST_INPUTS =
+  'a PNG image of a digit (any size, converted to 28×28 grey) or an IDX file of 28×28 ubyte images';

@@ -19,6 +19,7 @@ export const mnistCnn: Recipe = {
   inputs: MNIST_INPUTS,
   load: ({ limit }) => loadMnistSplits(limit),
   loadTest: ({ limit }) => loadMnistTest(limit),
-  buildModel: (seed) => lenet({ inputShape: [28, 28, 1], numClasses: 10, filters: [16, 32], kernelSize: 5, seed }),
+  buildModel: (seed) =>
+    lenet({ inputShape: [28, 28, 1], numClasses: 10, filters: [16, 32], kernelSize: 5, seed }),
   loss: () => categoricalCrossentropy({ fromLogits: true }),
 };
