@@ -71,6 +71,21 @@ describe("algorithm: 'auto'", () => {
     tf.dispose([x, w]);
   });
 
+  it('candidates too slow to repeat (and a slow direct) are judged on their single run', () => {
+    clearAutotuneCache();
+    setAutotuneOptions({ budgetMs: 0 }); // every warm-up exceeds the budget: no rounds at all
+    const x = tf.ones([1, 10, 10, 2]);
+    const w = tf.ones([3, 3, 2, 2]);
+    conv2d(x, w, { algorithm: 'auto' }).dispose();
+    const d = autotuneDecisions()[0];
+    expect(Object.values(d.repetitions)).toEqual([1, 1, 1, 1]);
+    for (const [c, r] of Object.entries(d.relativeToDirect)) expect(r).toBeCloseTo(d.timings[c as 'fft']! / d.timings.direct!, 10);
+    const best = Object.entries(d.relativeToDirect).reduce((a, b) => (b[1]! < a[1]! ? b : a));
+    expect(d.algorithm).toBe(best[1]! < 0.97 ? best[0] : 'direct');
+    setAutotuneOptions({ budgetMs: 50 });
+    tf.dispose([x, w]);
+  });
+
   it('tuneConv2d measures asynchronously; decisions round-trip through a cache file', async () => {
     clearAutotuneCache();
     const d = await tuneConv2d([1, 16, 16, 2], [5, 5, 2, 2], { padding: 'valid' });

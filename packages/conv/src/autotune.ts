@@ -147,7 +147,8 @@ function* plan(candidates: ConcreteConvAlgorithm[]): Generator<ConcreteConvAlgor
       samples.get(c)!.push(ms);
       thisRound.set(c, ms);
     }
-    for (const [c, ms] of thisRound) ratios.get(c)!.push(ms / thisRound.get('direct')!);
+    const directMs = thisRound.get('direct');
+    if (directMs !== undefined) for (const [c, ms] of thisRound) ratios.get(c)!.push(ms / directMs);
     if (round + 1 >= 3) {
       const best = Math.min(...alive.map((c) => median(samples.get(c)!)));
       alive = alive.filter((c) => c === 'direct' || median(samples.get(c)!) < 1.5 * best);
@@ -159,8 +160,9 @@ function* plan(candidates: ConcreteConvAlgorithm[]): Generator<ConcreteConvAlgor
   for (const [c, s] of samples) {
     med.set(c, s.length ? median(s) : warm.get(c)!);
     reps.set(c, s.length || 1);
+    // Without paired rounds (direct or the candidate too slow to repeat), compare medians with direct's.
     const r = ratios.get(c)!;
-    ratio.set(c, r.length ? median(r) : warm.get(c)! / warm.get('direct')!);
+    ratio.set(c, r.length ? median(r) : med.get(c)! / (samples.get('direct')!.length ? median(samples.get('direct')!) : warm.get('direct')!));
   }
   return { med, reps, ratio };
 }
