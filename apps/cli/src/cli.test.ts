@@ -21,10 +21,16 @@ const tmp = mkdtempSync(join(tmpdir(), 'nutshell-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function nutshell(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const env = { ...process.env };
+  delete env.NUTSHELL_BACKEND;
+  return run(env, ...args);
+}
+
+function run(env: NodeJS.ProcessEnv, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     cwd: tmp,
-    env: { ...process.env, NUTSHELL_BACKEND: '' },
+    env,
     timeout: 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -80,6 +86,14 @@ describe('nutshell: usage errors exit 2 with a one-line message', () => {
       /^nutshell: error: unknown backend 'quantum'\. Choose one of: auto, .*cpu/,
     );
     expect(existsSync(join(tmp, 'never', 'checkpoints'))).toBe(false);
+  });
+
+  it('NUTSHELL_BACKEND sets the default backend; --backend overrides it', () => {
+    const r = run({ ...process.env, NUTSHELL_BACKEND: 'abacus' }, 'train', 'logreg-cancer', '--out', join(tmp, 'never'));
+    expect(r.code).toBe(2);
+    expect(oneLineError(r)).toMatch(/unknown backend 'abacus'/);
+    const help = nutshell('train', '--help');
+    expect(help.stdout).toMatch(/env: NUTSHELL_BACKEND/);
   });
 
   it('--resume on a folder that does not exist, is not a run, or holds no checkpoint', () => {

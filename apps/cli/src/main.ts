@@ -26,7 +26,9 @@ const backendOption = () =>
   new Option(
     '--backend <name>',
     'backend to compute on: auto (the fastest usable one), cpu, wasm, webgpu, cuda, ...',
-  ).default('auto');
+  )
+    .default('auto')
+    .env('NUTSHELL_BACKEND');
 
 function program(io: Io): Command {
   const log = (line: string) => io.out(`${line}\n`);
