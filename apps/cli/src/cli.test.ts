@@ -1,5 +1,5 @@
 // End-to-end tests of the built CLI (dist/bin.js, built before tests by turbo): they spawn it as a user would.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -26,7 +26,10 @@ function nutshell(...args: string[]): { code: number | null; stdout: string; std
   return run(env, ...args);
 }
 
-function run(env: NodeJS.ProcessEnv, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
+function run(
+  env: NodeJS.ProcessEnv,
+  ...args: string[]
+): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     cwd: tmp,
@@ -89,7 +92,13 @@ describe('nutshell: usage errors exit 2 with a one-line message', () => {
   });
 
   it('NUTSHELL_BACKEND sets the default backend; --backend overrides it', () => {
-    const r = run({ ...process.env, NUTSHELL_BACKEND: 'abacus' }, 'train', 'logreg-cancer', '--out', join(tmp, 'never'));
+    const r = run(
+      { ...process.env, NUTSHELL_BACKEND: 'abacus' },
+      'train',
+      'logreg-cancer',
+      '--out',
+      join(tmp, 'never'),
+    );
     expect(r.code).toBe(2);
     expect(oneLineError(r)).toMatch(/unknown backend 'abacus'/);
     const help = nutshell('train', '--help');
@@ -253,5 +262,54 @@ describe('nutshell train / evaluate / predict, end to end', () => {
     const bad = nutshell('predict', run, join(tmp, 'nope.png'));
     expect(bad.code).toBe(2);
     expect(oneLineError(bad)).toContain('nope.png');
+  }, 120_000);
+
+  it('a run killed with SIGKILL mid-epoch and resumed ends with the same model, bit for bit (cpu)', async () => {
+    const common = [
+      'train',
+      'mnist-mlp',
+      '--limit',
+      '1200',
+      '--batch-size',
+      '32',
+      '--backend',
+      'cpu',
+      '--checkpoint-every',
+      '4',
+    ];
+    const whole = join(tmp, 'whole');
+    expect(nutshell(...common, '--out', whole).code).toBe(0);
+
+    const killed = join(tmp, 'killed');
+    const env = { ...process.env };
+    delete env.NUTSHELL_BACKEND;
+    const child = spawn(process.execPath, [BIN, ...common, '--out', killed], {
+      cwd: tmp,
+      env,
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
+    // Kill it as soon as its first checkpoint is on disk: mid-epoch, before the model is saved.
+    while (
+      !existsSync(join(killed, 'checkpoints')) ||
+      !readdirSync(join(killed, 'checkpoints')).some((f) => f.endsWith('.ckpt'))
+    ) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(existsSync(join(killed, 'test-metrics.json'))).toBe(false);
+
+    const resumed = nutshell('train', 'mnist-mlp', '--resume', killed, '--backend', 'cpu');
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/resumed at epoch 1, step \d+/);
+    const weights = (dir: string) => readFileSync(join(dir, 'model', 'model.safetensors'));
+    expect(weights(killed).equals(weights(whole))).toBe(true);
+    const metrics = (dir: string) =>
+      JSON.parse(readFileSync(join(dir, 'test-metrics.json'), 'utf8')) as { loss: number };
+    expect(metrics(killed).loss).toBe(metrics(whole).loss);
   }, 120_000);
 });
