@@ -1,13 +1,10 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
-import { NutshellError } from '@nutshell/backend';
-import { backendsCommand } from './commands/backends.js';
-import { evaluateCommand } from './commands/evaluate.js';
-import { predictCommand } from './commands/predict.js';
-import { trainCommand } from './commands/train.js';
 import type { TrainFlags } from './commands/train.js';
 import { UsageError } from './errors.js';
 import { nonNegativeInt, positiveInt, positiveNumber } from './options.js';
-import { RECIPES } from './recipes/index.js';
+import { RECIPE_NAMES, RECIPE_SUMMARIES } from './recipes/catalog.js';
+
+// The commands (and with them the tensor engine) load only when one runs, so --help and usage errors are instant.
 
 /** Where the CLI writes, and whether stdout is a terminal. Tests pass their own. */
 export interface Io {
@@ -33,7 +30,7 @@ const backendOption = () =>
 function program(io: Io): Command {
   const log = (line: string) => io.out(`${line}\n`);
   const output = { log, tty: io.tty };
-  const recipeList = [...RECIPES.values()].map((r) => `  ${r.name.padEnd(16)} ${r.summary}`).join('\n');
+  const recipeList = RECIPE_NAMES.map((name) => `  ${name.padEnd(16)} ${RECIPE_SUMMARIES[name]}`).join('\n');
 
   const root = new Command('nutshell')
     .description('Nutshell: train, evaluate and use small deep-learning models from the command line.')
@@ -47,7 +44,7 @@ function program(io: Io): Command {
     .description(
       'train a recipe; writes a run folder with config, metrics CSV, checkpoints and the saved model',
     )
-    .addArgument(new Argument('<recipe>', 'what to train').choices([...RECIPES.keys()]))
+    .addArgument(new Argument('<recipe>', 'what to train').choices(RECIPE_NAMES))
     .addOption(backendOption())
     .option('--epochs <n>', "epochs to train (default: the recipe's)", positiveInt)
     .option('--batch-size <n>', "samples per step (default: the recipe's)", positiveInt)
@@ -63,7 +60,9 @@ function program(io: Io): Command {
       200,
     )
     .addHelpText('after', `\nRecipes:\n${recipeList}\n\nExample:\n  nutshell train mnist-cnn --epochs 1`)
-    .action(async (recipe: string, flags: TrainFlags) => trainCommand(recipe, flags, output));
+    .action(async (recipe: string, flags: TrainFlags) =>
+      (await import('./commands/train.js')).trainCommand(recipe, flags, output),
+    );
 
   root
     .command('evaluate')
@@ -74,7 +73,7 @@ function program(io: Io): Command {
     .addOption(backendOption())
     .option('--limit <n>', 'evaluate on the first n test samples only', positiveInt)
     .action(async (dir: string, flags: { backend: string; limit?: number }) =>
-      evaluateCommand(dir, flags, output),
+      (await import('./commands/evaluate.js')).evaluateCommand(dir, flags, output),
     );
 
   root
@@ -85,14 +84,16 @@ function program(io: Io): Command {
     .addOption(backendOption())
     .option('--top <k>', 'how many classes to list per sample', positiveInt, 3)
     .action(async (dir: string, input: string, flags: { backend: string; top: number }) =>
-      predictCommand(dir, input, flags, output),
+      (await import('./commands/predict.js')).predictCommand(dir, input, flags, output),
     );
 
   root
     .command('backends')
     .description("list every backend plugin, whether it can run here and why, and which one 'auto' picks")
     .option('--json', 'print JSON')
-    .action(async (flags: { json?: boolean }) => backendsCommand(flags, log));
+    .action(async (flags: { json?: boolean }) =>
+      (await import('./commands/backends.js')).backendsCommand(flags, log),
+    );
 
   return root;
 }
@@ -121,6 +122,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       io.err(`nutshell: error: ${e.message}\n`);
       return 2;
     }
+    const { NutshellError } = await import('@nutshell/backend');
     if (e instanceof NutshellError) {
       io.err(`nutshell: ${e.name}: ${e.message}\n`);
       return 1;

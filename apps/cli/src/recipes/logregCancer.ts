@@ -2,6 +2,7 @@ import { Dense, Sequential } from '@nutshell/layers';
 import { Standardizer, loadBreastCancer, stratifiedSplit, subset } from '@nutshell/datasets';
 import { binaryCrossentropy } from '@nutshell/train';
 import type { Recipe } from './recipe.js';
+import { RECIPE_SUMMARIES } from './catalog.js';
 
 const TEST_FRACTION = 0.2;
 
@@ -24,7 +25,7 @@ function split(seed: number, limit?: number) {
  */
 export const logregCancer: Recipe = {
   name: 'logreg-cancer',
-  summary: 'logistic regression on the breast-cancer set (569 × 30, malignant vs benign)',
+  summary: RECIPE_SUMMARIES['logreg-cancer'],
   defaults: { epochs: 30, batchSize: 32, lr: 0.01, optimizer: 'adam' },
   target: 'binary',
   sampleShape: [30],

@@ -1,6 +1,7 @@
 import { lenet } from '@nutshell/conv';
 import { categoricalCrossentropy } from '@nutshell/train';
 import type { Recipe } from './recipe.js';
+import { RECIPE_SUMMARIES } from './catalog.js';
 import { MNIST_INPUTS, loadMnistSplits, loadMnistTest } from './mnist.js';
 
 /**
@@ -12,7 +13,7 @@ import { MNIST_INPUTS, loadMnistSplits, loadMnistTest } from './mnist.js';
  */
 export const mnistCnn: Recipe = {
   name: 'mnist-cnn',
-  summary: 'LeNet-shaped CNN (conv 5×5×16, pool, conv 5×5×32, pool, dense 10) on MNIST',
+  summary: RECIPE_SUMMARIES['mnist-cnn'],
   defaults: { epochs: 1, batchSize: 32, lr: 2e-3, optimizer: 'adam' },
   target: 'oneHot',
   sampleShape: [28, 28, 1],

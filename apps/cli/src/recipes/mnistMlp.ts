@@ -1,12 +1,13 @@
 import { Dense, Sequential } from '@nutshell/layers';
 import { categoricalCrossentropy } from '@nutshell/train';
 import type { Recipe } from './recipe.js';
+import { RECIPE_SUMMARIES } from './catalog.js';
 import { MNIST_INPUTS, loadMnistSplits, loadMnistTest } from './mnist.js';
 
 /** A multilayer perceptron on MNIST: 784 → 128 ReLU → 10 logits. */
 export const mnistMlp: Recipe = {
   name: 'mnist-mlp',
-  summary: 'MLP 784-128-10 (ReLU) on MNIST',
+  summary: RECIPE_SUMMARIES['mnist-mlp'],
   defaults: { epochs: 1, batchSize: 64, lr: 1e-3, optimizer: 'adam' },
   target: 'oneHot',
   sampleShape: [784],
