@@ -2,6 +2,7 @@ import { tf } from './tfjs.js';
 import { cpuBackend } from './cpu.js';
 import { BackendUnavailableError, NutshellError, UnknownBackendError } from './errors.js';
 import type { BackendInfo, BackendPlugin } from './plugin.js';
+import { importInstalled } from './importInstalled.js';
 
 /**
  * What `useBackend` chose and why, including every candidate `'auto'` passed over.
@@ -56,21 +57,10 @@ export function getBackendPlugin(name: string): BackendPlugin | undefined {
   return plugins.get(name);
 }
 
-async function importKnownPackage(pkg: string): Promise<boolean> {
-  try {
-    await import(/* @vite-ignore */ pkg);
-    return true;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return false;
-    throw e;
-  }
-}
-
 async function resolveByName(name: string): Promise<BackendPlugin> {
   let plugin = plugins.get(name);
   if (!plugin && KNOWN_PACKAGES[name]) {
-    await importKnownPackage(KNOWN_PACKAGES[name]);
+    await importInstalled(KNOWN_PACKAGES[name]);
     plugin = plugins.get(name);
     if (!plugin) {
       throw new BackendUnavailableError(
@@ -117,10 +107,15 @@ export async function useBackend(choice?: 'auto' | string | BackendPlugin): Prom
     lastSelection = { name: plugin.name, reason: `named by ${how}`, skipped: [] };
     return lastSelection;
   }
-  for (const [name, pkg] of Object.entries(KNOWN_PACKAGES)) {
-    if (!plugins.has(name)) await importKnownPackage(pkg);
-  }
   const skipped: { name: string; reason: string }[] = [];
+  for (const [name, pkg] of Object.entries(KNOWN_PACKAGES)) {
+    if (plugins.has(name)) continue;
+    try {
+      if (!(await importInstalled(pkg))) skipped.push({ name, reason: `not installed (npm install ${pkg})` });
+    } catch (e) {
+      skipped.push({ name, reason: `${pkg} is installed but failed to load: ${(e as Error).message}` });
+    }
+  }
   const candidates: { plugin: BackendPlugin; priority: number; detail?: string }[] = [];
   for (const plugin of plugins.values()) {
     let probe;
