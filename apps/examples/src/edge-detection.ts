@@ -29,13 +29,17 @@ export async function loadGrey(file: URL | string = PHOTO): Promise<{ grey: Tens
 /** The filter responses the example writes, each `[height, width]` (caller disposes). */
 export function edgeMaps(grey: Tensor): Record<string, Tensor> {
   return tf.tidy(() => {
-    const smooth = correlate2d(grey, gaussian(1.5), { padding: 'same' });
+    // Mirror the border instead of padding with zeros: a zero frame would be an "edge" all around the picture.
+    const mirrored = (t: Tensor, r: number) => tf.mirrorPad(t as tf.Tensor2D, [[r, r], [r, r]], 'symmetric');
+    const g = mirrored(grey, 1);
+    const smooth = correlate2d(mirrored(grey, 4), gaussian(1.5, 9));
+    const s = mirrored(smooth, 1);
     return {
-      'sobel-x': correlate2d(grey, sobelX(), { padding: 'same' }),
-      'sobel-y': correlate2d(grey, sobelY(), { padding: 'same' }),
-      sobel: edgeMagnitude(grey),
-      'scharr-after-gaussian': edgeMagnitude(smooth, { operator: 'scharr' }),
-      laplacian: tf.abs(correlate2d(smooth, laplacian(8), { padding: 'same' })),
+      'sobel-x': correlate2d(g, sobelX()),
+      'sobel-y': correlate2d(g, sobelY()),
+      sobel: edgeMagnitude(g, { padding: 'valid' }),
+      'scharr-after-gaussian': edgeMagnitude(s, { operator: 'scharr', padding: 'valid' }),
+      laplacian: tf.abs(correlate2d(s, laplacian(8))),
       blur: smooth,
     };
   });
@@ -80,10 +84,10 @@ export async function main(outDir = DEFAULT_OUT, log: (line: string) => void = c
     log(`${name.padEnd(22)} mean |response| ${mean.toFixed(4)}, max ${stats[name].max.toFixed(3)}`);
   }
   // The convolution theorem in practice: the same Sobel filter through the FFT gives the same picture.
-  const [viaFft, flipped] = tf.tidy(() => [
-    correlate2d(grey, sobelX(), { padding: 'same', algorithm: 'fft' }),
-    convolve2d(grey, sobelX(), { padding: 'same' }),
-  ]);
+  const [viaFft, flipped] = tf.tidy(() => {
+    const g = tf.mirrorPad(grey as tf.Tensor2D, [[1, 1], [1, 1]], 'symmetric');
+    return [correlate2d(g, sobelX(), { algorithm: 'fft' }), convolve2d(g, sobelX())];
+  });
   const maxAbs = async (make: () => Tensor) => {
     const t = tf.tidy(make);
     const v = (await read(t))[0];
