@@ -104,7 +104,9 @@ describe("algorithm: 'auto'", () => {
     // conv2d uses the loaded decision without measuring.
     const seen: AutotuneDecision[] = [];
     setAutotuneOptions({ onDecision: (x) => seen.push(x) });
-    conv2d(tf.ones([1, 16, 16, 2]), tf.ones([5, 5, 2, 2]), { algorithm: 'auto' }).dispose();
+    const [ones, kernel] = [tf.ones([1, 16, 16, 2]), tf.ones([5, 5, 2, 2])];
+    conv2d(ones, kernel, { algorithm: 'auto' }).dispose();
+    tf.dispose([ones, kernel]);
     expect(seen).toHaveLength(0);
     setAutotuneOptions({ onDecision: undefined });
   });

@@ -1,6 +1,6 @@
 import { Rng, ShapeError, read, tf, type Tensor } from '@nutshell/tensor';
 import { describe, expect, it } from 'vitest';
-import { CONV_ALGORITHMS, ConvArgumentError, UnsupportedAlgorithmError, conv1d, conv2d, conv2dGeometry } from './index.js';
+import { CONV_ALGORITHMS, ConvArgumentError, UnsupportedAlgorithmError, conv1d, conv2d, conv2dGeometry, convolve2d, correlate2d } from './index.js';
 import type { Conv2DOptions } from './index.js';
 import { checkAgainstReference, checkFiniteDifferences, randomCases, winogradCases } from './test-utils/checks.js';
 import { randomArray, referenceConv2d, relativeError, toTensor } from './test-utils/reference.js';
@@ -69,6 +69,25 @@ describe('conv2d: values', () => {
       await expectValues(conv1d(x, w, { stride: 2, padding: [1, 1], algorithm }), [-2, -2, 4]);
       await expectValues(conv1d(x, w, { dilation: 2, algorithm }), [-4]);
     }
+  });
+});
+
+describe('other ops: gradients against central finite differences', () => {
+  it('conv1d (every algorithm that applies), correlate2d and convolve2d', async () => {
+    const rng = new Rng(21);
+    const x = toTensor(randomArray(2 * 9 * 2, rng), [2, 9, 2]);
+    const w = toTensor(randomArray(3 * 2 * 3, rng), [3, 2, 3]);
+    for (const algorithm of ['direct', 'im2col', 'fft'] as const) {
+      const loss = (a: Tensor, b: Tensor) => tf.sum(tf.square(conv1d(a, b, { padding: 'same', stride: 2, algorithm })));
+      await checkFiniteDifferences(loss, [x, w], { eps: 1e-2, samples: 6, tolerance: 1e-2, seed: 22, label: `conv1d ${algorithm}` });
+    }
+    const img = toTensor(randomArray(7 * 6 * 2, rng), [7, 6, 2]);
+    const k = toTensor(randomArray(9, rng), [3, 3]);
+    for (const op of [correlate2d, convolve2d]) {
+      const loss = (a: Tensor, b: Tensor) => tf.sum(tf.square(op(a, b, { padding: 'same' })));
+      await checkFiniteDifferences(loss, [img, k], { eps: 1e-2, samples: 6, tolerance: 1e-2, seed: 23, label: op.name });
+    }
+    tf.dispose([x, w, img, k]);
   });
 });
 
