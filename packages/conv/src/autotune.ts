@@ -250,8 +250,11 @@ export function chooseAlgorithm(g: ConvGeometry): AutotuneDecision {
       while (!step.done) {
         const t0 = performance.now();
         const outs = tf.tidy(() => computeOnce(step.value as ConcreteConvAlgorithm, x, w, g, mode));
-        for (const o of outs) o.dataSync();
-        tf.dispose(outs);
+        try {
+          for (const o of outs) o.dataSync(); // throws on backends that cannot read synchronously
+        } finally {
+          tf.dispose(outs);
+        }
         step = steps.next(performance.now() - t0);
       }
       return step.value;
