@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { numTensors, read, tf } from '@nutshell/tensor';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   autotuneDecisions,
   clearAutotuneCache,
@@ -83,6 +83,27 @@ describe("algorithm: 'auto'", () => {
     const best = Object.entries(d.relativeToDirect).reduce((a, b) => (b[1]! < a[1]! ? b : a));
     expect(d.algorithm).toBe(best[1]! < 0.97 ? best[0] : 'direct');
     setAutotuneOptions({ budgetMs: 50 });
+    tf.dispose([x, w]);
+  });
+
+  it('where tensors cannot be read synchronously (WebGPU in Node) it uses direct, says so, and tuneConv2d measures', async () => {
+    clearAutotuneCache();
+    const spy = vi.spyOn(tf.Tensor.prototype, 'dataSync').mockImplementation(() => {
+      throw new Error('OffscreenCanvas is not defined');
+    });
+    const x = tf.ones([1, 8, 8, 1]);
+    const w = tf.ones([3, 3, 1, 1]);
+    const before = numTensors();
+    conv2d(x, w, { algorithm: 'auto' }).dispose();
+    spy.mockRestore();
+    expect(numTensors()).toBe(before);
+    const d = autotuneDecisions()[0];
+    expect(d.source).toBe('fallback');
+    expect(d.algorithm).toBe('direct');
+    expect(d.reason).toMatch(/could not measure synchronously on cpu \(OffscreenCanvas is not defined\); await tuneConv2d/);
+    const tuned = await tuneConv2d([1, 8, 8, 1], [3, 3, 1, 1]);
+    expect(tuned.source).toBe('measured');
+    expect(autotuneDecisions()).toEqual([tuned]);
     tf.dispose([x, w]);
   });
 
