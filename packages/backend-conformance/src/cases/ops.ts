@@ -128,6 +128,18 @@ export const NN: readonly OpCase[] = [
     run: ([a, b]) => tf.matMul(a as Tensor3D, b as Tensor3D),
     reference: ([a, b]) => batchMatMulRef(a, b),
   },
+  {
+    // One buffer as weights in two shapes (a reshape shares the data): tfjs-backend-wasm 4.22 reused the operator
+    // it had packed for the first shape.
+    name: 'matMul with reshaped weights sharing data',
+    kernels: ['BatchMatMul', 'Reshape'],
+    inputs: [{ shape: [4, 27] }, { shape: [27, 8] }, { shape: [5, 9] }],
+    run: ([a, w, c]) =>
+      tf.tidy(() =>
+        tf.concat([tf.reshape(tf.matMul(a as Tensor2D, w as Tensor2D), [-1]), tf.reshape(tf.matMul(c as Tensor2D, tf.reshape(w, [9, 24]) as Tensor2D), [-1])]),
+      ),
+    reference: ([a, w, c]) => R.concat([R.reshape(R.matMul(a, w), [32]), R.reshape(R.matMul(c, R.reshape(w, [9, 24])), [120])], 0),
+  },
   conv('conv2d valid', [2, 7, 7, 3], [3, 3, 3, 4], [1, 1], 'valid'),
   conv('conv2d stride 2 same', [2, 8, 7, 3], [3, 3, 3, 4], [2, 2], 'same'),
   conv('conv2d 5x5 stride [1,2] explicit padding', [1, 9, 8, 2], [5, 5, 2, 3], [1, 2], [[1, 2], [2, 0]]),

@@ -5,6 +5,7 @@ import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput.js';
 import { depthwiseConv2dNativeBackpropFilterConfig, depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dBackprop.js';
 import { gatherV2Config } from './gatherV2.js';
+import { batchMatMulConfig, fusedMatMulConfig } from './matMul.js';
 import { maxPoolGradConfig } from './maxPoolGrad.js';
 import { oneHotConfig } from './oneHot.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
@@ -27,6 +28,8 @@ export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
   { kernelName: tf.GatherV2, why: "tfjs's is wrong for batchDims > 0 (every batch entry uses the first one's indices)", make: gatherV2Config },
   { kernelName: tf.OneHot, why: "tfjs's ignores the dtype: float32 rows hold int32 bit patterns", make: () => oneHotConfig },
   { kernelName: tf.Conv2DBackpropInput, why: "tfjs's is a plain loop ~10× slower than XNNPACK's convolution", make: conv2DBackpropInputConfig },
+  { kernelName: tf.BatchMatMul, why: "tfjs's reuses weights packed for another shape when a reshape shares their data", make: batchMatMulConfig },
+  { kernelName: tf._FusedMatMul, why: "tfjs's reuses weights packed for another shape when a reshape shares their data", make: fusedMatMulConfig },
 ];
 
 const registered = new Set<KernelFunc>();
