@@ -140,6 +140,21 @@ export const NN: readonly OpCase[] = [
       ),
     reference: ([a, w, c]) => R.concat([R.reshape(R.matMul(a, w), [32]), R.reshape(R.matMul(c, R.reshape(w, [9, 24])), [120])], 0),
   },
+  {
+    // tfjs-backend-wasm 4.22 gave rows after the first the last bias value when it did not use XNNPACK.
+    name: 'fused matMul with bias, transposed',
+    kernels: ['_FusedMatMul'],
+    inputs: [{ shape: [3, 4] }, { shape: [5, 4] }, { shape: [5] }],
+    run: ([a, b, bias]) => tf.fused.matMul({ a: a as Tensor2D, b: b as Tensor2D, bias, transposeB: true }),
+    reference: ([a, b, bias]) => R.zip(R.matMul(a, b, false, true), bias, (x, y) => x + y),
+  },
+  {
+    name: 'fused matMul with a one-value bias',
+    kernels: ['_FusedMatMul'],
+    inputs: [{ shape: [3, 4] }, { shape: [4, 5] }, { shape: [1] }],
+    run: ([a, b, bias]) => tf.fused.matMul({ a: a as Tensor2D, b: b as Tensor2D, bias }),
+    reference: ([a, b, bias]) => R.zip(R.matMul(a, b), bias, (x, y) => x + y),
+  },
   conv('conv2d valid', [2, 7, 7, 3], [3, 3, 3, 4], [1, 1], 'valid'),
   conv('conv2d stride 2 same', [2, 8, 7, 3], [3, 3, 3, 4], [2, 2], 'same'),
   conv('conv2d 5x5 stride [1,2] explicit padding', [1, 9, 8, 2], [5, 5, 2, 3], [1, 2], [[1, 2], [2, 0]]),

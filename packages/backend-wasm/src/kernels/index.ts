@@ -29,7 +29,7 @@ export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
   { kernelName: tf.OneHot, why: "tfjs's ignores the dtype: float32 rows hold int32 bit patterns", make: () => oneHotConfig },
   { kernelName: tf.Conv2DBackpropInput, why: "tfjs's is a plain loop ~10× slower than XNNPACK's convolution", make: conv2DBackpropInputConfig },
   { kernelName: tf.BatchMatMul, why: "tfjs's reuses weights packed for another shape when a reshape shares their data", make: batchMatMulConfig },
-  { kernelName: tf._FusedMatMul, why: "tfjs's reuses weights packed for another shape when a reshape shares their data", make: fusedMatMulConfig },
+  { kernelName: tf._FusedMatMul, why: "tfjs's reuses weights packed for another shape when a reshape shares their data, and misreads biases with transposes or batches", make: fusedMatMulConfig },
 ];
 
 const registered = new Set<KernelFunc>();

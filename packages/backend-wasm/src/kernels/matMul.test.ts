@@ -104,13 +104,49 @@ describe('matrix products whose weights reuse another tensor’s data in another
     const w = tf.tensor2d(W, [27, 8]);
     const x = tf.tensor2d(X, [4, 27]);
     const y = tf.tensor2d(Y, [5, 9]);
-    const step = () => tf.tidy(() => [tf.matMul(x, w), tf.matMul(y, tf.reshape(w, [9, 24]))]);
+    const bias = tf.tensor1d([0.5]);
+    const step = () =>
+      tf.tidy(() => [
+        tf.matMul(x, w),
+        tf.matMul(y, tf.reshape(w, [9, 24])),
+        tf.fused.matMul({ a: x, b: w, bias }),
+        tf.fused.matMul({ a: y, b: tf.reshape(w, [24, 9]), bias: tf.tensor1d(BIAS24), transposeB: true }),
+      ]);
     tf.dispose(step());
     const tensors = tf.memory().numTensors;
     const buffers = tf.engine().backend.numDataIds();
     for (let i = 0; i < 5; i++) tf.dispose(step());
     expect(tf.memory().numTensors).toBe(tensors);
     expect(tf.engine().backend.numDataIds()).toBe(buffers);
-    tf.dispose([w, x, y]);
+    tf.dispose([w, x, y, bias]);
+  });
+});
+
+describe('fused matMul biases', () => {
+  // tfjs's loop for transposed and batched products gave every row after the first the last bias value, and its
+  // XNNPACK path read a length-1 bias as if it had one value per column.
+  it('a bias per column with transposes and batches', async () => {
+    await expectSameAsCpu(() => {
+      const a = tf.tensor2d(X.subarray(0, 12), [3, 4]);
+      const b = tf.tensor2d(W.subarray(0, 20), [5, 4]);
+      const bias = tf.tensor1d(BIAS24.subarray(0, 5));
+      const a3 = tf.tensor3d(X.subarray(0, 24), [2, 3, 4]);
+      const b3 = tf.tensor3d(W.subarray(0, 40), [2, 4, 5]);
+      return [
+        tf.fused.matMul({ a, b, bias, transposeB: true }),
+        tf.fused.matMul({ a: tf.transpose(a), b, bias, transposeA: true, transposeB: true, activation: 'relu' }),
+        tf.fused.matMul({ a: a3, b: b3, bias }),
+        tf.fused.matMul({ a: a3, b: tf.slice(b3, [0, 0, 0], [1, 4, 5]), bias, activation: 'relu6' }),
+      ];
+    });
+  });
+
+  it('a one-value bias on both paths', async () => {
+    await expectSameAsCpu(() => {
+      const a = tf.tensor2d(X.subarray(0, 12), [3, 4]);
+      const b = tf.tensor2d(W.subarray(0, 20), [4, 5]);
+      const bias = tf.tensor1d([0.75]);
+      return [tf.fused.matMul({ a, b, bias }), tf.fused.matMul({ a, b: tf.transpose(b), bias, transposeB: true })];
+    });
   });
 });
