@@ -6,3 +6,6 @@
 
 // The plugin
 export { wasmBackend, setWasmPaths } from './plugin.js';
+
+// Selecting a backend (re-exported from @nutshell/backend, so installing this package is enough to switch)
+export { useBackend, backendInfo } from '@nutshell/backend';

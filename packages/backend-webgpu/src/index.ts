@@ -11,4 +11,7 @@ export type { WebGpuAdapterInfo } from './adapter.js';
 // Errors
 export { WebGpuDeviceLostError } from './errors.js';
 
+// Selecting a backend (re-exported from @nutshell/backend, so installing this package is enough to switch)
+export { useBackend, backendInfo } from '@nutshell/backend';
+
 registerBackend(webgpuBackend);
