@@ -122,7 +122,12 @@ export async function featureMaps(
   if (acts.length < 2)
     throw new VizError('featureMaps', `model "${model.name}" returned no intermediate outputs.`);
   const last = acts[acts.length - 1]!;
-  if (last.shape.length === 1) {
+  if (last.shape.length === 1 && last.values.length === 1) {
+    // A binary model's single logit: class 1 when positive.
+    const v = last.values[0]!;
+    const cls = opts.classNames?.[v > 0 ? 1 : 0] ?? String(v > 0 ? 1 : 0);
+    acts[acts.length - 1] = { ...last, detail: `${last.detail} · ${v.toFixed(2)} → ${cls}` };
+  } else if (last.shape.length === 1) {
     let best = 0;
     last.values.forEach((v, i) => {
       if (v > last.values[best]!) best = i;
@@ -211,7 +216,13 @@ function activationRows(title: string, acts: Activation[], opts: FeatureMapsOpti
         label: isVector ? `${a.label}` : `${a.label} map ${i}`,
       });
     });
-    if (isVector && a === acts[acts.length - 1] && opts.classNames && a.values.length <= 32) {
+    if (
+      isVector &&
+      a === acts[acts.length - 1] &&
+      opts.classNames &&
+      a.values.length > 1 &&
+      a.values.length <= 32
+    ) {
       // The class scores: name each cell.
       opts.classNames.slice(0, a.values.length).forEach((name, i) => {
         body += text(labelW + i * k + k / 2, y + th + 10, name, {

@@ -54,6 +54,23 @@ describe('with @nutshell/layers models', () => {
     expect(numTensors()).toBe(before);
     expect(fig.images.map((i) => i.label)).toEqual(['input map 0', 'flat', 'hidden', 'out', 'colour scale']);
     expect(marks(fig, 'text').some((t) => /^Dense \[3\] · top: [abc]$/.test(t.textContent ?? ''))).toBe(true);
+    // a binary model's single logit names the class it votes for
+    const binary = new Sequential([new Dense({ units: 1, name: 'logit', seed: 1 })], {
+      inputShape: [3],
+      name: 'logreg',
+    });
+    const row = tf.tensor1d([1, 2, 3]);
+    const batch = tf.expandDims(row, 0);
+    const out = binary.predict(batch);
+    const logit = (await out.data())[0]!;
+    tf.dispose([batch, out]);
+    const bfig = await featureMaps(binary, row, { classNames: ['benign', 'malignant'] });
+    const detail = marks(bfig, 'text')
+      .map((t) => t.textContent)
+      .find((t) => t?.startsWith('Dense [1]'));
+    expect(detail).toBe(`Dense [1] · ${logit.toFixed(2)} → ${logit > 0 ? 'malignant' : 'benign'}`);
+    row.dispose();
+    binary.dispose();
     const wrong = tf.ones([5, 5, 1]);
     await expect(featureMaps(model, wrong)).rejects.toThrow(ShapeError);
     await expect(featureMaps(model, wrong)).rejects.toThrow(
