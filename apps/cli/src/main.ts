@@ -77,6 +77,19 @@ function program(io: Io): Command {
     );
 
   root
+    .command('visualize')
+    .description(
+      'draw a trained run: curves, confusion matrix, network, filters and feature maps as SVG + PNG in <run-dir>/visualize',
+    )
+    .argument('<run-dir>', 'a folder written by nutshell train')
+    .addOption(backendOption())
+    .option('--limit <n>', 'test samples for the confusion matrix', positiveInt, 2000)
+    .option('--examples <n>', 'test samples to draw feature maps for', positiveInt, 3)
+    .action(async (dir: string, flags: { backend: string; limit: number; examples: number }) =>
+      (await import('./commands/visualize.js')).visualizeCommand(dir, flags, output),
+    );
+
+  root
     .command('predict')
     .description("predict with a trained run's model: a PNG image of a digit, or an IDX file of samples")
     .argument('<run-dir>', 'a folder written by nutshell train')

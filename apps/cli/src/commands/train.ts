@@ -11,6 +11,9 @@ import { MetricsCsv, defaultRunDir, hasCheckpoint, readConfig, runPaths, writeCo
 import type { RunConfig } from '../runDir.js';
 import { formatTestMetrics, testMetrics } from '../testMetrics.js';
 import { writeFileSync } from 'node:fs';
+import { tf } from '@nutshell/tensor';
+import { RunReporter } from '@nutshell/viz';
+import { readHistory } from './visualize.js';
 
 /** The flags of `nutshell train`. */
 export interface TrainFlags {
@@ -121,6 +124,28 @@ export async function trainCommand(recipeName: string, flags: TrainFlags, out: O
     seed: config.seed,
   });
 
+  // report.html in the run folder, rewritten at each epoch end (@nutshell/viz): curves, confusion matrix on up to
+  // 1,000 test samples, gradient flow, network, filters, feature maps of 3 test samples.
+  const evalN = Math.min(1000, test.size);
+  const evalData = test.gather(Array.from({ length: evalN }, (_, i) => i));
+  const examples = tf.slice(evalData.x, 0, Math.min(3, evalN));
+  const reporter = new RunReporter(dir, {
+    title: `${recipe.name} — ${dir}`,
+    model,
+    examples,
+    featureMapExamples: 3,
+    evaluationData: { x: evalData.x, y: data.test.y.subarray(0, evalN) },
+    classNames: data.test.classNames,
+    facts: {
+      recipe: recipe.name,
+      optimizer: config.optimizer,
+      lr: config.lr,
+      'batch size': config.batchSize,
+      seed: config.seed,
+    },
+    initialHistory: resume ? readHistory(dir, { optional: true }) : undefined,
+  }).attach(trainer);
+
   const progress = new Progress(out.tty, out.log);
   const csv = new MetricsCsv(paths.metrics);
   let lossSum = 0;
@@ -163,10 +188,14 @@ export async function trainCommand(recipeName: string, flags: TrainFlags, out: O
       checkpoint: { to: paths.checkpoints, everySteps: flags.checkpointEvery ?? 200, keep: 2 },
       // ArrayDataset has already checked every row (finite features, labels in range).
       checkData: false,
+      trackGradientNorms: true,
     });
   } finally {
     progress.stop();
+    await reporter.flush();
+    tf.dispose([evalData.x, evalData.y, examples]);
   }
+  out.log(`report: ${runPaths(dir).dir}/report.html`);
   const trainSeconds = (performance.now() - fitStart) / 1000;
 
   await saveModel(model, paths.model);
