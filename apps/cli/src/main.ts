@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import type { TrainFlags } from './commands/train.js';
 import { UsageError } from './errors.js';
@@ -34,7 +35,7 @@ function program(io: Io): Command {
 
   const root = new Command('nutshell')
     .description('Nutshell: train, evaluate and use small deep-learning models from the command line.')
-    .version('0.1.0')
+    .version(cliVersion())
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showSuggestionAfterError(true)
     .exitOverride();
@@ -143,4 +144,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     io.err(`nutshell: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
     return 1;
   }
+}
+
+/** The CLI's version, from its package.json (kept current by `changeset version`). */
+function cliVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
