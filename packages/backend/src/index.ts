@@ -19,5 +19,11 @@ export {
 } from './registry.js';
 export type { BackendSelection } from './registry.js';
 
+// The engine seam: what higher packages may ask of the engine, by name
+export { withoutGradientTape } from './withoutGradientTape.js';
+export { readsSynchronously } from './readsSynchronously.js';
+export { replaceKernels, hasKernels } from './replaceKernels.js';
+export type { KernelReplacement } from './replaceKernels.js';
+
 // Errors
 export { NutshellError, BackendUnavailableError, UnknownBackendError } from './errors.js';

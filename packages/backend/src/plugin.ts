@@ -48,6 +48,11 @@ export interface BackendPlugin {
   readonly priority: number;
   /** The npm package that provides it (used in messages). */
   readonly packageName?: string;
+  /**
+   * False when reading a tensor is asynchronous and costly here (GPU memory): training loops then read a step
+   * behind, and `useBackend` reads such tensors back asynchronously before switching away. Default true.
+   */
+  readonly readsSynchronously?: boolean;
   /** Checks, without side effects on the current backend, whether this backend can run here. */
   probe(): Promise<ProbeResult>;
   /** Registers the tfjs backend and any kernels Nutshell adds, and makes it current. */

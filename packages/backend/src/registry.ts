@@ -3,6 +3,8 @@ import { cpuBackend } from './cpu.js';
 import { BackendUnavailableError, NutshellError, UnknownBackendError } from './errors.js';
 import type { BackendInfo, BackendPlugin } from './plugin.js';
 import { importInstalled } from './importInstalled.js';
+import { discoverPlugins } from './discoverPlugins.js';
+import type { DiscoveredPlugin } from './discoverPlugins.js';
 
 /**
  * What `useBackend` chose and why, including every candidate `'auto'` passed over.
@@ -17,13 +19,15 @@ export interface BackendSelection {
   readonly skipped: readonly { readonly name: string; readonly reason: string }[];
 }
 
-/** Known plugin packages, by backend name; `useBackend` imports them on demand when they are installed. */
-const KNOWN_PACKAGES: Readonly<Record<string, string>> = {
-  wasm: '@nutshell/backend-wasm',
-  webgpu: '@nutshell/backend-webgpu',
-  cuda: '@nutshell/backend-cuda',
-  tensorflow: '@nutshell/backend-cuda',
-};
+/**
+ * The installed plugin packages (declared by `"nutshell": { "backends": [...] }` in their package.json), found
+ * once per process; `useBackend` imports them on demand. Empty where there is no filesystem (browsers).
+ */
+let installed: Promise<DiscoveredPlugin[]> | undefined;
+function installedPlugins(): Promise<DiscoveredPlugin[]> {
+  installed ??= discoverPlugins().catch(() => []);
+  return installed;
+}
 
 const plugins = new Map<string, BackendPlugin>([[cpuBackend.name, cpuBackend]]);
 let current: BackendPlugin = cpuBackend;
@@ -36,7 +40,9 @@ let lastSelection: BackendSelection = { name: 'cpu', reason: 'built-in default',
  */
 export function registerBackend(plugin: BackendPlugin): void {
   if (!plugin || typeof plugin.name !== 'string' || typeof plugin.probe !== 'function') {
-    throw new NutshellError('registerBackend: expected a BackendPlugin with name, priority, probe, activate, info.');
+    throw new NutshellError(
+      'registerBackend: expected a BackendPlugin with name, priority, probe, activate, info.',
+    );
   }
   plugins.set(plugin.name, plugin);
 }
@@ -59,14 +65,15 @@ export function getBackendPlugin(name: string): BackendPlugin | undefined {
 
 async function resolveByName(name: string): Promise<BackendPlugin> {
   let plugin = plugins.get(name);
-  if (!plugin && KNOWN_PACKAGES[name]) {
-    await importInstalled(KNOWN_PACKAGES[name]);
+  const declaring = plugin ? undefined : (await installedPlugins()).find((p) => p.backends.includes(name));
+  if (declaring) {
+    await importInstalled(declaring.packageName, [declaring.appDir]);
     plugin = plugins.get(name);
     if (!plugin) {
       throw new BackendUnavailableError(
         name,
-        `its plugin package ${KNOWN_PACKAGES[name]} is not installed.`,
-        `npm install ${KNOWN_PACKAGES[name]} and import it once.`,
+        `${declaring.packageName} declares the backend '${name}' in its package.json but registered no plugin of that name when imported.`,
+        `Import the plugin object from ${declaring.packageName} and pass it to useBackend, or report this to its maintainers.`,
       );
     }
   }
@@ -108,12 +115,13 @@ export async function useBackend(choice?: 'auto' | string | BackendPlugin): Prom
     return lastSelection;
   }
   const skipped: { name: string; reason: string }[] = [];
-  for (const [name, pkg] of Object.entries(KNOWN_PACKAGES)) {
-    if (plugins.has(name)) continue;
+  for (const pkg of await installedPlugins()) {
+    if (pkg.backends.every((name) => plugins.has(name))) continue;
     try {
-      if (!(await importInstalled(pkg))) skipped.push({ name, reason: `not installed (npm install ${pkg})` });
+      await importInstalled(pkg.packageName, [pkg.appDir]);
     } catch (e) {
-      skipped.push({ name, reason: `${pkg} is installed but failed to load: ${(e as Error).message}` });
+      const why = `${pkg.packageName} is installed but failed to load: ${(e as Error).message}`;
+      for (const name of pkg.backends) if (!plugins.has(name)) skipped.push({ name, reason: why });
     }
   }
   const candidates: { plugin: BackendPlugin; priority: number; detail?: string }[] = [];
@@ -125,7 +133,8 @@ export async function useBackend(choice?: 'auto' | string | BackendPlugin): Prom
       skipped.push({ name: plugin.name, reason: `probe failed: ${(e as Error).message}` });
       continue;
     }
-    if (probe.usable) candidates.push({ plugin, priority: probe.priority ?? plugin.priority, detail: probe.detail });
+    if (probe.usable)
+      candidates.push({ plugin, priority: probe.priority ?? plugin.priority, detail: probe.detail });
     else skipped.push({ name: plugin.name, reason: probe.reason });
   }
   candidates.sort((a, b) => b.priority - a.priority);
@@ -134,7 +143,8 @@ export async function useBackend(choice?: 'auto' | string | BackendPlugin): Prom
       await c.plugin.activate();
       current = c.plugin;
       const others = candidates.filter((o) => o !== c && o.priority < c.priority);
-      for (const o of others) skipped.push({ name: o.plugin.name, reason: `usable, but lower priority (${o.priority})` });
+      for (const o of others)
+        skipped.push({ name: o.plugin.name, reason: `usable, but lower priority (${o.priority})` });
       lastSelection = {
         name: c.plugin.name,
         reason: `'auto': highest-priority usable backend (priority ${c.priority}${c.detail ? `; ${c.detail}` : ''})`,
@@ -146,7 +156,11 @@ export async function useBackend(choice?: 'auto' | string | BackendPlugin): Prom
     }
   }
   // The CPU backend cannot fail to probe or activate, so this is unreachable unless it was replaced.
-  throw new BackendUnavailableError('auto', 'no registered backend could be activated.', 'Import @nutshell/backend.');
+  throw new BackendUnavailableError(
+    'auto',
+    'no registered backend could be activated.',
+    'Import @nutshell/backend.',
+  );
 }
 
 function readEnvBackend(): string | undefined {
