@@ -3,7 +3,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput.js';
-import { depthwiseConv2dNativeBackpropFilterConfig, depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dBackprop.js';
+import {
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+} from './depthwiseConv2dBackprop.js';
 import { gatherV2Config } from './gatherV2.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './matMul.js';
 import { maxPoolGradConfig } from './maxPoolGrad.js';
@@ -20,16 +23,56 @@ interface NutshellKernel {
 
 /** Every kernel `registerWasmKernels` registers, with the reason. */
 export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
-  { kernelName: tf.Conv2DBackpropFilter, why: 'missing in tfjs-backend-wasm 4.22', make: () => conv2DBackpropFilterConfig },
-  { kernelName: tf.DepthwiseConv2dNativeBackpropInput, why: 'missing in tfjs-backend-wasm 4.22', make: () => depthwiseConv2dNativeBackpropInputConfig },
-  { kernelName: tf.DepthwiseConv2dNativeBackpropFilter, why: 'missing in tfjs-backend-wasm 4.22', make: () => depthwiseConv2dNativeBackpropFilterConfig },
-  { kernelName: tf.UnsortedSegmentSum, why: "missing in tfjs-backend-wasm 4.22 (gather's gradient)", make: () => unsortedSegmentSumConfig },
-  { kernelName: tf.MaxPoolGrad, why: "tfjs's drops the gradient of windows whose maximum is ≤ 0", make: () => maxPoolGradConfig },
-  { kernelName: tf.GatherV2, why: "tfjs's is wrong for batchDims > 0 (every batch entry uses the first one's indices)", make: gatherV2Config },
-  { kernelName: tf.OneHot, why: "tfjs's ignores the dtype: float32 rows hold int32 bit patterns", make: () => oneHotConfig },
-  { kernelName: tf.Conv2DBackpropInput, why: "tfjs's is a plain loop ~10× slower than XNNPACK's convolution", make: conv2DBackpropInputConfig },
-  { kernelName: tf.BatchMatMul, why: "tfjs's reuses weights packed for another shape when a reshape shares their data", make: batchMatMulConfig },
-  { kernelName: tf._FusedMatMul, why: "tfjs's reuses weights packed for another shape when a reshape shares their data, and misreads biases with transposes or batches", make: fusedMatMulConfig },
+  {
+    kernelName: tf.Conv2DBackpropFilter,
+    why: 'missing in tfjs-backend-wasm 4.22',
+    make: () => conv2DBackpropFilterConfig,
+  },
+  {
+    kernelName: tf.DepthwiseConv2dNativeBackpropInput,
+    why: 'missing in tfjs-backend-wasm 4.22',
+    make: () => depthwiseConv2dNativeBackpropInputConfig,
+  },
+  {
+    kernelName: tf.DepthwiseConv2dNativeBackpropFilter,
+    why: 'missing in tfjs-backend-wasm 4.22',
+    make: () => depthwiseConv2dNativeBackpropFilterConfig,
+  },
+  {
+    kernelName: tf.UnsortedSegmentSum,
+    why: "missing in tfjs-backend-wasm 4.22 (gather's gradient)",
+    make: () => unsortedSegmentSumConfig,
+  },
+  {
+    kernelName: tf.MaxPoolGrad,
+    why: "tfjs's drops the gradient of windows whose maximum is ≤ 0",
+    make: () => maxPoolGradConfig,
+  },
+  {
+    kernelName: tf.GatherV2,
+    why: "tfjs's is wrong for batchDims > 0 (every batch entry uses the first one's indices)",
+    make: gatherV2Config,
+  },
+  {
+    kernelName: tf.OneHot,
+    why: "tfjs's ignores the dtype: float32 rows hold int32 bit patterns",
+    make: () => oneHotConfig,
+  },
+  {
+    kernelName: tf.Conv2DBackpropInput,
+    why: "tfjs's is a plain loop ~10× slower than XNNPACK's convolution",
+    make: conv2DBackpropInputConfig,
+  },
+  {
+    kernelName: tf.BatchMatMul,
+    why: "tfjs's runs a scalar loop (~3 GFLOP/s) for any transpose or batch, leaves k = 0 products uninitialised, and reuses weights packed for another shape when a reshape shares their data",
+    make: batchMatMulConfig,
+  },
+  {
+    kernelName: tf._FusedMatMul,
+    why: "as BatchMatMul, and tfjs's misreads biases with transposes or batches",
+    make: fusedMatMulConfig,
+  },
 ];
 
 const registered = new Set<KernelFunc>();

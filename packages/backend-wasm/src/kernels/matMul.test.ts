@@ -92,7 +92,13 @@ describe('matrix products whose weights reuse another tensor’s data in another
       const a = tf.conv2d(x, w, 1, 'same');
       const x8 = tf.tensor4d(IMG, [2, 5, 10, 2]);
       const b = tf.conv2d(x8, tf.reshape(w, [3, 3, 2, 8]) as tf.Tensor4D, 1, 'valid');
-      const c = tf.fused.conv2d({ x: x8, filter: tf.reshape(w, [3, 3, 2, 8]) as tf.Tensor4D, strides: 1, pad: 'same', activation: 'relu' });
+      const c = tf.fused.conv2d({
+        x: x8,
+        filter: tf.reshape(w, [3, 3, 2, 8]) as tf.Tensor4D,
+        strides: 1,
+        pad: 'same',
+        activation: 'relu',
+      });
       const d = tf.depthwiseConv2d(x, tf.reshape(w, [3, 3, 4, 4]) as tf.Tensor4D, 1, 'same');
       const e = tf.depthwiseConv2d(x8, tf.reshape(w, [3, 3, 2, 8]) as tf.Tensor4D, 1, 'same');
       const f = tf.matMul(tf.reshape(x, [50, 4]), tf.reshape(w, [4, 36]));
@@ -134,7 +140,14 @@ describe('fused matMul biases', () => {
       const b3 = tf.tensor3d(W.subarray(0, 40), [2, 4, 5]);
       return [
         tf.fused.matMul({ a, b, bias, transposeB: true }),
-        tf.fused.matMul({ a: tf.transpose(a), b, bias, transposeA: true, transposeB: true, activation: 'relu' }),
+        tf.fused.matMul({
+          a: tf.transpose(a),
+          b,
+          bias,
+          transposeA: true,
+          transposeB: true,
+          activation: 'relu',
+        }),
         tf.fused.matMul({ a: a3, b: b3, bias }),
         tf.fused.matMul({ a: a3, b: tf.slice(b3, [0, 0, 0], [1, 4, 5]), bias, activation: 'relu6' }),
       ];
@@ -146,7 +159,136 @@ describe('fused matMul biases', () => {
       const a = tf.tensor2d(X.subarray(0, 12), [3, 4]);
       const b = tf.tensor2d(W.subarray(0, 20), [4, 5]);
       const bias = tf.tensor1d([0.75]);
-      return [tf.fused.matMul({ a, b, bias }), tf.fused.matMul({ a, b: tf.transpose(b), bias, transposeB: true })];
+      return [
+        tf.fused.matMul({ a, b, bias }),
+        tf.fused.matMul({ a, b: tf.transpose(b), bias, transposeB: true }),
+      ];
     });
+  });
+});
+
+/** a·b in float64 for [batch, m, k] · [batch, k, n] (a batch of 1 broadcasts), then bias and activation. */
+function reference(
+  a: Float32Array,
+  [ba, m, k]: number[],
+  b: Float32Array,
+  [bb, , n]: number[],
+  bias?: Float32Array,
+  act: (v: number) => number = (v) => v,
+): Float64Array {
+  const batch = Math.max(ba, bb);
+  const out = new Float64Array(batch * m * n);
+  for (let i = 0; i < batch; i++) {
+    const ao = (ba === 1 ? 0 : i) * m * k;
+    const bo = (bb === 1 ? 0 : i) * k * n;
+    for (let r = 0; r < m; r++) {
+      for (let c = 0; c < n; c++) {
+        let s = bias ? bias[c % bias.length] : 0;
+        for (let j = 0; j < k; j++) s += a[ao + r * k + j] * b[bo + j * n + c];
+        out[(i * m + r) * n + c] = act(s);
+      }
+    }
+  }
+  return out;
+}
+
+/** `t` [..., r, c] with its last two axes swapped, on the host. */
+function hostTranspose(t: Float32Array, batch: number, r: number, c: number): Float32Array {
+  const out = new Float32Array(t.length);
+  for (let i = 0; i < batch; i++)
+    for (let x = 0; x < r; x++) for (let y = 0; y < c; y++) out[(i * c + y) * r + x] = t[(i * r + x) * c + y];
+  return out;
+}
+
+async function expectClose(t: tf.Tensor, want: Float64Array, shape: number[]): Promise<void> {
+  expect(t.shape).toEqual(shape);
+  const got = await t.data();
+  expect(got.length).toBe(want.length);
+  let worst = 0;
+  got.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - want[i]) / (1 + Math.abs(want[i])))));
+  expect(worst).toBeLessThan(2e-5);
+  t.dispose();
+}
+
+describe('every transpose and batch reaches a product that agrees with a float64 reference', () => {
+  // Sizes on both sides of the per-entry threshold: 20·24·18 runs on XNNPACK entry by entry, 3·4·5 in tfjs's loop.
+  const cases: Array<{ ba: number; bb: number; m: number; k: number; n: number }> = [
+    { ba: 1, bb: 1, m: 64, k: 78, n: 32 },
+    { ba: 3, bb: 1, m: 20, k: 24, n: 18 },
+    { ba: 1, bb: 3, m: 20, k: 24, n: 18 },
+    { ba: 3, bb: 3, m: 20, k: 24, n: 18 },
+    { ba: 2, bb: 2, m: 3, k: 4, n: 5 },
+  ];
+  for (const { ba, bb, m, k, n } of cases) {
+    for (const [tA, tB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
+      it(`[${ba}, ${m}, ${k}] · [${bb}, ${k}, ${n}], transposeA ${tA}, transposeB ${tB}, plain and fused (bias, relu)`, async () => {
+        const a = values(ba * m * k);
+        const b = values(bb * k * n);
+        const bias = values(n);
+        const aIn = tA ? hostTranspose(a, ba, m, k) : a;
+        const bIn = tB ? hostTranspose(b, bb, k, n) : b;
+        const outBatch = Math.max(ba, bb);
+        const shape = [outBatch, m, n];
+        const before = tf.memory().numTensors;
+        const buffers = tf.engine().backend.numDataIds();
+        const at = tf.tensor3d(aIn, tA ? [ba, k, m] : [ba, m, k]);
+        const bt = tf.tensor3d(bIn, tB ? [bb, n, k] : [bb, k, n]);
+        const biasT = tf.tensor1d(bias);
+        await expectClose(tf.matMul(at, bt, tA, tB), reference(a, [ba, m, k], b, [bb, k, n]), shape);
+        await expectClose(
+          tf.fused.matMul({ a: at, b: bt, transposeA: tA, transposeB: tB, bias: biasT, activation: 'relu' }),
+          reference(a, [ba, m, k], b, [bb, k, n], bias, (v) => Math.max(v, 0)),
+          shape,
+        );
+        tf.dispose([at, bt, biasT]);
+        expect(tf.memory().numTensors).toBe(before);
+        expect(tf.engine().backend.numDataIds()).toBe(buffers);
+      });
+    }
+  }
+
+  it('a rank-4 batch against one matrix, transposed', async () => {
+    const a = values(2 * 3 * 5 * 7);
+    const b = values(7 * 4);
+    const at = tf.tensor4d(a, [2, 3, 5, 7]);
+    const bt = tf.tensor2d(hostTranspose(b, 1, 7, 4), [4, 7]);
+    const t = tf.matMul(at, bt, false, true);
+    expect(t.shape).toEqual([2, 3, 5, 4]);
+    await expectClose(tf.reshape(t, [6, 5, 4]), reference(a, [6, 5, 7], b, [1, 7, 4]), [6, 5, 4]);
+    tf.dispose([at, bt, t]);
+  });
+});
+
+describe('an empty inner dimension gives zeros (plus the bias), not uninitialised memory', () => {
+  it('matMul of [2, 0] and [0, 3], with and without transposes and batches', async () => {
+    // Fill the heap with non-zero values first, so that an output left unwritten would show.
+    tf.dispose(tf.fill([64, 64], 7));
+    await expectClose(tf.matMul(tf.zeros([2, 0]), tf.zeros([0, 3])), new Float64Array(6), [2, 3]);
+    await expectClose(tf.matMul(tf.zeros([0, 2]), tf.zeros([3, 0]), true, true), new Float64Array(6), [2, 3]);
+    await expectClose(tf.matMul(tf.zeros([4, 2, 0]), tf.zeros([4, 0, 3])), new Float64Array(24), [4, 2, 3]);
+  });
+
+  it('fused matMul of [2, 0] and [0, 3] with a bias and relu is relu(bias) in every row', async () => {
+    const bias = tf.tensor1d([1.5, -2, 0.25]);
+    const t = tf.fused.matMul({
+      a: tf.zeros([2, 0]) as tf.Tensor2D,
+      b: tf.zeros([0, 3]) as tf.Tensor2D,
+      bias,
+      activation: 'relu',
+    });
+    await expectClose(t, Float64Array.from([1.5, 0, 0.25, 1.5, 0, 0.25]), [2, 3]);
+    bias.dispose();
+  });
+
+  it('an empty output is empty', async () => {
+    const t = tf.matMul(tf.zeros([0, 5]), tf.zeros([5, 3]));
+    expect(t.shape).toEqual([0, 3]);
+    expect((await t.data()).length).toBe(0);
+    t.dispose();
   });
 });

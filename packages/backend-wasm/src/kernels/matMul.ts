@@ -1,19 +1,33 @@
-// BatchMatMul and _FusedMatMul for wasm, correct when one tensor's data comes back as weights in another shape.
-// tfjs-backend-wasm 4.22 multiplies single matrices (no transposes, batch 1) with an XNNPACK fully-connected
-// operator cached under {b's tensor id, bias id, activation} (src/cc/batch_mat_mul_impl.cc, xnn_matmul): b is
-// packed for the shape it has the first time and the operator is reused while that id lives. A reshape shares the
-// id, so matMul(x, w) with w [27, 8] followed by matMul(y, reshape(w, [9, 24])) ran the operator packed for
-// [27, 8]: wrong values, or writes past the output that corrupt the heap. These wrappers remember the shape each
-// buffer was first multiplied in on that path and, when it comes back in another shape, hand tfjs a fresh copy
-// (freed right after, which also frees the operator tfjs cached for it). Same shape again: no copy.
+// BatchMatMul and _FusedMatMul for wasm: every float32 product reaches XNNPACK, and stays correct when one tensor's
+// data comes back as weights in another shape.
 //
-// _FusedMatMul also read its bias wrongly: the uncached loop (transposes, batches) indexes a bias of length cols
-// with min(row·cols + col, size − 1), so every row after the first got the last bias value, and XNNPACK reads
-// cols values from a bias of length 1. Such biases are handed to tfjs expanded to the length it indexes.
+// Speed. tfjs-backend-wasm 4.22 multiplies with XNNPACK only a single matrix with no transposes and batch 1
+// (src/cc/batch_mat_mul_impl.cc); any transpose or batch runs an uncached scalar loop at about 3 GFLOP/s instead of
+// 35–40. Backprop's dW = xᵀ·dY and dX = dY·Wᵀ are exactly those. So these kernels transpose first (a copy costs
+// O(rows·cols), the product O(rows·cols·inner)), fold a batch of `a` against one `b` into the rows of a single
+// product, and cut a batch of different `b`s into per-batch products. Only batches of tiny matrices, where setting up
+// an XNNPACK operator costs more than the loop, and PReLU fusions (whose weights index the original output shape)
+// keep tfjs's loop.
+//
+// Zero inner dimension. tfjs's kernels leave the output uninitialised when k = 0 (Dense applied to a [2, 0] input
+// returned heap garbage); the product of empty matrices is zeros, so k = 0 is computed as k = 1 with zero operands
+// (bias and activation then apply as usual).
+//
+// Cached weights. XNNPACK's fully-connected operator is cached under {b's tensor id, bias id, activation}: b is packed
+// for the shape it has the first time and reused while that id lives. A reshape shares the id, so matMul(x, w) with
+// w [27, 8] followed by matMul(y, reshape(w, [9, 24])) ran the operator packed for [27, 8]: wrong values, or writes
+// past the output. These kernels remember the shape each buffer was first multiplied in and, when it comes back in
+// another shape, hand tfjs a fresh copy (freed right after, which also frees the operator tfjs cached for it).
+//
+// Bias. XNNPACK reads `cols` values from the bias, and the loop indexes it with min(row·cols + col, size − 1):
+// biases of another length are handed to tfjs expanded to the length it reads.
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { asWasm, release } from './heap.js';
+import { asWasm, heapF32, release, runWasmKernel } from './heap.js';
+
+/** Below this many multiply-adds per batch entry, tfjs's loop beats creating an XNNPACK operator per entry. */
+const MIN_WORK_PER_BATCH_ENTRY = 16 * 16 * 16;
 
 /** The wasm tensor id a buffer had and the [rows, cols] it was first used as weights with. */
 interface FirstUse {
@@ -25,7 +39,7 @@ interface FirstUse {
 // Keyed by dataId, shared by both kernels (they share tfjs's operator cache); entries go with their buffers.
 const firstUse = new WeakMap<object, FirstUse>();
 
-const batchSize = (t: TensorInfo) => tf.util.sizeFromShape(t.shape.slice(0, -2));
+const size = tf.util.sizeFromShape;
 
 /** `b` itself when its buffer is new or was first used in this shape; otherwise a copy the caller releases. */
 function weightsFor(backend: BackendWasm, b: TensorInfo): TensorInfo {
@@ -39,58 +53,197 @@ function weightsFor(backend: BackendWasm, b: TensorInfo): TensorInfo {
   }
   if (seen.rows === rows && seen.cols === cols) return b;
   const copy = backend.makeOutput([...b.shape], b.dtype);
-  backend.typedArrayFromHeap(copy).set(backend.typedArrayFromHeap(b));
+  heapF32(backend, copy).set(heapF32(backend, b));
   return copy;
 }
 
 /** A bias of the length tfjs's kernel indexes (`n`): `bias` itself when it has it, otherwise a tiled copy. */
 function biasOfLength(backend: BackendWasm, bias: TensorInfo, n: number): TensorInfo {
-  const size = tf.util.sizeFromShape(bias.shape);
-  if (size === n) return bias;
+  const have = size(bias.shape);
+  if (have === n) return bias;
   const tiled = backend.makeOutput([n], 'float32');
-  const from = backend.typedArrayFromHeap(bias);
-  const to = backend.typedArrayFromHeap(tiled);
-  for (let i = 0; i < n; i++) to[i] = from[i % size];
+  const from = heapF32(backend, bias);
+  const to = heapF32(backend, tiled);
+  for (let i = 0; i < n; i++) to[i] = from[i % have];
   return tiled;
 }
 
-function guarded(kernelName: string, previous: KernelFunc | undefined): KernelFunc {
-  if (!previous) throw new Error(`@nutshell/backend-wasm: tfjs-backend-wasm has no ${kernelName} kernel to wrap.`);
+/** The same buffer seen with another shape of the same size (no copy; tfjs's kernels only read it). */
+const view = (t: TensorInfo, shape: number[]): TensorInfo => ({ dataId: t.dataId, shape, dtype: t.dtype });
+
+/** What one call multiplies: a [batchA, m, k] · b [batchB, k, n] after transposes, and the output shape. */
+interface Product {
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly batchA: number;
+  readonly batchB: number;
+  readonly outShape: number[];
+}
+
+function describe(
+  a: TensorInfo,
+  b: TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+): Product | undefined {
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  if (ra < 2 || rb < 2) return undefined;
+  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if (k !== kb) return undefined;
+  let outBatch: number[];
+  try {
+    outBatch = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  } catch {
+    return undefined;
+  }
+  const batchA = size(a.shape.slice(0, -2));
+  const batchB = size(b.shape.slice(0, -2));
+  const batch = size(outBatch);
+  // Flat batch indices map onto each operand only when it has one entry or all of them (as tfjs's loop assumes).
+  if ((batchA !== 1 && batchA !== batch) || (batchB !== 1 && batchB !== batch)) return undefined;
+  return { m, k, n, batchA, batchB, outShape: [...outBatch, m, n] };
+}
+
+/** A zero-filled float32 tensor in the wasm heap; the caller releases it. */
+function zeros(backend: BackendWasm, shape: number[]): TensorInfo {
+  const t = backend.makeOutput(shape, 'float32');
+  heapF32(backend, t).fill(0);
+  return t;
+}
+
+/** `t` with its last two axes swapped, as a new heap tensor the caller releases. */
+function swapLastAxes(backend: BackendWasm, t: TensorInfo, batch: number): TensorInfo {
+  const [r, c] = t.shape.slice(-2);
+  return runWasmKernel(backend, tf.Transpose, { x: view(t, [batch, r, c]) }, { perm: [0, 2, 1] });
+}
+
+/** Rows `[from, from + count)` of a [batch, rows, cols] tensor as a new [1, rows, cols] tensor. */
+function batchEntry(backend: BackendWasm, t: TensorInfo, entry: number, batch: number): TensorInfo {
+  const [rows, cols] = t.shape.slice(-2);
+  if (batch === 1) return view(t, [1, rows, cols]);
+  const out = backend.makeOutput([1, rows, cols], 'float32');
+  const len = rows * cols;
+  heapF32(backend, out).set(heapF32(backend, t).subarray(entry * len, (entry + 1) * len));
+  return out;
+}
+
+function routed(kernelName: string, previous: KernelFunc | undefined): KernelFunc {
+  if (!previous)
+    throw new Error(`@nutshell/backend-wasm: tfjs-backend-wasm has no ${kernelName} kernel to wrap.`);
   return (args) => {
-    const { a, b, bias } = args.inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo };
+    const inputs = args.inputs as {
+      a: TensorInfo;
+      b: TensorInfo;
+      bias?: TensorInfo;
+      preluActivationWeights?: TensorInfo;
+    };
+    const { a, b, bias } = inputs;
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
-    // Only this case reaches the cached XNNPACK operator; the others run tfjs's uncached loop.
-    const cached = !transposeA && !transposeB && batchSize(a) === 1 && batchSize(b) === 1;
+    const p =
+      a.dtype === 'float32' && b.dtype === 'float32' ? describe(a, b, transposeA, transposeB) : undefined;
+    // Bad shapes and dtypes: tfjs's kernel throws its own error.
+    if (!p) return previous(args);
     const backend = asWasm(args.backend);
-    const weights = cached ? weightsFor(backend, b) : b;
-    let fullBias = bias;
-    if (bias && bias.shape.length === 1 && bias.dtype === 'float32') {
-      const rows = a.shape[a.shape.length - (transposeA ? 1 : 2)];
-      const cols = b.shape[b.shape.length - (transposeB ? 2 : 1)];
-      const size = bias.shape[0];
-      // XNNPACK reads cols values; the loop reads min(row·cols + col, size − 1), right for size 1 or one row.
-      if (cached) fullBias = biasOfLength(backend, bias, cols);
-      else if (size !== 1 && rows > 1) fullBias = biasOfLength(backend, bias, rows * cols);
-    }
-    if (weights === b && fullBias === bias) return previous(args);
+    if (size(p.outShape) === 0) return backend.makeOutput(p.outShape, 'float32');
+    const batch = Math.max(p.batchA, p.batchB);
+    const loop =
+      inputs.preluActivationWeights != null || (p.batchB > 1 && p.m * p.k * p.n < MIN_WORK_PER_BATCH_ENTRY);
+    const temps: TensorInfo[] = [];
+    const temp = (t: TensorInfo) => {
+      temps.push(t);
+      return t;
+    };
     try {
-      return previous({ ...args, inputs: { ...args.inputs, b: weights, ...(fullBias ? { bias: fullBias } : {}) } });
+      // Operands as [batch, m, k] and [batch, k, n], no transposes.
+      let A: TensorInfo;
+      let B: TensorInfo;
+      if (p.k === 0) {
+        A = temp(zeros(backend, [p.batchA, p.m, 1]));
+        B = temp(zeros(backend, [p.batchB, 1, p.n]));
+      } else {
+        A = loop || !transposeA ? view(a, a.shape) : temp(swapLastAxes(backend, a, p.batchA));
+        B = loop || !transposeB ? view(b, b.shape) : temp(swapLastAxes(backend, b, p.batchB));
+      }
+      if (loop) {
+        const transposes = p.k === 0 ? { transposeA: false, transposeB: false } : { transposeA, transposeB };
+        const loopArgs = {
+          ...args,
+          inputs: { ...args.inputs, a: A, b: B },
+          attrs: { ...args.attrs, ...transposes },
+        };
+        const out = previousWithBias(backend, previous, loopArgs, bias, p, temp);
+        return { ...out, shape: p.outShape };
+      }
+      A = view(A, [p.batchA, p.m, A.shape[A.shape.length - 1]]);
+      B = view(B, [p.batchB, B.shape[B.shape.length - 2], p.n]);
+      const kk = A.shape[2];
+      const fullBias =
+        bias && bias.shape.length === 1 && bias.dtype === 'float32' ? biasOfLength(backend, bias, p.n) : bias;
+      if (fullBias && fullBias !== bias) temp(fullBias);
+      const single = (x: TensorInfo, w: TensorInfo): TensorInfo => {
+        const weights = weightsFor(backend, w);
+        if (weights !== w) temp(weights);
+        const more: NamedTensorInfoMap = { a: x, b: weights };
+        if (fullBias) more.bias = fullBias;
+        return previous({
+          ...args,
+          inputs: { ...args.inputs, ...more },
+          attrs: { ...args.attrs, transposeA: false, transposeB: false },
+        }) as TensorInfo;
+      };
+      if (p.batchB === 1) {
+        // A batch of `a` against one `b` is one product with batch·m rows.
+        const out = single(view(A, [1, p.batchA * p.m, kk]), view(B, [1, kk, p.n]));
+        return { ...out, shape: p.outShape };
+      }
+      const out = backend.makeOutput(p.outShape, 'float32');
+      const len = p.m * p.n;
+      for (let i = 0; i < batch; i++) {
+        const x = batchEntry(backend, A, i, p.batchA);
+        const w = batchEntry(backend, B, i, p.batchB);
+        const part = single(x, w);
+        heapF32(backend, out).set(heapF32(backend, part).subarray(0, len), i * len);
+        release(backend, part);
+        if (x.dataId !== A.dataId) release(backend, x);
+        if (w.dataId !== B.dataId) release(backend, w);
+      }
+      return out;
     } finally {
-      if (weights !== b) release(backend, weights);
-      if (fullBias && fullBias !== bias) release(backend, fullBias);
+      for (const t of temps) release(backend, t);
     }
   };
 }
 
-/** Nutshell's BatchMatMul for 'wasm': tfjs's, given a copy of weights whose data it cached in another shape. */
+/** tfjs's own kernel (its loop), with a bias of the length the loop indexes. */
+function previousWithBias(
+  backend: BackendWasm,
+  previous: KernelFunc,
+  args: Parameters<KernelFunc>[0],
+  bias: TensorInfo | undefined,
+  p: Product,
+  temp: (t: TensorInfo) => TensorInfo,
+): TensorInfo {
+  if (bias && bias.shape.length === 1 && bias.dtype === 'float32' && bias.shape[0] !== 1 && p.m > 1) {
+    const fullBias = temp(biasOfLength(backend, bias, p.m * p.n));
+    return previous({ ...args, inputs: { ...args.inputs, bias: fullBias } }) as TensorInfo;
+  }
+  return previous(args) as TensorInfo;
+}
+
+/** Nutshell's BatchMatMul for 'wasm': every float32 product on XNNPACK (see the file's header). */
 export function batchMatMulConfig(previous: KernelFunc | undefined): KernelConfig {
-  return { kernelName: tf.BatchMatMul, backendName: 'wasm', kernelFunc: guarded(tf.BatchMatMul, previous) };
+  return { kernelName: tf.BatchMatMul, backendName: 'wasm', kernelFunc: routed(tf.BatchMatMul, previous) };
 }
 
 /**
- * Nutshell's _FusedMatMul for 'wasm': tfjs's, given a copy of weights whose data it cached in another shape and a
- * bias expanded to the length tfjs indexes.
+ * Nutshell's _FusedMatMul for 'wasm': every float32 product on XNNPACK, weights cached in another shape copied, and
+ * a bias expanded to the length tfjs reads.
  */
 export function fusedMatMulConfig(previous: KernelFunc | undefined): KernelConfig {
-  return { kernelName: tf._FusedMatMul, backendName: 'wasm', kernelFunc: guarded(tf._FusedMatMul, previous) };
+  return { kernelName: tf._FusedMatMul, backendName: 'wasm', kernelFunc: routed(tf._FusedMatMul, previous) };
 }
