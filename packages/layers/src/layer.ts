@@ -4,6 +4,7 @@ import { getInitializer, type InitializerSpec } from './initializers.js';
 import { uniqueName, snakeCase } from './naming.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from './regularizers.js';
 import { fmt, isShapeList, type LayerInputShape, type Shape } from './shape.js';
+import { findSubLayers, inheritedTraining, qualifiedWeightName, withOwner, withTraining, type SubLayer } from './subLayers.js';
 import { SymbolicTensor } from './symbolic.js';
 
 /** Options of a forward pass. @public */
@@ -68,7 +69,8 @@ export function setWeightGuard(guard: WeightGuard | undefined): void {
 }
 
 interface OwnWeight {
-  readonly name: string;
+  /** The name given to `addWeight` (`kernel`); the weight's full name is the layer's path plus this. */
+  readonly local: string;
   readonly variable: Variable;
   readonly trainable: boolean;
   readonly regularizer?: Regularizer;
@@ -83,6 +85,13 @@ interface OwnWeight {
  * with plain tensor ops (no `tidy`: `apply` wraps it), say how the shape changes in `computeOutputShape` (and
  * throw a `ShapeError` there for inputs it cannot take), add hyperparameters to `getConfig`, and
  * `registerLayer` the class so configs can be loaded.
+ *
+ * A composite layer holds other layers in its fields (`this.dense = new Dense(...)`), in arrays, maps or plain
+ * objects, created in its constructor and applied in `call`. They are tracked as in Keras: their weights are the
+ * composite's weights (named by the field path, `block/dense/kernel`), counted by `countParams` and `summary`,
+ * trained, saved and loaded; `trainable` freezes them too; an inner `apply` without `training` inherits the
+ * outer one's; `dispose` frees them. The composite builds them on its first input by running `call` once on a
+ * zero batch, and, unless it overrides `computeOutputShape`, infers its output shape the same way.
  * @public
  */
 export abstract class Layer {
@@ -93,6 +102,7 @@ export abstract class Layer {
   private _built = false;
   private readonly _weights: OwnWeight[] = [];
   private _inputShape: LayerInputShape | undefined;
+  private readonly _outputShapes = new Map<string, Shape>();
 
   constructor(config: LayerArgs = {}) {
     this._name = config.name;
@@ -112,6 +122,15 @@ export abstract class Layer {
   set trainable(value: boolean) {
     this._trainable = value;
     for (const w of this._weights) w.variable.trainable = value && w.trainable;
+    for (const s of this.subLayers) s.layer.trainable = value;
+  }
+
+  /**
+   * The layers this layer holds in its fields (directly, or in arrays, maps, sets, plain objects or models), each
+   * with the property path to it (`dense`, `blocks/0`). Their own sub-layers are theirs, not listed here.
+   */
+  get subLayers(): { readonly path: string; readonly layer: Layer }[] {
+    return findSubLayers<Layer>(this, isLayer, BASE_FIELDS);
   }
 
   /** Whether `build` has run (weights exist). */
@@ -137,19 +156,42 @@ export abstract class Layer {
   ensureBuilt(inputShape: LayerInputShape): void {
     if (this._built) return;
     const shape = isShapeList(inputShape) ? inputShape.map((s) => [...s]) : [...inputShape];
-    this.build(shape);
+    withOwner(this, () => this.build(shape));
     this._inputShape = shape;
     this._built = true;
+    const subs = this.subLayers;
+    if (subs.some((s) => !s.layer.built)) this.dryRun(shape);
+    // Sub-layers created after `super(args)` did not see `trainable: false`.
+    if (!this._trainable) this.trainable = false;
+  }
+
+  // Runs `call` once on a batch of one zero example (unknown sizes 1), so sub-layers that build lazily in `call`
+  // build now; returns the output shape with the input's batch dimension.
+  private dryRun(inputShape: LayerInputShape): Shape {
+    const key = JSON.stringify(inputShape);
+    const cached = this._outputShapes.get(key);
+    if (cached) return [...cached];
+    const concrete = (s: Shape): number[] => s.map((d, i) => (i === 0 || d == null ? 1 : d));
+    const result = tf.tidy(() => {
+      const zeros = isShapeList(inputShape) ? inputShape.map((s) => tf.zeros(concrete(s))) : tf.zeros(concrete(inputShape));
+      return withOwner(this, () => withTraining(false, () => this.call(zeros, { training: false })));
+    });
+    const out = result.shape;
+    result.dispose();
+    const first = isShapeList(inputShape) ? inputShape[0] : inputShape;
+    const shape: Shape = [first[0] ?? null, ...out.slice(1)];
+    this._outputShapes.set(key, shape);
+    return [...shape];
   }
 
   /**
    * Creates a weight named `this.name + '/' + name`, filled by `initializer`. Call it from `build`.
    */
   protected addWeight(name: string, shape: readonly number[], initializer: InitializerSpec, opts: AddWeightOptions = {}): Variable {
-    if (this._weights.some((w) => w.name === `${this.name}/${name}`)) {
+    if (this._weights.some((w) => w.local === name)) {
       throw new LayerStateError(`${this.className} '${this.name}': weight '${name}' already exists.`);
     }
-    weightGuard?.check(`${this.name}/${name}`, shape);
+    weightGuard?.check(qualifiedWeightName(this, name, subLayerPath), shape);
     const trainable = opts.trainable ?? true;
     const init = getInitializer(initializer).init(shape);
     // The engine assigns the variable a unique internal name: two models may hold layers with the same name.
@@ -157,7 +199,7 @@ export abstract class Layer {
     init.dispose();
     weightGuard?.created(variable);
     this._weights.push({
-      name: `${this.name}/${name}`,
+      local: name,
       variable,
       trainable,
       regularizer: opts.regularizer ? getRegularizer(opts.regularizer) : undefined,
@@ -177,6 +219,13 @@ export abstract class Layer {
    * The default is the identity.
    */
   computeOutputShape(inputShape: LayerInputShape): Shape {
+    if (this.subLayers.length > 0) {
+      const batchless = isShapeList(inputShape) ? inputShape.map((s) => [null, ...s.slice(1)]) : [null, ...inputShape.slice(1)];
+      this.ensureBuilt(batchless);
+      const out = this.dryRun(batchless);
+      const first = isShapeList(inputShape) ? inputShape[0] : inputShape;
+      return [first[0] ?? null, ...out.slice(1)];
+    }
     return isShapeList(inputShape) ? [...inputShape[0]] : [...inputShape];
   }
 
@@ -201,13 +250,26 @@ export abstract class Layer {
     this.computeOutputShape(multi ? shapes : shapes[0]); // validates the actual shapes
     const batchless = shapes.map((s) => (s.length > 0 ? [null, ...s.slice(1)] : s));
     this.ensureBuilt(multi ? batchless : batchless[0]);
-    const training = opts.training ?? false;
-    return tf.tidy(() => this.call(multi ? tensors : tensors[0], { training }));
+    const training = opts.training ?? inheritedTraining() ?? false;
+    return tf.tidy(() => withOwner(this, () => withTraining(training, () => this.call(multi ? tensors : tensors[0], { training }))));
   }
 
-  /** Every weight of the layer, in creation order. */
+  /** Every weight of the layer, in creation order, then its sub-layers' (each variable once). */
   get weights(): LayerWeight[] {
-    return this._weights.map((w) => ({ name: w.name, variable: w.variable, trainable: w.trainable && this._trainable }));
+    const out: LayerWeight[] = [];
+    this.collectWeights(this.name, true, out, new Set());
+    return out;
+  }
+
+  // Own weights under `prefix`, then each sub-layer's under `prefix/path`.
+  private collectWeights(prefix: string, trainable: boolean, out: LayerWeight[], seen: Set<Variable>): void {
+    const on = trainable && this._trainable;
+    for (const w of this._weights) {
+      if (seen.has(w.variable)) continue;
+      seen.add(w.variable);
+      out.push({ name: `${prefix}/${w.local}`, variable: w.variable, trainable: w.trainable && on });
+    }
+    for (const s of this.subLayers) s.layer.collectWeights(`${prefix}/${s.path}`, on, out, seen);
   }
 
   /** The weights an optimizer updates. */
@@ -222,7 +284,7 @@ export abstract class Layer {
 
   /** The number of scalar parameters (trainable or not). */
   countParams(): number {
-    return this._weights.reduce((n, w) => n + w.variable.size, 0);
+    return this.weights.reduce((n, w) => n + w.variable.size, 0);
   }
 
   /**
@@ -230,17 +292,18 @@ export abstract class Layer {
    * `WeightsMismatchError` naming the weight and both shapes.
    */
   setWeights(values: readonly Tensor[]): void {
-    if (values.length !== this._weights.length) {
-      throw new WeightsMismatchError(this.name, `${this.className} '${this.name}' has ${this._weights.length} weights, got ${values.length} values.`);
+    const weights = this.weights;
+    if (values.length !== weights.length) {
+      throw new WeightsMismatchError(this.name, `${this.className} '${this.name}' has ${weights.length} weights, got ${values.length} values.`);
     }
-    this._weights.forEach((w, i) => {
+    weights.forEach((w, i) => {
       const v = values[i];
       if (v.shape.length !== w.variable.shape.length || v.shape.some((d, k) => d !== w.variable.shape[k])) {
         throw new WeightsMismatchError(w.name, `expected shape ${fmt(w.variable.shape)}, got ${fmt(v.shape)}.`);
       }
       if (v.dtype !== w.variable.dtype) throw new WeightsMismatchError(w.name, `expected dtype ${w.variable.dtype}, got ${v.dtype}.`);
     });
-    this._weights.forEach((w, i) => w.variable.assign(values[i]));
+    weights.forEach((w, i) => w.variable.assign(values[i]));
   }
 
   /** The JSON-serialisable config: `{ className, name, trainable, ...hyperparameters }`. Subclasses add theirs. */
@@ -251,15 +314,38 @@ export abstract class Layer {
   /** The sum of the weights' regularisation penalties as a scalar (caller owns it), or null when there are none. */
   regularizationLoss(): Tensor | null {
     const rs = this._weights.filter((w) => w.regularizer && w.trainable && this._trainable);
-    if (rs.length === 0) return null;
-    return tf.tidy(() => tf.addN(rs.map((w) => w.regularizer!.apply(w.variable))));
+    const subs = this.subLayers;
+    if (rs.length === 0 && subs.length === 0) return null;
+    const parts = rs.map((w) => tf.tidy(() => w.regularizer!.apply(w.variable)));
+    for (const s of subs) {
+      const p = s.layer.regularizationLoss();
+      if (p) parts.push(p);
+    }
+    if (parts.length === 0) return null;
+    const total = tf.addN(parts);
+    tf.dispose(parts);
+    return total;
   }
 
-  /** Frees the weights. The layer builds afresh if applied again. */
+  /** Frees the weights, the sub-layers' too. The layer builds afresh if applied again. */
   dispose(): void {
     for (const w of this._weights) w.variable.dispose();
+    for (const s of this.subLayers) s.layer.dispose();
+    this._outputShapes.clear();
     this._weights.length = 0;
     this._built = false;
     this._inputShape = undefined;
   }
+}
+
+// The base class's own fields, never searched for sub-layers.
+const BASE_FIELDS: ReadonlySet<string> = new Set(['_name', '_trainable', '_built', '_weights', '_inputShape', '_outputShapes', 'className']);
+
+function isLayer(x: unknown): x is Layer {
+  return x instanceof Layer;
+}
+
+// The path from `owner` to `layer` among the owner's sub-layers, if it holds it.
+function subLayerPath(owner: { readonly name: string }, layer: { readonly name: string }): string | undefined {
+  return owner instanceof Layer ? owner.subLayers.find((s: SubLayer<Layer>) => s.layer === layer)?.path : undefined;
 }

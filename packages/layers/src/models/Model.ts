@@ -170,7 +170,7 @@ export class Model implements ModelLike {
 
   /** The number of scalar parameters. */
   countParams(): number {
-    return this._layers.reduce((n, l) => n + l.countParams(), 0);
+    return this.weights.reduce((n, w) => n + w.variable.size, 0);
   }
 
   /** The sum of the layers' regularisation penalties, or null. */

@@ -28,9 +28,10 @@ export function checkUniqueNames(model: string, layers: readonly Layer[]): void 
   }
 }
 
-/** Every weight of a list of layers (a shared layer counted once). @internal */
+/** Every weight of a list of layers (a shared layer, or a layer also held inside another, counted once). @internal */
 export function weightsOf(layers: readonly Layer[]): LayerWeight[] {
-  return [...new Set(layers)].flatMap((l) => l.weights);
+  const seen = new Set<LayerWeight['variable']>();
+  return [...new Set(layers)].flatMap((l) => l.weights).filter((w) => !seen.has(w.variable) && seen.add(w.variable) !== undefined);
 }
 
 /** Sums layers' regularisation penalties. @internal */
@@ -58,9 +59,9 @@ export function formatSummary(title: string, rows: SummaryRow[], layers: readonl
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((s, i) => (i === 2 ? s.padStart(widths[i]) : s.padEnd(widths[i]))).join('   ').trimEnd();
   const rule = (ch: string) => ch.repeat(widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1));
-  const unique = [...new Set(layers)];
-  const total = unique.reduce((n, l) => n + l.countParams(), 0);
-  const trainable = unique.reduce((n, l) => n + l.trainableWeights.reduce((m, w) => m + w.variable.size, 0), 0);
+  const weights = weightsOf(layers);
+  const total = weights.reduce((n, w) => n + w.variable.size, 0);
+  const trainable = weights.reduce((n, w) => n + (w.trainable ? w.variable.size : 0), 0);
   return [
     `Model: "${title}"`,
     rule('_'),
