@@ -36,7 +36,12 @@ export { stepDecay, exponentialDecay, cosineDecay, linearWarmup, oneCycle } from
 export type { Schedule } from './schedules/schedule.js';
 
 // Metrics
-export { binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, topKAccuracy } from './metrics/accuracy.js';
+export {
+  binaryAccuracy,
+  categoricalAccuracy,
+  sparseCategoricalAccuracy,
+  topKAccuracy,
+} from './metrics/accuracy.js';
 export {
   accuracyScore,
   confusionMatrix,
@@ -51,9 +56,21 @@ export type { Average, ClassScoreOptions } from './metrics/classification.js';
 export { resolveMetric, isDatasetMetric } from './metrics/metric.js';
 export type { BatchMetric, DatasetMetric, MetricSpec } from './metrics/metric.js';
 
+// The short path: compile + fit
+export { compile, CompiledModel } from './trainer/compile.js';
+export type { ArrayData, CompileOptions, CompiledFitOptions } from './trainer/compile.js';
+export { predictProba, predictClasses } from './trainer/predictions.js';
+export type { PredictClassOptions } from './trainer/predictions.js';
+
 // Trainer
 export { Trainer } from './trainer/Trainer.js';
-export type { TrainerOptions, FitOptions, EvaluateOptions, CheckpointOptions, TrainerEventHandler } from './trainer/Trainer.js';
+export type {
+  TrainerOptions,
+  FitOptions,
+  EvaluateOptions,
+  CheckpointOptions,
+  TrainerEventHandler,
+} from './trainer/Trainer.js';
 export type { DataSource, TensorData, FitData } from './trainer/dataSource.js';
 export type { TrainableModel, ModelWeight } from './trainer/model.js';
 export type {
@@ -82,6 +99,8 @@ export type { ReduceLROnPlateauOptions } from './callbacks/ReduceLROnPlateau.js'
 export { LearningRateScheduler } from './callbacks/LearningRateScheduler.js';
 export { TerminateOnNaN } from './callbacks/TerminateOnNaN.js';
 export { CSVLogger } from './callbacks/CSVLogger.js';
+export { ProgressLogger, formatDuration } from './callbacks/ProgressLogger.js';
+export type { ProgressLoggerOptions, ProgressMode, ProgressUpdate } from './callbacks/ProgressLogger.js';
 export type { CsvTarget } from './callbacks/CSVLogger.js';
 
 // Checkpoints

@@ -15,6 +15,7 @@ import { checkData, splitSource, toSource } from './dataSource.js';
 import type { DataSource, FitData, TargetSpec } from './dataSource.js';
 import type { BatchEndEvent, History, TrainerEvent, TrainerEventOf } from './events.js';
 import type { TrainableModel } from './model.js';
+import { ensureBackend } from './autoBackend.js';
 import { openStore } from '../checkpoint/store.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
 import { applyRunState, latestRunCheckpoint, writeRunCheckpoint } from '../checkpoint/runCheckpoint.js';
@@ -162,13 +163,16 @@ export class Trainer implements TrainingContext {
   }
 
   /**
-   * Trains on `data` for `options.epochs` epochs and returns the history. Rejects bad input before training:
+   * Trains on `data` for `options.epochs` epochs and returns the history. The first fit of a program that has not
+   * called `useBackend` selects the fastest usable backend (`NUTSHELL_BACKEND`, else `'auto'`) and says which
+   * once. Rejects bad input before training:
    * a `ConfigError` for bad options, a `DataError` naming the row for NaN values or labels out of range.
    */
   async fit(data: FitData, options: FitOptions): Promise<History> {
     if (this.running) throw new ConfigError('fit', 'fit: this Trainer is already training; await the running fit first.');
     this.running = true;
     try {
+      await ensureBackend((line) => console.info(line));
       return await this.runFit(data, options);
     } finally {
       this.running = false;
