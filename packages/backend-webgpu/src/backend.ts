@@ -3,6 +3,7 @@
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { NutshellError } from '@nutshell/backend';
 import type { DeviceGuard } from './errors.js';
+import { ValidationGuard } from './validationGuard.js';
 
 type DataId = object;
 type WebGPUBackendClass = typeof WebGPUBackend;
@@ -15,29 +16,45 @@ const defined = new WeakMap<WebGPUBackendClass, WebGPUBackendClass>();
  */
 export function guardedBackendClass(
   Base: WebGPUBackendClass,
-): new (device: GPUDevice, adapterInfo: GPUAdapterInfo | undefined, guard: DeviceGuard, canReadSync: boolean) => WebGPUBackend {
+): new (
+  device: GPUDevice,
+  adapterInfo: GPUAdapterInfo | undefined,
+  guard: DeviceGuard,
+  canReadSync: boolean,
+) => WebGPUBackend {
   const existing = defined.get(Base);
   if (existing) return existing as never;
   class GuardedWebGPUBackend extends Base {
     readonly guard: DeviceGuard;
+    readonly validation: ValidationGuard;
     readonly canReadSync: boolean;
-    constructor(device: GPUDevice, adapterInfo: GPUAdapterInfo | undefined, guard: DeviceGuard, canReadSync: boolean) {
+    constructor(
+      device: GPUDevice,
+      adapterInfo: GPUAdapterInfo | undefined,
+      guard: DeviceGuard,
+      canReadSync: boolean,
+    ) {
       super(device, adapterInfo);
       this.guard = guard;
+      this.validation = new ValidationGuard(device);
       this.canReadSync = canReadSync;
     }
     override runWebGPUProgram(...args: Parameters<WebGPUBackend['runWebGPUProgram']>) {
-      this.guard.check(`the kernel ${args[0]?.constructor?.name ?? 'program'}`);
-      return super.runWebGPUProgram(...args);
+      const program = args[0]?.constructor?.name ?? 'program';
+      this.guard.check(`the kernel ${program}`);
+      return this.validation.watch(program, () => super.runWebGPUProgram(...args));
     }
     override async read(dataId: DataId) {
-      return this.guard.race(super.read(dataId), 'a tensor read');
+      const values = await this.guard.race(super.read(dataId), 'a tensor read');
+      await this.validation.settle();
+      return values;
     }
     override readSync(dataId: DataId) {
       this.guard.check('a synchronous tensor read');
-      const data = (this as unknown as { tensorMap: { get(id: DataId): { values: unknown } | undefined } }).tensorMap.get(
-        dataId,
-      );
+      this.validation.throwIfFailed();
+      const data = (
+        this as unknown as { tensorMap: { get(id: DataId): { values: unknown } | undefined } }
+      ).tensorMap.get(dataId);
       if (!this.canReadSync && data && data.values == null) {
         throw new NutshellError(
           'webgpu: dataSync()/arraySync() cannot read a tensor from the GPU in Node (Dawn reads are asynchronous). ' +

@@ -61,3 +61,25 @@ export class DeviceGuard {
     }
   }
 }
+
+/**
+ * A WebGPU validation or shader-compilation error in a kernel: its output would be garbage, so the next op or
+ * read after it throws this instead. Names the program (tfjs's `...Program` class) and quotes the adapter's
+ * message. A Nutshell bug or a tfjs-backend-webgpu bug: please report it with the message.
+ * @public
+ */
+export class WebGpuKernelError extends NutshellError {
+  /** The tfjs WebGPU program that failed, e.g. `'PadProgram'`; `'unknown'` when the error came later. */
+  readonly program: string;
+  /** The implementation's message. */
+  readonly gpuMessage: string;
+  constructor(program: string, gpuMessage: string) {
+    const firstLines = gpuMessage.split('\n').slice(0, 3).join(' ').replace(/\s+/g, ' ').trim();
+    super(
+      `webgpu: the kernel ${program} failed WebGPU validation (${firstLines}); its result would be garbage, so ` +
+        'it is refused. Run the op on the cpu or wasm backend, and report this error.',
+    );
+    this.program = program;
+    this.gpuMessage = gpuMessage;
+  }
+}

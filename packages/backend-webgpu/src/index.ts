@@ -9,7 +9,7 @@ export type { WebGpuOptions, DawnBackend } from './options.js';
 export type { WebGpuAdapterInfo } from './adapter.js';
 
 // Errors
-export { WebGpuDeviceLostError } from './errors.js';
+export { WebGpuDeviceLostError, WebGpuKernelError } from './errors.js';
 
 // Selecting a backend (re-exported from @nutshell/backend, so installing this package is enough to switch)
 export { useBackend, backendInfo } from '@nutshell/backend';
