@@ -29,20 +29,26 @@ export class BackendUnavailableError extends NutshellError {
 }
 
 /**
- * A backend name that no registered plugin (and no known plugin package) answers to.
+ * A backend name that no registered plugin (and no installed plugin package) answers to. The message lists every
+ * name that can be loaded here and, when the name came from `NUTSHELL_BACKEND`, says so.
  * @public
  */
 export class UnknownBackendError extends NutshellError {
   /** The name that was asked for. */
   readonly backend: string;
-  /** The names that are registered now. */
+  /** The names `useBackend` accepts here: `'auto'`, registered plugins, and those installed packages declare. */
   readonly known: readonly string[];
-  constructor(backend: string, known: readonly string[]) {
+  /** True when the name came from the `NUTSHELL_BACKEND` environment variable. */
+  readonly fromEnv: boolean;
+  constructor(backend: string, known: readonly string[], fromEnv = false) {
     super(
-      `Unknown backend '${backend}'. Registered backends: ${known.join(', ')}. ` +
-        `Plugins register when their package is imported, e.g. import '@nutshell/backend-wasm'.`,
+      `Unknown backend '${backend}'${fromEnv ? ' (from the NUTSHELL_BACKEND environment variable)' : ''}. ` +
+        `Backends that can be loaded here: ${known.join(', ')}. ` +
+        (fromEnv ? `Set NUTSHELL_BACKEND to one of them, or unset it to let 'auto' choose. ` : '') +
+        `Others come as plugin packages: npm install @nutshell/backend-<name> (wasm, webgpu, cuda, native).`,
     );
     this.backend = backend;
     this.known = known;
+    this.fromEnv = fromEnv;
   }
 }

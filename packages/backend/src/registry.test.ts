@@ -85,10 +85,35 @@ describe('useBackend', () => {
     await expect(useBackend(fakePlugin('fake-obj', 1, false))).rejects.toThrow(/fake-obj has no device/);
   });
 
-  it('an unknown name lists the registered backends', async () => {
+  it('an unknown name lists every loadable backend, auto included', async () => {
     const err = await useBackend('tpu').catch((e) => e);
     expect(err).toBeInstanceOf(UnknownBackendError);
-    expect(err.message).toMatch(/Unknown backend 'tpu'\. Registered backends: .*cpu/);
+    expect(err.message).toMatch(
+      /^Unknown backend 'tpu'\. Backends that can be loaded here: auto, cpu(, [\w-]+)*\. Others come as plugin packages: npm install @nutshell\/backend-<name> \(wasm, webgpu, cuda, native\)\.$/,
+    );
+    expect(err.known.slice(0, 2)).toEqual(['auto', 'cpu']);
+    expect(err.fromEnv).toBe(false);
+  });
+
+  it('names are case-insensitive', async () => {
+    registerBackend(fakePlugin('fake-case', 0, true));
+    expect(await useBackend('FAKE-Case')).toMatchObject({ name: 'fake-case', reason: 'named by useBackend' });
+    expect(await useBackend('CPU')).toMatchObject({ name: 'cpu' });
+  });
+
+  it('an unknown NUTSHELL_BACKEND says that is where the name came from', async () => {
+    process.env.NUTSHELL_BACKEND = 'gpu';
+    try {
+      const err = await useBackend().catch((e) => e);
+      expect(err).toBeInstanceOf(UnknownBackendError);
+      expect(err.fromEnv).toBe(true);
+      expect(err.message).toContain(
+        "Unknown backend 'gpu' (from the NUTSHELL_BACKEND environment variable). Backends that can be loaded here: auto, cpu",
+      );
+      expect(err.message).toContain("Set NUTSHELL_BACKEND to one of them, or unset it to let 'auto' choose.");
+    } finally {
+      delete process.env.NUTSHELL_BACKEND;
+    }
   });
 
   it('a plugin no installed package declares is unknown (this package has none installed): no table of names', async () => {

@@ -60,12 +60,22 @@ export function listBackends(): BackendPlugin[] {
  * @public
  */
 export function getBackendPlugin(name: string): BackendPlugin | undefined {
-  return plugins.get(name);
+  return findPlugin(name);
 }
 
-async function resolveByName(name: string): Promise<BackendPlugin> {
-  let plugin = plugins.get(name);
-  const declaring = plugin ? undefined : (await installedPlugins()).find((p) => p.backends.includes(name));
+/** The registered plugin whose name matches `name` ignoring case (`'WASM'` is `'wasm'`). */
+function findPlugin(name: string): BackendPlugin | undefined {
+  const key = name.toLowerCase();
+  return plugins.get(name) ?? [...plugins.values()].find((p) => p.name.toLowerCase() === key);
+}
+
+async function resolveByName(requested: string, fromEnv: boolean): Promise<BackendPlugin> {
+  let plugin = findPlugin(requested);
+  const lower = requested.toLowerCase();
+  const declaring = plugin
+    ? undefined
+    : (await installedPlugins()).find((p) => p.backends.some((b) => b.toLowerCase() === lower));
+  const name = declaring?.backends.find((b) => b.toLowerCase() === lower) ?? requested;
   if (declaring) {
     await importInstalled(declaring.packageName, [declaring.appDir]);
     plugin = plugins.get(name);
@@ -77,7 +87,15 @@ async function resolveByName(name: string): Promise<BackendPlugin> {
       );
     }
   }
-  if (!plugin) throw new UnknownBackendError(name, [...plugins.keys()]);
+  if (!plugin) {
+    // Every name useBackend would accept here: registered plugins and those installed packages declare.
+    const loadable = new Set([
+      'auto',
+      ...plugins.keys(),
+      ...(await installedPlugins()).flatMap((p) => p.backends),
+    ]);
+    throw new UnknownBackendError(requested, [...loadable], fromEnv);
+  }
   return plugin;
 }
 
@@ -91,7 +109,7 @@ async function activatePlugin(plugin: BackendPlugin): Promise<void> {
 /**
  * Selects the backend every Nutshell computation runs on.
  *
- * - a name (`'cpu'`, `'wasm'`, `'webgpu'`, `'cuda'`, ...) or a plugin object: that backend, or a
+ * - a name (`'cpu'`, `'wasm'`, `'webgpu'`, `'cuda'`, ..., in any case) or a plugin object: that backend, or a
  *   `BackendUnavailableError` saying why not and how to fix it. It is never silently replaced.
  * - `'auto'`: the highest-priority usable plugin; installed plugin packages are imported first.
  * - nothing: the `NUTSHELL_BACKEND` environment variable if set, otherwise `'auto'`.
@@ -107,8 +125,8 @@ export async function useBackend(choice?: 'auto' | string | BackendPlugin): Prom
     lastSelection = { name: requested.name, reason: 'selected as a plugin object', skipped: [] };
     return lastSelection;
   }
-  if (requested !== 'auto') {
-    const plugin = await resolveByName(requested);
+  if (requested.toLowerCase() !== 'auto') {
+    const plugin = await resolveByName(requested, choice === undefined);
     await activatePlugin(plugin);
     const how = choice === undefined ? 'NUTSHELL_BACKEND' : 'useBackend';
     lastSelection = { name: plugin.name, reason: `named by ${how}`, skipped: [] };
