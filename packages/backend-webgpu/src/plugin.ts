@@ -73,6 +73,7 @@ export function createWebgpuBackend(options: WebGpuOptions = {}): WebGpuBackendP
     name: 'webgpu',
     priority: HARDWARE_PRIORITY,
     packageName: '@nutshell/backend-webgpu',
+    readsSynchronously: false,
     options: Object.freeze({ ...options }),
 
     async probe(): Promise<ProbeResult> {

@@ -1,4 +1,4 @@
-import { Rng, tf, type Tensor } from '@nutshell/tensor';
+import { Rng, tf, withoutGradientTape, type Tensor } from '@nutshell/tensor';
 import { applicable, runAlgorithm } from './algorithms/run.js';
 import { ConvArgumentError } from './errors.js';
 import { CONV_ALGORITHMS, conv2dGeometry, type ConcreteConvAlgorithm, type Conv2DOptions, type ConvGeometry } from './geometry.js';
@@ -193,25 +193,6 @@ function decide(key: string, backend: string, mode: 'training' | 'inference', m:
   decisions.set(key, d);
   settings.onDecision?.(d);
   return d;
-}
-
-/**
- * Runs synchronous `fn` as if no gradient were being recorded. The first 'auto' call of a shape is usually made
- * inside a training step's gradient tape; measured there, every candidate would also be recorded on that tape
- * (and timed with its bookkeeping, ~10× slower on wasm), and its intermediates kept alive until the step ends.
- * tfjs has no public switch for this, so the engine's tape state is set aside and restored.
- */
-function withoutGradientTape<T>(fn: () => T): T {
-  const state = tf.engine().state;
-  const saved = { depth: state.gradientDepth, tape: state.activeTape };
-  state.gradientDepth = 0;
-  state.activeTape = null as unknown as typeof state.activeTape;
-  try {
-    return fn();
-  } finally {
-    state.gradientDepth = saved.depth;
-    state.activeTape = saved.tape;
-  }
 }
 
 function fallback(key: string, backend: string, mode: 'training' | 'inference', why: string): AutotuneDecision {

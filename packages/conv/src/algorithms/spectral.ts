@@ -1,7 +1,7 @@
 // Two-dimensional real Fourier transforms of a batch of P × Q images, in two implementations with one layout:
 // the spectrum of image b is stored as `re[b, k]`, `im[b, k]` with k = (column frequency 0..Q/2) · P + row
 // frequency, i.e. only the non-redundant half of a real signal's spectrum.
-import { tf, type Tensor } from '@nutshell/tensor';
+import { hasKernels, tf, type Tensor } from '@nutshell/tensor';
 
 /** A 2-D real Fourier transform of fixed size. */
 export interface Spectral2D {
@@ -20,8 +20,7 @@ export interface Spectral2D {
 
 /** True when the current backend registers the kernels tf.spectral needs (cpu, webgl, webgpu; not wasm). */
 export function backendHasFft(): boolean {
-  const backend = tf.getBackend();
-  return ['FFT', 'IFFT', 'Complex', 'Real', 'Imag'].every((k) => tf.getKernel(k, backend) !== undefined);
+  return hasKernels(['FFT', 'IFFT', 'Complex', 'Real', 'Imag']);
 }
 
 export function nextPowerOfTwo(n: number): number {

@@ -1,4 +1,4 @@
-import { Rng, permutation, tf } from '@nutshell/tensor';
+import { Rng, permutation, readsSynchronously, tf } from '@nutshell/tensor';
 import type { Tensor } from '@nutshell/tensor';
 import { CheckpointError, ConfigError, DataError } from '../errors.js';
 import { getLoss } from '../losses/getLoss.js';
@@ -211,7 +211,7 @@ export class Trainer implements TrainingContext {
     if (weights.length === 0) throw new ConfigError('model', 'fit: the model has no trainable weights (build it, or unfreeze a layer).');
     this.optimizer.prepare(weights);
     const classWeights = opts.classWeights ? tf.keep(tf.tensor1d(classWeightVector(opts.classWeights, spec.outputSize))) : undefined;
-    const lag = options.eventLag ?? (tf.getBackend() === 'webgpu' ? 1 : 0);
+    const lag = options.eventLag ?? (readsSynchronously() ? 0 : 1); // GPU backends: read a step behind
     const trackNorms = options.trackGradientNorms === true || callbacks.some((c) => c.needsGradientNorms);
 
     // Run state: fresh, or restored from the newest good checkpoint.
