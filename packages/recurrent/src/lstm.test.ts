@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { LSTM, LSTMCell } from './index.js';
+import { tf, read } from '@nutshell/tensor';
+import { checkForward, checkGradients } from './test-utils/checks.js';
+
+describe('LSTM against the float64 textbook equations', () => {
+  it('last output and final [h, c]', async () => {
+    await checkForward({ kind: 'lstm', batch: 2, steps: 5, features: 3, units: 4 });
+  });
+  it('returnSequences, goBackwards, initial states and a padding mask', async () => {
+    await checkForward({
+      kind: 'lstm',
+      batch: 3,
+      steps: 4,
+      features: 2,
+      units: 3,
+      returnSequences: true,
+      goBackwards: true,
+      withInitial: true,
+      withMask: true,
+    });
+  });
+  it('without bias', async () => {
+    await checkForward({ kind: 'lstm', batch: 2, steps: 3, features: 2, units: 2, useBias: false });
+  });
+  it('gradients through time: input, initial h and c, kernel, recurrent kernel, bias vs finite differences', async () => {
+    await checkGradients({
+      kind: 'lstm',
+      batch: 2,
+      steps: 4,
+      features: 3,
+      units: 3,
+      withInitial: true,
+      returnSequences: true,
+    });
+  });
+  it('gradients with a padding mask and goBackwards', async () => {
+    await checkGradients({
+      kind: 'lstm',
+      batch: 3,
+      steps: 4,
+      features: 2,
+      units: 2,
+      withInitial: true,
+      withMask: true,
+      goBackwards: true,
+    });
+  });
+});
+
+describe('LSTMCell', () => {
+  it('starts the forget gate bias at 1 (unitForgetBias) and the rest at the bias initializer', async () => {
+    const cell = new LSTMCell({ units: 2, biasInitializer: 'zeros' });
+    const r = cell.step(tf.zeros([1, 3]), cell.zeroStates(1));
+    expect(Array.from(await read(cell.weights[2].variable))).toEqual([0, 0, 1, 1, 0, 0, 0, 0]);
+    tf.dispose([r.output, ...r.states]);
+    cell.dispose();
+  });
+
+  it('one step by hand: i = f = o = σ(1), c̃ = tanh(1), c = 2', async () => {
+    const cell = new LSTMCell({
+      units: 1,
+      unitForgetBias: false,
+      kernelInitializer: 'ones',
+      recurrentInitializer: 'zeros',
+    });
+    // x = [0.25, 0.75]: every gate's pre-activation is 1; with the bias 0: i = f = o = σ(1), c̃ = tanh(1).
+    const r = cell.step(tf.tensor2d([[0.25, 0.75]]), [tf.zeros([1, 1]), tf.fill([1, 1], 2)]);
+    const s = 1 / (1 + Math.exp(-1));
+    const c = s * 2 + s * Math.tanh(1);
+    expect((await read(r.states[1]))[0]).toBeCloseTo(c, 6);
+    expect((await read(r.output))[0]).toBeCloseTo(s * Math.tanh(c), 6);
+    tf.dispose([r.output, ...r.states]);
+    cell.dispose();
+  });
+});
+
+describe('LSTM layer', () => {
+  it('holds kernel [features, 4u], recurrent_kernel [u, 4u], bias [4u], trainable, seeded', () => {
+    const a = new LSTM({ units: 5, seed: 3 });
+    const b = new LSTM({ units: 5, seed: 3 });
+    const x = tf.zeros([1, 2, 7]);
+    a.apply(x).dispose();
+    b.apply(x).dispose();
+    expect(a.weights.map((w) => [w.name.split('/')[1], w.variable.shape, w.trainable])).toEqual([
+      ['kernel', [7, 20], true],
+      ['recurrent_kernel', [5, 20], true],
+      ['bias', [20], true],
+    ]);
+    expect(a.countParams()).toBe(4 * 5 * (7 + 5 + 1));
+    a.weights.forEach((w, i) =>
+      expect(Array.from(w.variable.dataSync())).toEqual(Array.from(b.weights[i].variable.dataSync())),
+    );
+    x.dispose();
+    a.dispose();
+    b.dispose();
+  });
+});

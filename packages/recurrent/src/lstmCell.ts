@@ -1,0 +1,95 @@
+// The long short-term memory unit (Hochreiter & Schmidhuber 1997, with the forget gate of Gers et al. 2000).
+import { canonicalActivationName, getActivation } from '@nutshell/activations';
+import { tf, type Tensor } from '@nutshell/tensor';
+import { RecurrentCell, type RecurrentCellArgs, type StepResult, type WeightAdder } from './cell.js';
+
+/** Arguments of {@link LSTMCell} (and of the `LSTM` layer). @public */
+export interface LSTMCellArgs extends RecurrentCellArgs {
+  /** The activation of the three gates (default `'sigmoid'`): it must map into [0, 1] for a gate to mean "how much". */
+  readonly recurrentActivation?: string;
+  /**
+   * Start the forget gate's bias at 1 (Jozefowicz et al. 2015), so the cell remembers by default until it learns
+   * to forget. Default true.
+   */
+  readonly unitForgetBias?: boolean;
+}
+
+/**
+ * An LSTM unit: a memory cell `c` guarded by three gates.
+ *
+ * At each step, from the input x and the previous output h:
+ *
+ * - **input gate** `i = σ(x·Wᵢ + h·Uᵢ + bᵢ)`: how much of the candidate to write;
+ * - **forget gate** `f = σ(x·W_f + h·U_f + b_f)`: how much of the old memory to keep;
+ * - **cell candidate** `c̃ = tanh(x·W_c + h·U_c + b_c)`: what could be written;
+ * - **output gate** `o = σ(x·W_o + h·U_o + b_o)`: how much of the memory to show;
+ * - the memory `c' = f ⊙ c + i ⊙ c̃`, and the output `h' = o ⊙ tanh(c')`.
+ *
+ * σ is `recurrentActivation` (sigmoid), tanh is `activation`. Why it remembers: the memory is carried forward
+ * by an addition, not by a matrix product and a squashing function. The gradient of c' with respect to c is just
+ * f, so while the forget gate stays near 1 the error signal flows back through hundreds of steps undiminished,
+ * where a simple RNN multiplies it at every step by U and by tanh' (at most 1) and it vanishes after a few tens.
+ *
+ * **Weight layout** (the same as Keras): the gates sit side by side in the order **i, f, c, o**:
+ * `kernel` `[inputDim, 4·units]`, `recurrentKernel` `[units, 4·units]`, `bias` `[4·units]`; columns
+ * `[0, units)` are the input gate, `[units, 2·units)` the forget gate, then the candidate, then the output gate.
+ * PyTorch's order i, f, g, o is the same; it stores transposed matrices and two biases (see `importPytorchLstm`).
+ *
+ * One step is one matmul `h·U` for all four gates; the input part `x·W + b` of every step is computed before
+ * the loop, in one matmul, by the `LSTM` layer.
+ * @public
+ */
+export class LSTMCell extends RecurrentCell {
+  readonly className: string = 'LSTMCell';
+  readonly gates = 4;
+  readonly stateCount = 2;
+  /** The canonical gate activation name. */
+  readonly recurrentActivation: string;
+  /** Whether the forget gate's bias starts at 1. */
+  readonly unitForgetBias: boolean;
+  private readonly gateFn: (t: Tensor) => Tensor;
+
+  constructor(args: LSTMCellArgs) {
+    super(args);
+    this.recurrentActivation = canonicalActivationName(args.recurrentActivation ?? 'sigmoid');
+    this.gateFn = getActivation(this.recurrentActivation);
+    this.unitForgetBias = args.unitForgetBias ?? true;
+  }
+
+  override createWeights(inputDim: number, add: WeightAdder): void {
+    super.createWeights(inputDim, add);
+    const bias = this.vars!.bias;
+    if (bias && this.unitForgetBias) {
+      // Forget-gate block [units, 2·units) to 1; the others keep the bias initializer's values.
+      const u = this.units;
+      const ones = tf.tidy(() => {
+        const [i, , c, o] = tf.split(bias, 4);
+        return tf.concat([i, tf.ones([u]), c, o]);
+      });
+      bias.assign(ones);
+      ones.dispose();
+    }
+  }
+
+  recurrentStep(xp: Tensor, states: readonly Tensor[], recurrentMask?: Tensor): StepResult {
+    const [h, c] = states;
+    const hIn = recurrentMask ? tf.mul(h, recurrentMask) : h;
+    const z = tf.add(xp, tf.matMul(hIn, this.w.recurrentKernel)); // all four gates' pre-activations, [batch, 4·units]
+    const [zi, zf, zc, zo] = tf.split(z, 4, 1);
+    const i = this.gateFn(zi);
+    const f = this.gateFn(zf);
+    const candidate = this.activationFn(zc);
+    const o = this.gateFn(zo);
+    const cNext = tf.add(tf.mul(f, c), tf.mul(i, candidate)); // the additive memory path
+    const hNext = tf.mul(o, this.activationFn(cNext));
+    return { output: hNext, states: [hNext, cNext] };
+  }
+
+  override cellConfig(): Record<string, unknown> {
+    return {
+      ...super.cellConfig(),
+      recurrentActivation: this.recurrentActivation,
+      unitForgetBias: this.unitForgetBias,
+    };
+  }
+}
