@@ -7,6 +7,7 @@ import * as tensor from '@nutshell/tensor';
 import * as activations from '@nutshell/activations';
 import * as layers from '@nutshell/layers';
 import * as conv from '@nutshell/conv';
+import * as recurrent from '@nutshell/recurrent';
 import * as onnx from '@nutshell/onnx';
 import * as train from '@nutshell/train';
 import * as datasets from '@nutshell/datasets';
@@ -24,6 +25,7 @@ const PACKAGES: [string, Module][] = [
   ['@nutshell/activations', activations],
   ['@nutshell/layers', layers],
   ['@nutshell/conv', conv],
+  ['@nutshell/recurrent', recurrent],
   ['@nutshell/onnx', onnx],
   ['@nutshell/train', train],
   ['@nutshell/datasets', datasets],

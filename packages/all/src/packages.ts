@@ -19,6 +19,7 @@ export { Rng, setSeed, randomUniform, randomNormal, truncatedNormal, shuffle, pe
 export * from '@nutshell/activations';
 export * from '@nutshell/layers';
 export * from '@nutshell/conv';
+export * from '@nutshell/recurrent';
 export * from '@nutshell/onnx';
 export * from '@nutshell/train';
 export * from '@nutshell/datasets';

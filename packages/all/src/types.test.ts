@@ -15,6 +15,7 @@ const PACKAGES = [
   '@nutshell/activations',
   '@nutshell/layers',
   '@nutshell/conv',
+  '@nutshell/recurrent',
   '@nutshell/onnx',
   '@nutshell/train',
   '@nutshell/datasets',
