@@ -102,6 +102,19 @@ function program(io: Io): Command {
     );
 
   root
+    .command('export')
+    .description(
+      "write a trained run's model for another engine: ONNX (opset 17) for ONNX Runtime, with its input preprocessing beside it",
+    )
+    .argument('<run-dir>', 'a folder written by nutshell train')
+    .requiredOption('--format <format>', 'what to write: onnx')
+    .option('--out <file>', 'where to write it (default: <run-dir>/model.onnx)')
+    .addHelpText('after', '\nExample:\n  nutshell export runs/mnist-cnn-20261205-120000Z --format onnx')
+    .action(async (dir: string, flags: { format: string; out?: string }) =>
+      (await import('./commands/export.js')).exportCommand(dir, flags, output),
+    );
+
+  root
     .command('backends')
     .description("list every backend plugin, whether it can run here and why, and which one 'auto' picks")
     .option('--json', 'print JSON')
