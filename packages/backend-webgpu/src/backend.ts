@@ -49,6 +49,45 @@ export function guardedBackendClass(
       await this.validation.settle();
       return values;
     }
+    /** Every dataId this backend holds data for, so they can all be read back before switching away. */
+    readonly live = new Set<DataId>();
+    override write(...args: Parameters<WebGPUBackend['write']>) {
+      const dataId = super.write(...args);
+      this.live.add(dataId);
+      return dataId;
+    }
+    override move(...args: Parameters<WebGPUBackend['move']>) {
+      super.move(...args);
+      this.live.add(args[0]);
+    }
+    override disposeData(dataId: DataId, force?: boolean) {
+      const released = super.disposeData(dataId, force);
+      if (released) this.live.delete(dataId);
+      return released;
+    }
+    /**
+     * Reads every tensor that lives only in GPU memory back to the host (tfjs keeps the values with the tensor),
+     * so the engine's synchronous move to another backend finds them there. Called before switching away.
+     */
+    async readBackAll(): Promise<void> {
+      const map = (
+        this as unknown as {
+          tensorMap: {
+            get(
+              id: DataId,
+            ): { values: unknown; resource?: unknown; dtype: string; refCount: number } | undefined;
+          };
+        }
+      ).tensorMap;
+      const reads: Promise<unknown>[] = [];
+      for (const id of this.live) {
+        const data = map.get(id);
+        if (!data) this.live.delete(id);
+        else if (data.values == null && data.resource != null && data.refCount > 0 && data.dtype !== 'string')
+          reads.push(this.read(id));
+      }
+      await Promise.all(reads);
+    }
     override readSync(dataId: DataId) {
       this.guard.check('a synchronous tensor read');
       this.validation.throwIfFailed();

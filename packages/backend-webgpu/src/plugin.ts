@@ -53,7 +53,8 @@ export function createWebgpuBackend(options: WebGpuOptions = {}): WebGpuBackendP
     return pending.acquired;
   }
 
-  function resolved(): { ok: true; opts: ResolvedWebGpuOptions } | { ok: false; reason: string; fix: string } {
+  function resolved():
+    { ok: true; opts: ResolvedWebGpuOptions } | { ok: false; reason: string; fix: string } {
     try {
       return { ok: true, opts: resolveOptions(options) };
     } catch (e) {
@@ -79,7 +80,8 @@ export function createWebgpuBackend(options: WebGpuOptions = {}): WebGpuBackendP
     async probe(): Promise<ProbeResult> {
       const r = resolved();
       if (!r.ok) return { usable: false, reason: r.reason, fix: r.fix };
-      if (healthy() && JSON.stringify(active!.options) === JSON.stringify(r.opts)) return describeUsable(active!.info, active!.notes, r.opts);
+      if (healthy() && JSON.stringify(active!.options) === JSON.stringify(r.opts))
+        return describeUsable(active!.info, active!.notes, r.opts);
       const acquired = await acquire(r.opts);
       if (!acquired.ok) return { usable: false, reason: acquired.reason, fix: acquired.fix };
       lastAdapter = describeAdapter(acquired.adapter, acquired.featureLevel, acquired.dawnBackend);
@@ -92,7 +94,8 @@ export function createWebgpuBackend(options: WebGpuOptions = {}): WebGpuBackendP
       const opts = r.opts;
       if (healthy() && JSON.stringify(active!.options) === JSON.stringify(opts)) {
         tf.env().set('WEBGPU_CPU_FORWARD', opts.cpuForward);
-        if (!(await tf.setBackend('webgpu'))) throw new NutshellError('webgpu: tf.setBackend("webgpu") failed.');
+        if (!(await tf.setBackend('webgpu')))
+          throw new NutshellError('webgpu: tf.setBackend("webgpu") failed.');
         return;
       }
       const acquired = await acquire(opts);
@@ -136,7 +139,8 @@ export function createWebgpuBackend(options: WebGpuOptions = {}): WebGpuBackendP
         bytesInUse: m.numBytes,
         numTensors: m.numTensors,
         extra: {
-          runtime: runtime.kind === 'node' ? 'Node (Dawn from the webgpu package)' : 'browser (navigator.gpu)',
+          runtime:
+            runtime.kind === 'node' ? 'Node (Dawn from the webgpu package)' : 'browser (navigator.gpu)',
           adapter,
           cpuForward: active?.options.cpuForward,
           deviceLost: active?.guard.lost,
@@ -146,13 +150,22 @@ export function createWebgpuBackend(options: WebGpuOptions = {}): WebGpuBackendP
       };
     },
 
+    async readBackTensors(): Promise<void> {
+      if (!healthy()) return; // a lost device's tensors are gone; reading them would only throw
+      await (active!.backend as { readBackAll(): Promise<void> }).readBackAll();
+    },
+
     adapterInfo: () => active?.info ?? lastAdapter,
     device: () => active?.device,
   };
   return plugin;
 }
 
-function describeUsable(info: WebGpuAdapterInfo, notes: readonly string[], opts: ResolvedWebGpuOptions): ProbeResult {
+function describeUsable(
+  info: WebGpuAdapterInfo,
+  notes: readonly string[],
+  opts: ResolvedWebGpuOptions,
+): ProbeResult {
   const what = adapterSummary(info);
   const extra = notes.length ? ` ${notes.join(' ')}` : '';
   if (!info.isSoftware) return { usable: true, detail: `${what}.${extra}`, priority: HARDWARE_PRIORITY };

@@ -53,6 +53,12 @@ export interface BackendPlugin {
    * behind, and `useBackend` reads such tensors back asynchronously before switching away. Default true.
    */
   readonly readsSynchronously?: boolean;
+  /**
+   * Called by `useBackend` before another backend becomes current. A backend whose tensors cannot be read
+   * synchronously (webgpu) reads them back here, asynchronously, so the engine can move them to the next backend
+   * when they are next used there (it moves data with a synchronous read).
+   */
+  readBackTensors?(): Promise<void>;
   /** Checks, without side effects on the current backend, whether this backend can run here. */
   probe(): Promise<ProbeResult>;
   /** Registers the tfjs backend and any kernels Nutshell adds, and makes it current. */

@@ -102,8 +102,15 @@ async function resolveByName(requested: string, fromEnv: boolean): Promise<Backe
 async function activatePlugin(plugin: BackendPlugin): Promise<void> {
   const probe = await plugin.probe();
   if (!probe.usable) throw new BackendUnavailableError(plugin.name, probe.reason, probe.fix);
+  await leaveCurrentFor(plugin);
   await plugin.activate();
   current = plugin;
+}
+
+/** Lets the current backend read its tensors back (asynchronously) before `next` becomes current. */
+async function leaveCurrentFor(next: BackendPlugin): Promise<void> {
+  if (current === next || !current.readBackTensors || tf.getBackend() !== current.name) return;
+  await current.readBackTensors();
 }
 
 /**
@@ -158,6 +165,7 @@ export async function useBackend(choice?: 'auto' | string | BackendPlugin): Prom
   candidates.sort((a, b) => b.priority - a.priority);
   for (const c of candidates) {
     try {
+      await leaveCurrentFor(c.plugin);
       await c.plugin.activate();
       current = c.plugin;
       const others = candidates.filter((o) => o !== c && o.priority < c.priority);
