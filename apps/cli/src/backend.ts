@@ -1,12 +1,12 @@
-import { listBackends, useBackend, UnknownBackendError, BackendUnavailableError } from '@nutshell/backend';
+import { useBackend, UnknownBackendError, BackendUnavailableError } from '@nutshell/backend';
 import type { BackendSelection } from '@nutshell/backend';
-// The wasm plugin registers itself on import, so 'auto' can pick it.
-import '@nutshell/backend-wasm';
 import { UsageError } from './errors.js';
 
 /**
- * Selects the backend for a command and says which one and why. An unknown name is a usage error; a backend that
- * was named but cannot run here is an error that says why and how to fix it (never silently replaced).
+ * Selects the backend for a command and says which one and why. The plugin packages the CLI depends on are found
+ * by `useBackend` (their package.json declares them), so `--backend`, `nutshell backends` and `--help` agree.
+ * An unknown name is a usage error listing every loadable backend; a backend that was named but cannot run here
+ * is an error that says why and how to fix it (never silently replaced).
  */
 export async function selectBackend(choice: string, log: (line: string) => void): Promise<BackendSelection> {
   let selection: BackendSelection;
@@ -14,8 +14,10 @@ export async function selectBackend(choice: string, log: (line: string) => void)
     selection = await useBackend(choice);
   } catch (e) {
     if (e instanceof UnknownBackendError) {
-      const known = listBackends().map((p) => p.name);
-      throw new UsageError(`unknown backend '${choice}'. Choose one of: auto, ${known.join(', ')}.`);
+      const fromEnv = process.env.NUTSHELL_BACKEND?.trim() === choice;
+      throw new UsageError(
+        `unknown backend '${choice}'${fromEnv ? ' (from NUTSHELL_BACKEND)' : ''}. Choose one of: ${e.known.join(', ')}.`,
+      );
     }
     if (e instanceof BackendUnavailableError) throw new UsageError(e.message);
     throw e;

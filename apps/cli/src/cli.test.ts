@@ -39,6 +39,17 @@ function run(
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * stderr without the two lines Dawn (the native WebGPU library) prints when 'auto' probes a software Vulkan adapter
+ * (lavapipe); they come from native code, not from Nutshell, and only where such an adapter is installed.
+ */
+function stderrOf(r: { stderr: string }): string {
+  return r.stderr
+    .split('\n')
+    .filter((l) => !/^Warning: maxDynamic\w+PerPipelineLayout artificially reduced/.test(l))
+    .join('\n');
+}
+
 function oneLineError(r: { stderr: string }): string {
   const lines = r.stderr
     .trim()
@@ -100,7 +111,9 @@ describe('nutshell: usage errors exit 2 with a one-line message', () => {
       join(tmp, 'never'),
     );
     expect(r.code).toBe(2);
-    expect(oneLineError(r)).toMatch(/unknown backend 'abacus'/);
+    expect(oneLineError(r)).toMatch(
+      /unknown backend 'abacus' \(from NUTSHELL_BACKEND\)\. Choose one of: auto, /,
+    );
     const help = nutshell('train', '--help');
     expect(help.stdout).toMatch(/env: NUTSHELL_BACKEND/);
   });
@@ -151,6 +164,33 @@ describe('nutshell: usage errors exit 2 with a one-line message', () => {
 });
 
 describe('nutshell backends', () => {
+  it('--help, backends and --backend agree: every plugin the CLI installs, names in any case', () => {
+    const help = nutshell('train', '--help').stdout.replace(/\s+/g, ' ');
+    const listed = /backend to compute on: auto \(the fastest usable one\), ([\w, ]+) \(any case\)/
+      .exec(help)?.[1]
+      .split(', ');
+    const json = JSON.parse(nutshell('backends', '--json').stdout) as { backends: { name: string }[] };
+    expect(listed?.sort()).toEqual(json.backends.map((b) => b.name).sort());
+    expect(listed).toEqual(expect.arrayContaining(['cpu', 'wasm', 'webgpu', 'cuda']));
+    const unknown = nutshell('train', 'logreg-cancer', '--backend', 'tpu', '--out', join(tmp, 'never'));
+    const choices = /Choose one of: (.*)\.$/.exec(oneLineError(unknown))?.[1].split(', ');
+    expect(choices?.sort()).toEqual(['auto', ...listed!].sort());
+    const upper = nutshell(
+      'train',
+      'logreg-cancer',
+      '--backend',
+      'WASM',
+      '--epochs',
+      '1',
+      '--limit',
+      '64',
+      '--out',
+      join(tmp, 'upper'),
+    );
+    expect(upper.code).toBe(0);
+    expect(upper.stdout).toContain('backend: wasm — named by useBackend');
+  }, 60_000);
+
   it('lists every plugin with its probe result and what auto picks', () => {
     const r = nutshell('backends');
     expect(r.code).toBe(0);
@@ -190,6 +230,20 @@ describe('nutshell train / evaluate / predict, end to end', () => {
     );
     expect(r.stdout).not.toMatch(/batch \d+\/15/);
     expect(r.stdout).toMatch(/accuracy\s+\d+\.\d\d%/);
+    // The logistic regression explained: intercept, then every feature by effect size with its odds ratio.
+    expect(r.stdout).toContain(
+      'coefficients (log-odds of benign per standard deviation; odds ratio = e^weight):',
+    );
+    const coef = [...r.stdout.matchAll(/^ {2}(.+?) +(-?\d+\.\d{4}) +(\d[\d.e+-]*)$/gm)].map((m) => ({
+      name: m[1],
+      w: Number(m[2]),
+      odds: Number(m[3]),
+    }));
+    expect(coef).toHaveLength(31);
+    expect(coef[0].name).toBe('(intercept)');
+    for (const c of coef) expect(c.odds).toBeCloseTo(Math.exp(c.w), 2);
+    const sizes = coef.slice(1).map((c) => Math.abs(c.w));
+    expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
     for (const f of ['config.json', 'metrics.csv', 'test-metrics.json', 'model'])
       expect(existsSync(join(run, f)), f).toBe(true);
     expect(readdirSync(join(run, 'checkpoints')).length).toBeGreaterThan(0);
@@ -217,18 +271,44 @@ describe('nutshell train / evaluate / predict, end to end', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(/resumed at epoch 6/);
     expect(readFileSync(join(run, 'metrics.csv'), 'utf8').trim().split('\n')).toHaveLength(8);
+
+    // predict takes CSV rows of the raw features (header optional): three malignant tumours of the data set.
+    const rows = [
+      '17.99,10.38,122.8,1001,0.1184,0.2776,0.3001,0.1471,0.2419,0.07871,1.095,0.9053,8.589,153.4,0.006399,0.04904,0.05373,0.01587,0.03003,0.006193,25.38,17.33,184.6,2019,0.1622,0.6656,0.7119,0.2654,0.4601,0.1189',
+      '20.57,17.77,132.9,1326,0.08474,0.07864,0.0869,0.07017,0.1812,0.05667,0.5435,0.7339,3.398,74.08,0.005225,0.01308,0.0186,0.0134,0.01389,0.003532,24.99,23.41,158.8,1956,0.1238,0.1866,0.2416,0.186,0.275,0.08902',
+      '19.69,21.25,130,1203,0.1096,0.1599,0.1974,0.1279,0.2069,0.05999,0.7456,0.7869,4.585,94.03,0.00615,0.04006,0.03832,0.02058,0.0225,0.004571,23.57,25.53,152.5,1709,0.1444,0.4245,0.4504,0.243,0.3613,0.08758',
+    ];
+    const csvPath = join(tmp, 'tumours.csv');
+    writeFileSync(
+      csvPath,
+      `${Array.from({ length: 30 }, (_, i) => `f${i}`).join(',')}\n${rows.join('\n')}\n`,
+    );
+    const p = nutshell('predict', run, csvPath, '--backend', 'cpu');
+    expect(p.code).toBe(0);
+    expect(
+      p.stdout
+        .split('\n')
+        .filter((l) => /^\d: /.test(l))
+        .map((l) => l.slice(0, 12)),
+    ).toEqual(['0: malignan', '1: malignan', '2: malignan'].map((s) => `${s}t`));
+    writeFileSync(csvPath, '1,2\n');
+    const short = nutshell('predict', run, csvPath, '--backend', 'cpu');
+    expect(short.code).toBe(2);
+    expect(oneLineError(short)).toBe(
+      `nutshell: error: ${csvPath}: data row 1 has 2 values, but logreg-cancer takes 30 per sample.`,
+    );
   }, 120_000);
 
   it('mnist-mlp with --limit: trains on real MNIST, predicts an IDX file and a PNG', () => {
     const run = join(tmp, 'mlp');
     const r = nutshell('train', 'mnist-mlp', '--limit', '2000', '--batch-size', '32', '--out', run);
-    expect(r.stderr).toBe('');
+    expect(stderrOf(r)).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/backend: \w+ — /);
     expect(r.stdout).toContain('data: 2,000 training / 2,000 test samples');
     // Not a terminal: about ten plain progress lines per epoch instead of a live bar.
     expect(r.stdout).toMatch(
-      /^epoch 1\/1 {2}batch \d+\/63 {2}loss \d\.\d{4} {2}acc \d\.\d{4} {2}[\d,]+ samples\/s {2}ETA \d+s$/m,
+      /^epoch 1\/1 {2}batch \d+\/63 {2}loss \d\.\d{4} {2}accuracy \d\.\d{4} {2}[\d,]+ samples\/s {2}ETA \d+s$/m,
     );
     const metrics = JSON.parse(readFileSync(join(run, 'test-metrics.json'), 'utf8')) as { accuracy: number };
     // 63 Adam steps on 2,000 images: well above chance (10%); a full epoch reaches ~95%.

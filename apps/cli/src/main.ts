@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import type { TrainFlags } from './commands/train.js';
 import { UsageError } from './errors.js';
+import { cliBackendNames } from './backendNames.js';
 import { nonNegativeInt, positiveInt, positiveNumber } from './options.js';
 import { RECIPE_NAMES, RECIPE_SUMMARIES } from './recipes/catalog.js';
 
@@ -23,7 +24,7 @@ const defaultIo: Io = {
 const backendOption = () =>
   new Option(
     '--backend <name>',
-    'backend to compute on: auto (the fastest usable one), cpu, wasm, webgpu, cuda, ...',
+    `backend to compute on: auto (the fastest usable one), ${cliBackendNames().join(', ')} (any case)`,
   )
     .default('auto')
     .env('NUTSHELL_BACKEND');
@@ -92,9 +93,14 @@ function program(io: Io): Command {
 
   root
     .command('predict')
-    .description("predict with a trained run's model: a PNG image of a digit, or an IDX file of samples")
+    .description(
+      "predict with a trained run's model: a PNG image of a digit, CSV rows of features, or an IDX file of samples",
+    )
     .argument('<run-dir>', 'a folder written by nutshell train')
-    .argument('<input>', 'a .png image (MNIST recipes) or an IDX file (.idx, idx3-ubyte, .gz, ...)')
+    .argument(
+      '<input>',
+      'a .png image (MNIST recipes), a .csv file of raw feature rows (header optional), or an IDX file (.idx, idx3-ubyte, .gz, ...)',
+    )
     .addOption(backendOption())
     .option('--top <k>', 'how many classes to list per sample', positiveInt, 3)
     .action(async (dir: string, input: string, flags: { backend: string; top: number }) =>
@@ -161,5 +167,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
 
 /** The CLI's version, from its package.json (kept current by `changeset version`). */
 function cliVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
 }

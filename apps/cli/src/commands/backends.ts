@@ -1,5 +1,4 @@
 import { listBackends, useBackend } from '@nutshell/backend';
-import '@nutshell/backend-wasm';
 
 /** One plugin's probe result, as `nutshell backends` prints it. */
 export interface BackendReport {

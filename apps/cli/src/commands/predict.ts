@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { tf } from '@nutshell/tensor';
-import { Standardizer, readIdx, rowSize } from '@nutshell/datasets';
+import { Standardizer, readCsv, readIdx, rowSize } from '@nutshell/datasets';
 import { loadModel } from '@nutshell/layers';
 import { selectBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
@@ -11,13 +11,47 @@ import { readConfig, runPaths } from '../runDir.js';
 import type { RunConfig } from '../runDir.js';
 import type { Output } from './train.js';
 
-/** Reads the samples to predict: a PNG (one MNIST-style image) or an IDX file of one or more samples. */
+/**
+ * Reads CSV rows of raw feature values, one sample a row (a first row that is not all numbers is a header).
+ * MNIST pixels are 0–255 as in the IDX files.
+ */
+function readCsvRows(path: string, recipe: Recipe, width: number): { x: Float32Array; n: number } {
+  const { rows } = readCsv(path);
+  const isNumber = (f: string) => f.trim() !== '' && Number.isFinite(Number(f));
+  const data = rows.length > 0 && !rows[0].every(isNumber) ? rows.slice(1) : rows;
+  if (data.length === 0)
+    throw new UsageError(`${path}: no data rows; ${recipe.name} takes ${recipe.inputs}.`);
+  const x = new Float32Array(data.length * width);
+  data.forEach((row, i) => {
+    if (row.length !== width) {
+      throw new UsageError(
+        `${path}: data row ${i + 1} has ${row.length} values, but ${recipe.name} takes ${width} per sample.`,
+      );
+    }
+    row.forEach((f, j) => {
+      if (!isNumber(f))
+        throw new UsageError(`${path}: data row ${i + 1}, column ${j + 1} is '${f}', not a number.`);
+      x[i * width + j] = Number(f);
+    });
+  });
+  return { x, n: data.length };
+}
+
+/** Reads the samples to predict: a PNG (one MNIST-style image), CSV rows, or an IDX file of one or more samples. */
 function readInputs(path: string, recipe: Recipe, config: RunConfig): { x: Float32Array; n: number } {
   const width = rowSize(recipe.sampleShape);
   const isMnist = recipe.name.startsWith('mnist');
-  if (extname(path).toLowerCase() === '.png') {
+  const ext = extname(path.replace(/\.gz$/i, '')).toLowerCase();
+  if (ext === '.png') {
     if (!isMnist) throw new UsageError(`${recipe.name} takes ${recipe.inputs}, not a PNG.`);
     return { x: readDigitPng(path, 28), n: 1 };
+  }
+  if (ext === '.csv') {
+    const rows = readCsvRows(path, recipe, width);
+    const n = rows.n;
+    let x = isMnist ? rows.x.map((v) => v / 255) : rows.x;
+    if (config.scaler) x = Standardizer.fromJSON(config.scaler).transform({ x, featureShape: [width] }).x;
+    return { x, n };
   }
   const idx = readIdx(path);
   const size = idx.data.length;

@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import { ArrayDataset } from '@nutshell/datasets';
 import { saveModel } from '@nutshell/layers';
-import { Trainer } from '@nutshell/train';
+import { ProgressLogger, Trainer, formatDuration } from '@nutshell/train';
 import type { OptimizerName } from '@nutshell/train';
 import { selectBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
-import { Progress, formatDuration } from '../progress.js';
 import { getRecipe } from '../recipes/index.js';
 import { MetricsCsv, defaultRunDir, hasCheckpoint, readConfig, runPaths, writeConfig } from '../runDir.js';
 import type { RunConfig } from '../runDir.js';
@@ -146,33 +145,10 @@ export async function trainCommand(recipeName: string, flags: TrainFlags, out: O
     initialHistory: resume ? readHistory(dir, { optional: true }) : undefined,
   }).attach(trainer);
 
-  const progress = new Progress(out.tty, out.log);
+  // The progress display is @nutshell/train's: a live bar on a terminal, about ten plain lines per epoch otherwise.
+  const progress = new ProgressLogger({ mode: out.tty ? 'bar' : 'lines', log: out.log });
   const csv = new MetricsCsv(paths.metrics);
-  let lossSum = 0;
-  let accSum = 0;
-  let batches = 0;
-  trainer.on('fitStart', (e) => {
-    progress.start(e.epochs, e.stepsPerEpoch, e.samples);
-    if (e.initialStep > 0) out.log(`resumed at epoch ${e.initialEpoch + 1}, step ${e.initialStep}`);
-  });
-  trainer.on('epochStart', (e) => {
-    lossSum = accSum = batches = 0;
-    progress.beginEpoch(e.epoch);
-  });
-  trainer.on('batchEnd', (e) => {
-    lossSum += e.loss;
-    accSum += e.metrics.accuracy ?? NaN;
-    batches++;
-    progress.update({
-      epoch: e.epoch,
-      batch: e.batch,
-      loss: lossSum / batches,
-      accuracy: accSum / batches,
-      samplesPerSec: e.samplesPerSec,
-    });
-  });
   trainer.on('epochEnd', (e) => {
-    progress.endEpoch(e.epoch, e.logs, e.seconds);
     csv.append({ epoch: e.epoch + 1, ...e.logs, lr: e.lr, seconds: Number(e.seconds.toFixed(3)) });
   });
   trainer.on('warning', (e) => out.log(`warning: ${e.message}`));
@@ -189,9 +165,10 @@ export async function trainCommand(recipeName: string, flags: TrainFlags, out: O
       // ArrayDataset has already checked every row (finite features, labels in range).
       checkData: false,
       trackGradientNorms: true,
+      callbacks: [progress],
     });
   } finally {
-    progress.stop();
+    progress.stopBar();
     await reporter.flush();
     tf.dispose([evalData.x, evalData.y, examples]);
   }
@@ -204,6 +181,10 @@ export async function trainCommand(recipeName: string, flags: TrainFlags, out: O
   out.log('');
   out.log(formatTestMetrics(metrics, data.test.classNames));
   out.log('');
+  if (recipe.explain) {
+    for (const line of await recipe.explain(model)) out.log(line);
+    out.log('');
+  }
   out.log(
     `trained in ${formatDuration(trainSeconds)}, total ${formatDuration((performance.now() - started) / 1000)}; model, metrics and checkpoints in ${dir}`,
   );

@@ -1,4 +1,5 @@
 import { Dense, Sequential } from '@nutshell/layers';
+import type { ModelLike } from '@nutshell/layers';
 import { Standardizer, loadBreastCancer, stratifiedSplit, subset } from '@nutshell/datasets';
 import { binaryCrossentropy } from '@nutshell/train';
 import type { Recipe } from './recipe.js';
@@ -29,7 +30,7 @@ export const logregCancer: Recipe = {
   defaults: { epochs: 30, batchSize: 32, lr: 0.01, optimizer: 'adam' },
   target: 'binary',
   sampleShape: [30],
-  inputs: 'an IDX file of float or ubyte rows of the 30 raw features ([n, 30] or [30])',
+  inputs: 'CSV rows or an IDX file (float or ubyte, [n, 30] or [30]) of the 30 raw features',
   load({ limit, seed }) {
     const { train, test } = split(seed, limit);
     const scaler = new Standardizer().fit(train);
@@ -46,4 +47,31 @@ export const logregCancer: Recipe = {
     });
   },
   loss: () => binaryCrossentropy({ fromLogits: true }),
+  explain: (model) => explainLogistic(model, loadBreastCancer().featureNames ?? [], ['malignant', 'benign']),
 };
+
+/**
+ * The fitted logistic regression in words: the intercept and, per feature (largest effect first), its weight and
+ * odds ratio e^w, the factor by which the odds of `classNames[1]` multiply per standard deviation of the feature
+ * (the features are standardised on the training rows).
+ */
+export async function explainLogistic(
+  model: ModelLike,
+  featureNames: readonly string[],
+  classNames: readonly string[],
+): Promise<string[]> {
+  const [kernel, bias] = await Promise.all(model.trainableWeights.map((w) => w.variable.data()));
+  const rows = Array.from(kernel, (w, i) => ({ name: featureNames[i] ?? `feature ${i}`, w }));
+  rows.sort((a, b) => Math.abs(b.w) - Math.abs(a.w));
+  const width = Math.max(7, ...rows.map((r) => r.name.length));
+  const lines = [
+    `coefficients (log-odds of ${classNames[1]} per standard deviation; odds ratio = e^weight):`,
+    `  ${'feature'.padEnd(width)}    weight  odds ratio`,
+    `  ${'(intercept)'.padEnd(width)}  ${bias[0].toFixed(4).padStart(8)}  ${Math.exp(bias[0]).toPrecision(4).padStart(10)}`,
+  ];
+  for (const r of rows)
+    lines.push(
+      `  ${r.name.padEnd(width)}  ${r.w.toFixed(4).padStart(8)}  ${Math.exp(r.w).toPrecision(4).padStart(10)}`,
+    );
+  return lines;
+}

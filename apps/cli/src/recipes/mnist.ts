@@ -14,4 +14,4 @@ export function loadMnistTest(limit?: number): Dataset {
 
 /** What predict accepts for the MNIST recipes. */
 export const MNIST_INPUTS =
-  'a PNG image of a digit (any size, converted to 28×28 grey) or an IDX file of 28×28 ubyte images';
+  'a PNG image of a digit (any size, converted to 28×28 grey), CSV rows of 784 pixels (0–255) or an IDX file of 28×28 ubyte images';

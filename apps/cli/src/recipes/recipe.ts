@@ -41,4 +41,6 @@ export interface Recipe {
   buildModel(seed: number): ModelLike;
   /** The loss, on the model's logits. */
   loss(): Loss;
+  /** Optional: lines that explain the trained model (the logistic regression's coefficients and odds ratios). */
+  explain?(model: ModelLike): Promise<string[]>;
 }
