@@ -48,7 +48,7 @@ export interface RecurrentCellArgs extends LayerArgs {
   readonly seed?: number;
 }
 
-/** Creates one weight on behalf of whichever layer owns it (the cell itself, or the recurrent layer that runs it). @public */
+/** Creates one weight (a layer's `addWeight`, handed to `RecurrentCell.createWeights`). @public */
 export type WeightAdder = (
   name: string,
   shape: readonly number[],
@@ -112,7 +112,7 @@ export abstract class RecurrentCell extends Layer {
   protected readonly recurrentRegularizer?: Regularizer;
   protected readonly biasRegularizer?: Regularizer;
   protected readonly activationFn: (t: Tensor) => Tensor;
-  /** The weights once created (by this cell's `build`, or by the recurrent layer running it). */
+  /** The weights once created by `build`. */
   protected vars?: CellWeights;
 
   /** Gate blocks in the kernels (LSTM 4, GRU 3, SimpleRNN 1). */
@@ -159,8 +159,8 @@ export abstract class RecurrentCell extends Layer {
   }
 
   /**
-   * Creates the three weights through `add` (the cell's own `addWeight`, or the owning layer's, so the weights
-   * are named `lstm/kernel` and train, save and count with that layer). Subclasses may adjust initial values.
+   * Creates the three weights through `add` (the cell's `build` passes its own `addWeight`). Subclasses may adjust
+   * initial values.
    */
   createWeights(inputDim: number, add: WeightAdder): void {
     const width = this.gates * this.units;

@@ -24,6 +24,9 @@ export type { LSTMArgs } from './lstm.js';
 export { GRU } from './gru.js';
 export type { GRUArgs } from './gru.js';
 
+export { Bidirectional } from './bidirectional.js';
+export type { BidirectionalArgs, MergeMode } from './bidirectional.js';
+
 // Weights from Keras and PyTorch
 export { importKerasWeights, importPytorchWeights } from './weightImport.js';
 export type { KerasRecurrentWeights, PytorchRecurrentWeights } from './weightImport.js';

@@ -76,21 +76,24 @@ describe('LSTMCell', () => {
 });
 
 describe('LSTM layer', () => {
-  it('holds kernel [features, 4u], recurrent_kernel [u, 4u], bias [4u], trainable, seeded', () => {
+  it('holds cell/kernel [features, 4u], cell/recurrent_kernel [u, 4u], cell/bias [4u], trainable, seeded; freezes', () => {
     const a = new LSTM({ units: 5, seed: 3 });
     const b = new LSTM({ units: 5, seed: 3 });
     const x = tf.zeros([1, 2, 7]);
     a.apply(x).dispose();
     b.apply(x).dispose();
-    expect(a.weights.map((w) => [w.name.split('/')[1], w.variable.shape, w.trainable])).toEqual([
-      ['kernel', [7, 20], true],
-      ['recurrent_kernel', [5, 20], true],
-      ['bias', [20], true],
+    expect(a.weights.map((w) => [w.name.slice(a.name.length + 1), w.variable.shape, w.trainable])).toEqual([
+      ['cell/kernel', [7, 20], true],
+      ['cell/recurrent_kernel', [5, 20], true],
+      ['cell/bias', [20], true],
     ]);
     expect(a.countParams()).toBe(4 * 5 * (7 + 5 + 1));
     a.weights.forEach((w, i) =>
       expect(Array.from(w.variable.dataSync())).toEqual(Array.from(b.weights[i].variable.dataSync())),
     );
+    a.trainable = false;
+    expect(a.trainableWeights).toEqual([]);
+    expect(a.cell.trainableWeights).toEqual([]);
     x.dispose();
     a.dispose();
     b.dispose();

@@ -1,5 +1,6 @@
 // Registers the recurrent layers with @nutshell/layers so that model configs containing them load.
 import { registerLayer, type LayerConfig } from '@nutshell/layers';
+import { Bidirectional, type BidirectionalArgs } from './bidirectional.js';
 import { Embedding, type EmbeddingArgs } from './embedding.js';
 import { GRU, type GRUArgs } from './gru.js';
 import { GRUCell, type GRUCellArgs } from './gruCell.js';
@@ -23,6 +24,7 @@ export function registerRecurrentLayers(): void {
   registerLayer('SimpleRNN', (c) => new SimpleRNN(as<SimpleRNNArgs>(c)));
   registerLayer('LSTM', (c) => new LSTM(as<LSTMArgs>(c)));
   registerLayer('GRU', (c) => new GRU(as<GRUArgs>(c)));
+  registerLayer('Bidirectional', (c) => new Bidirectional(as<BidirectionalArgs>(c)));
   registerLayer('SimpleRNNCell', (c) => new SimpleRNNCell(as<SimpleRNNCellArgs>(c)));
   registerLayer('LSTMCell', (c) => new LSTMCell(as<LSTMCellArgs>(c)));
   registerLayer('GRUCell', (c) => new GRUCell(as<GRUCellArgs>(c)));

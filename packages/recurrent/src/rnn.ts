@@ -44,8 +44,8 @@ export interface RecurrentResult {
 }
 
 /**
- * A recurrent layer: runs its cell over the steps of `[batch, steps, features]` inputs. The weights belong to
- * the layer (`lstm/kernel`, `lstm/recurrent_kernel`, `lstm/bias`) and the cell computes with them.
+ * A recurrent layer: runs its cell over the steps of `[batch, steps, features]` inputs. The weights are the
+ * cell's, tracked as the layer's (`lstm/cell/kernel`, `lstm/cell/recurrent_kernel`, `lstm/cell/bias`).
  *
  * How a sequence runs: the inputs of all steps go through the input kernel in one matmul
  * (`[batch·steps, features] × [features, gates·units]`), then each step does one matmul of the state with the recurrent kernel
@@ -83,7 +83,9 @@ export abstract class RNN extends Layer {
 
   override build(inputShape: LayerInputShape): void {
     const x = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-    this.cell.createWeights(x[2] as number, (n, s, i, o) => this.addWeight(n, s, i, o));
+    // The cell owns the weights; the layer tracks it as a sub-layer, so they are named `lstm/cell/kernel`.
+    const u = this.cell.units;
+    this.cell.ensureBuilt([[null, x[2]], ...Array.from({ length: this.cell.stateCount }, () => [null, u])]);
   }
 
   override computeOutputShape(inputShape: LayerInputShape): Shape {
