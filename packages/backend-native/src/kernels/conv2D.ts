@@ -1,0 +1,151 @@
+// Conv2D, FusedConv2D and DepthwiseConv2dNative on ONNX Runtime's Conv (MLAS).
+//
+// tfjs is channels-last (NHWC, filter [kh, kw, in, out]); ONNX's Conv is channels-first (NCHW, weights [out, in/group,
+// kh, kw]). The graph transposes x in and the result out (ONNX Runtime's Transpose, in native code); the filter, which
+// is small, is rearranged here. A depthwise convolution is a Conv with one group per input channel, whose output
+// channel ci·multiplier + m is tfjs's order. Anything else runs on tfjs-backend-cpu's kernel: NCHW data, PReLU
+// fusions, biases that are not one value or one per channel.
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { runGraph } from '../onnxRuntime.js';
+import type { SmallGraph } from '../onnxModel.js';
+import { applyBiasAndActivation, canFuse } from './activation.js';
+import type { Activation } from './activation.js';
+import { tensorFrom, valuesOf } from './tensorData.js';
+
+type Shape4 = [number, number, number, number];
+type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+
+/** Whether the data format is channels-last (the only one these kernels take). */
+export const channelsLast = (dataFormat: unknown): boolean =>
+  dataFormat == null || dataFormat === 'NHWC' || dataFormat === 'channelsLast';
+
+/** The filter [kh, kw, in, out] as ONNX Conv/ConvTranspose weights [out, in, kh, kw]. */
+export function filterToOihw(f: Float32Array, [KH, KW, CI, CO]: Shape4): Float32Array {
+  const out = new Float32Array(f.length);
+  for (let kh = 0; kh < KH; kh++)
+    for (let kw = 0; kw < KW; kw++)
+      for (let ci = 0; ci < CI; ci++) {
+        const from = ((kh * KW + kw) * CI + ci) * CO;
+        for (let co = 0; co < CO; co++) out[((co * CI + ci) * KH + kh) * KW + kw] = f[from + co];
+      }
+  return out;
+}
+
+/** The depthwise filter [kh, kw, in, multiplier] as grouped ONNX weights [in·multiplier, 1, kh, kw]. */
+export function depthwiseFilterToOihw(f: Float32Array, [KH, KW, CI, CM]: Shape4): Float32Array {
+  const out = new Float32Array(f.length);
+  for (let kh = 0; kh < KH; kh++)
+    for (let kw = 0; kw < KW; kw++)
+      for (let ci = 0; ci < CI; ci++)
+        for (let m = 0; m < CM; m++)
+          out[((ci * CM + m) * KH + kh) * KW + kw] = f[((kh * KW + kw) * CI + ci) * CM + m];
+  return out;
+}
+
+/** x [N,H,W,C] → Conv → [N,OH,OW,M], all in ONNX Runtime. */
+function convGraph(attributes: Record<string, number | number[]>): () => SmallGraph {
+  return () => ({
+    nodes: [
+      { opType: 'Transpose', inputs: ['x0'], outputs: ['xt'], attributes: { perm: [0, 3, 1, 2] } },
+      { opType: 'Conv', inputs: ['xt', 'x1'], outputs: ['yt'], attributes },
+      { opType: 'Transpose', inputs: ['yt'], outputs: ['y'], attributes: { perm: [0, 2, 3, 1] } },
+    ],
+    inputRanks: [4, 4],
+    outputRank: 4,
+  });
+}
+
+/** A channels-last convolution on the native library; `weights` are ONNX [out, in/group, kh, kw]. */
+export function nativeConv(
+  x: Float32Array,
+  xShape: Shape4,
+  weights: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+  group: number,
+): Float32Array {
+  const { top, left, bottom, right } = info.padInfo;
+  const attributes = {
+    strides: [info.strideHeight, info.strideWidth],
+    dilations: [info.dilationHeight, info.dilationWidth],
+    pads: [top, left, bottom, right],
+    group,
+  };
+  const key = `Conv ${JSON.stringify(attributes)}`;
+  const wShape = [info.outChannels, info.inChannels / group, info.filterHeight, info.filterWidth];
+  if (tf.util.sizeFromShape(info.outShape) === 0) return new Float32Array(0);
+  return runGraph(key, convGraph(attributes), [
+    { data: x, shape: xShape },
+    { data: weights, shape: wShape },
+  ]).data;
+}
+
+interface ConvAttrs {
+  strides: [number, number] | number;
+  pad: Pad;
+  dataFormat?: string;
+  dilations?: [number, number] | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  activation?: Activation;
+  leakyreluAlpha?: number;
+}
+
+function convKernel(fallback: KernelFunc, kind: 'conv' | 'fused' | 'depthwise'): KernelFunc {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<
+      string,
+      TensorInfo | undefined
+    > & { x: TensorInfo; filter: TensorInfo };
+    const a = args.attrs as unknown as ConvAttrs;
+    const fShape = filter.shape as Shape4;
+    const outChannels = kind === 'depthwise' ? fShape[2] * fShape[3] : fShape[3];
+    if (
+      x.dtype !== 'float32' ||
+      filter.dtype !== 'float32' ||
+      x.shape.length !== 4 ||
+      fShape.length !== 4 ||
+      !channelsLast(a.dataFormat) ||
+      preluActivationWeights ||
+      (kind === 'fused' && !canFuse(a.activation, bias, outChannels))
+    )
+      return fallback(args);
+    const xShape = x.shape as Shape4;
+    if (x.shape[3] !== fShape[2]) return fallback(args); // tfjs-backend-cpu throws the shape error
+    const info = tf.backend_util.computeConv2DInfo(
+      xShape,
+      fShape,
+      a.strides,
+      a.dilations ?? 1,
+      a.pad,
+      a.dimRoundingMode,
+      kind === 'depthwise',
+    );
+    const f = valuesOf(backend, filter);
+    const weights = kind === 'depthwise' ? depthwiseFilterToOihw(f, fShape) : filterToOihw(f, fShape);
+    const out = nativeConv(valuesOf(backend, x), xShape, weights, info, kind === 'depthwise' ? fShape[2] : 1);
+    if (kind === 'fused')
+      applyBiasAndActivation(out, bias ? valuesOf(backend, bias) : undefined, a.activation, a.leakyreluAlpha);
+    return tensorFrom(backend, info.outShape, out);
+  };
+}
+
+/** Conv2D for 'native'; `fallback` is tfjs-backend-cpu's. */
+export function conv2DConfig(fallback: KernelFunc): KernelConfig {
+  return { kernelName: tf.Conv2D, backendName: 'native', kernelFunc: convKernel(fallback, 'conv') };
+}
+
+/** FusedConv2D (conv + bias + activation) for 'native'; `fallback` is tfjs-backend-cpu's. */
+export function fusedConv2DConfig(fallback: KernelFunc): KernelConfig {
+  return { kernelName: tf.FusedConv2D, backendName: 'native', kernelFunc: convKernel(fallback, 'fused') };
+}
+
+/** DepthwiseConv2dNative for 'native'; `fallback` is tfjs-backend-cpu's. */
+export function depthwiseConv2dNativeConfig(fallback: KernelFunc): KernelConfig {
+  return {
+    kernelName: tf.DepthwiseConv2dNative,
+    backendName: 'native',
+    kernelFunc: convKernel(fallback, 'depthwise'),
+  };
+}

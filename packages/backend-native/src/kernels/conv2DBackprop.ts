@@ -1,0 +1,185 @@
+// The gradients of a 2-D convolution on ONNX Runtime: Conv2DBackpropInput, Conv2DBackpropFilter and
+// DepthwiseConv2dNativeBackpropInput. ONNX has inference operators only, so each gradient is written as one:
+//
+// - input gradient: dx is the transposed convolution of dy with the same weights (ONNX ConvTranspose, weights
+//   [out, in/group, kh, kw], the layout of the forward Conv's); `pads` are the forward pads and `output_padding`
+//   the rows and columns the forward pass never reached (ONNX allows 0 ≤ output_padding < stride).
+// - filter gradient: dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·s + kh − top, ow·s + kw − left, ci] · dy[b,oh,ow,co].
+//   With x viewed as [ci, b, h, w] (batch as channels) and dy as weights [co, b, oh, ow], that is a Conv whose
+//   dilation is the forward stride: its output [ci, co, ≥kh, ≥kw] is cropped and laid out as [kh, kw, ci, co] here.
+//
+// Layout changes of x and dy run in the graph (ONNX Runtime's Transpose); the small filter is rearranged here.
+// Anything else (NCHW data, output padding ONNX does not allow) runs on tfjs-backend-cpu's kernel.
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { runGraph } from '../onnxRuntime.js';
+import { channelsLast, depthwiseFilterToOihw, filterToOihw } from './conv2D.js';
+import { tensorFrom, valuesOf } from './tensorData.js';
+
+type Shape4 = [number, number, number, number];
+type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+
+interface BackpropAttrs {
+  strides: [number, number] | number;
+  pad: Pad;
+  dataFormat?: string;
+  dilations?: [number, number] | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  inputShape?: Shape4;
+  filterShape?: Shape4;
+}
+
+function backpropInputKernel(fallback: KernelFunc, depthwise: boolean): KernelFunc {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
+    const a = args.attrs as unknown as BackpropAttrs;
+    const fShape = filter.shape as Shape4;
+    if (dy.dtype !== 'float32' || filter.dtype !== 'float32' || !channelsLast(a.dataFormat) || !a.inputShape)
+      return fallback(args);
+    const info = tf.backend_util.computeConv2DInfo(
+      a.inputShape,
+      fShape,
+      a.strides,
+      a.dilations ?? 1,
+      a.pad,
+      a.dimRoundingMode,
+      depthwise,
+    );
+    const { top, left, bottom, right } = info.padInfo;
+    const { strideHeight: SH, strideWidth: SW, dilationHeight: DH, dilationWidth: DW } = info;
+    // What ConvTranspose would produce without output padding, and the rows/columns it lacks.
+    const extraH =
+      info.inHeight - ((info.outHeight - 1) * SH + (info.filterHeight - 1) * DH + 1 - top - bottom);
+    const extraW = info.inWidth - ((info.outWidth - 1) * SW + (info.filterWidth - 1) * DW + 1 - left - right);
+    const sameShape = tf.util.arraysEqual(dy.shape, info.outShape);
+    if (!sameShape || extraH < 0 || extraW < 0 || extraH >= Math.max(SH, DH) || extraW >= Math.max(SW, DW))
+      return fallback(args);
+    if (tf.util.sizeFromShape(a.inputShape) === 0 || tf.util.sizeFromShape(dy.shape) === 0)
+      return tensorFrom(backend, a.inputShape, new Float32Array(tf.util.sizeFromShape(a.inputShape)));
+    const group = depthwise ? info.inChannels : 1;
+    const attributes = {
+      strides: [SH, SW],
+      dilations: [DH, DW],
+      pads: [top, left, bottom, right],
+      output_padding: [extraH, extraW],
+      group,
+    };
+    const f = valuesOf(backend, filter);
+    const weights = depthwise ? depthwiseFilterToOihw(f, fShape) : filterToOihw(f, fShape);
+    const wShape = [info.outChannels, info.inChannels / group, info.filterHeight, info.filterWidth];
+    const out = runGraph(
+      `ConvTranspose ${JSON.stringify(attributes)}`,
+      () => ({
+        nodes: [
+          { opType: 'Transpose', inputs: ['x0'], outputs: ['dyt'], attributes: { perm: [0, 3, 1, 2] } },
+          { opType: 'ConvTranspose', inputs: ['dyt', 'x1'], outputs: ['dxt'], attributes },
+          { opType: 'Transpose', inputs: ['dxt'], outputs: ['y'], attributes: { perm: [0, 2, 3, 1] } },
+        ],
+        inputRanks: [4, 4],
+        outputRank: 4,
+      }),
+      [
+        { data: valuesOf(backend, dy), shape: dy.shape },
+        { data: weights, shape: wShape },
+      ],
+    );
+    return tensorFrom(backend, a.inputShape, out.data);
+  };
+}
+
+function backpropFilterKernel(fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+    const a = args.attrs as unknown as BackpropAttrs;
+    if (
+      x.dtype !== 'float32' ||
+      dy.dtype !== 'float32' ||
+      !channelsLast(a.dataFormat) ||
+      !a.filterShape ||
+      x.shape.length !== 4
+    )
+      return fallback(args);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as Shape4,
+      a.filterShape,
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+    );
+    const {
+      filterHeight: KH,
+      filterWidth: KW,
+      inChannels: CI,
+      outChannels: CO,
+      inHeight: H,
+      inWidth: W,
+    } = info;
+    const { outHeight: OH, outWidth: OW, strideHeight: SH, strideWidth: SW } = info;
+    if (!tf.util.arraysEqual(dy.shape, info.outShape)) return fallback(args);
+    const dW = new Float32Array(KH * KW * CI * CO);
+    if (tf.util.sizeFromShape(x.shape) === 0 || tf.util.sizeFromShape(dy.shape) === 0)
+      return tensorFrom(backend, a.filterShape, dW);
+    const { top, left } = info.padInfo;
+    // Pad bottom/right so that the result is exactly kh × kw where the forward pass reached every filter row;
+    // otherwise (never negative pads) the extra rows are cropped below.
+    const bottom = Math.max(0, KH + (OH - 1) * SH - top - H);
+    const right = Math.max(0, KW + (OW - 1) * SW - left - W);
+    const attributes = { strides: [1, 1], dilations: [SH, SW], pads: [top, left, bottom, right] };
+    const out = runGraph(
+      `ConvBackpropFilter ${JSON.stringify(attributes)}`,
+      () => ({
+        nodes: [
+          { opType: 'Transpose', inputs: ['x0'], outputs: ['xt'], attributes: { perm: [3, 0, 1, 2] } },
+          { opType: 'Transpose', inputs: ['x1'], outputs: ['dyt'], attributes: { perm: [3, 0, 1, 2] } },
+          { opType: 'Conv', inputs: ['xt', 'dyt'], outputs: ['y'], attributes },
+        ],
+        inputRanks: [4, 4],
+        outputRank: 4,
+      }),
+      [
+        { data: valuesOf(backend, x), shape: x.shape },
+        { data: valuesOf(backend, dy), shape: dy.shape },
+      ],
+    );
+    // [ci, co, CH, CW] → [kh, kw, ci, co], cropped to kh × kw.
+    const [, , CH, CW] = out.dims;
+    const src = out.data;
+    for (let ci = 0; ci < CI; ci++)
+      for (let co = 0; co < CO; co++)
+        for (let kh = 0; kh < KH; kh++)
+          for (let kw = 0; kw < KW; kw++)
+            dW[((kh * KW + kw) * CI + ci) * CO + co] = src[((ci * CO + co) * CH + kh) * CW + kw];
+    return tensorFrom(backend, a.filterShape, dW);
+  };
+}
+
+/** Conv2DBackpropInput for 'native'; `fallback` is tfjs-backend-cpu's. */
+export function conv2DBackpropInputConfig(fallback: KernelFunc): KernelConfig {
+  return {
+    kernelName: tf.Conv2DBackpropInput,
+    backendName: 'native',
+    kernelFunc: backpropInputKernel(fallback, false),
+  };
+}
+
+/** DepthwiseConv2dNativeBackpropInput for 'native'; `fallback` is tfjs-backend-cpu's. */
+export function depthwiseConv2dNativeBackpropInputConfig(fallback: KernelFunc): KernelConfig {
+  return {
+    kernelName: tf.DepthwiseConv2dNativeBackpropInput,
+    backendName: 'native',
+    kernelFunc: backpropInputKernel(fallback, true),
+  };
+}
+
+/** Conv2DBackpropFilter for 'native'; `fallback` is tfjs-backend-cpu's. */
+export function conv2DBackpropFilterConfig(fallback: KernelFunc): KernelConfig {
+  return {
+    kernelName: tf.Conv2DBackpropFilter,
+    backendName: 'native',
+    kernelFunc: backpropFilterKernel(fallback),
+  };
+}

@@ -1,0 +1,80 @@
+// The kernels the native backend runs in ONNX Runtime, and the fallback bookkeeping: every other kernel, and every
+// case these kernels do not take, is tfjs-backend-cpu's.
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { conv2DConfig, depthwiseConv2dNativeConfig, fusedConv2DConfig } from './conv2D.js';
+import {
+  conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+} from './conv2DBackprop.js';
+import { batchMatMulConfig, fusedMatMulConfig } from './matMul.js';
+
+/** A kernel the native backend runs in ONNX Runtime. */
+export interface NativeKernel {
+  readonly kernelName: string;
+  /** The ONNX operators it runs. */
+  readonly onnx: string;
+  readonly make: (fallback: KernelFunc) => KernelConfig;
+}
+
+/** Every kernel the native backend runs natively (the rest are tfjs-backend-cpu's). */
+export const NATIVE_KERNELS: readonly NativeKernel[] = [
+  { kernelName: tf.BatchMatMul, onnx: 'MatMul', make: batchMatMulConfig },
+  { kernelName: tf._FusedMatMul, onnx: 'MatMul (+ bias and activation here)', make: fusedMatMulConfig },
+  { kernelName: tf.Conv2D, onnx: 'Transpose, Conv, Transpose', make: conv2DConfig },
+  {
+    kernelName: tf.FusedConv2D,
+    onnx: 'Transpose, Conv, Transpose (+ bias and activation here)',
+    make: fusedConv2DConfig,
+  },
+  {
+    kernelName: tf.DepthwiseConv2dNative,
+    onnx: 'Transpose, Conv with one group per channel, Transpose',
+    make: depthwiseConv2dNativeConfig,
+  },
+  {
+    kernelName: tf.Conv2DBackpropInput,
+    onnx: 'Transpose, ConvTranspose, Transpose',
+    make: conv2DBackpropInputConfig,
+  },
+  {
+    kernelName: tf.DepthwiseConv2dNativeBackpropInput,
+    onnx: 'Transpose, ConvTranspose with one group per channel, Transpose',
+    make: depthwiseConv2dNativeBackpropInputConfig,
+  },
+  {
+    kernelName: tf.Conv2DBackpropFilter,
+    onnx: 'Transpose ×2, Conv dilated by the stride',
+    make: conv2DBackpropFilterConfig,
+  },
+];
+
+const fallbacks = new Map<string, number>();
+
+/** How many calls of each native kernel ran on tfjs-backend-cpu's kernel instead, since the process started. */
+export function fallbackCounts(): Record<string, number> {
+  return Object.fromEntries(fallbacks);
+}
+
+/** `fallback` that counts its calls under `kernelName`. */
+export function counted(kernelName: string, fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    fallbacks.set(kernelName, (fallbacks.get(kernelName) ?? 0) + 1);
+    return fallback(args);
+  };
+}
+
+/**
+ * `native` that runs `fallback` for a case ONNX Runtime rejects (an error from the native library), so that such a
+ * case costs speed, never an answer. tfjs's own shape errors come from the fallback, which raises them.
+ */
+export function withFallback(native: KernelFunc, fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    try {
+      return native(args);
+    } catch {
+      return fallback(args);
+    }
+  };
+}

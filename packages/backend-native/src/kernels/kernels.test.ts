@@ -1,0 +1,320 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tf, useBackend } from '@nutshell/backend';
+import { nativeBackend } from '../index.js';
+import { fallbackCounts } from './index.js';
+
+// Each native kernel against an independent float64 loop written here, and the cases that fall back to wasm.
+
+let seed = 11;
+const values = (n: number) =>
+  Float32Array.from({ length: n }, () => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 2 ** 31 - 1;
+  });
+
+async function expectClose(t: tf.Tensor, want: Float64Array, shape: number[], tol = 2e-5): Promise<void> {
+  expect(t.shape).toEqual(shape);
+  const got = await t.data();
+  expect(got.length).toBe(want.length);
+  let worst = 0;
+  got.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - want[i]) / (1 + Math.abs(want[i])))));
+  expect(worst).toBeLessThan(tol);
+  t.dispose();
+}
+
+/** [batch, m, k] · [batch, k, n] in float64 (a batch of 1 broadcasts), then bias and activation. */
+function matMulRef(
+  a: Float32Array,
+  [ba, m, k]: number[],
+  b: Float32Array,
+  [bb, , n]: number[],
+  bias?: Float32Array,
+  act = (v: number) => v,
+) {
+  const batch = Math.max(ba, bb);
+  const out = new Float64Array(batch * m * n);
+  for (let i = 0; i < batch; i++)
+    for (let r = 0; r < m; r++)
+      for (let c = 0; c < n; c++) {
+        let s = bias ? bias[c % bias.length] : 0;
+        for (let j = 0; j < k; j++)
+          s += a[(ba === 1 ? 0 : i) * m * k + r * k + j] * b[(bb === 1 ? 0 : i) * k * n + j * n + c];
+        out[(i * m + r) * n + c] = act(s);
+      }
+  return out;
+}
+
+function hostTranspose(t: Float32Array, batch: number, r: number, c: number): Float32Array {
+  const out = new Float32Array(t.length);
+  for (let i = 0; i < batch; i++)
+    for (let x = 0; x < r; x++) for (let y = 0; y < c; y++) out[(i * c + y) * r + x] = t[(i * r + x) * c + y];
+  return out;
+}
+
+interface Conv {
+  B: number;
+  H: number;
+  W: number;
+  CI: number;
+  KH: number;
+  KW: number;
+  CO: number;
+  s: number;
+  d: number;
+  top: number;
+  left: number;
+  OH: number;
+  OW: number;
+}
+
+/** The input position a filter tap reads for an output position, or -1 outside the image. */
+const tap = (c: Conv, b: number, oh: number, ow: number, kh: number, kw: number, ci: number) => {
+  const r = oh * c.s + kh * c.d - c.top;
+  const q = ow * c.s + kw * c.d - c.left;
+  return r < 0 || r >= c.H || q < 0 || q >= c.W ? -1 : ((b * c.H + r) * c.W + q) * c.CI + ci;
+};
+
+/** Forward conv, input gradient and filter gradient of sum(y · dy), in float64 from the definition. */
+function convRef(c: Conv, x: Float32Array, f: Float32Array, dy: Float32Array) {
+  const y = new Float64Array(c.B * c.OH * c.OW * c.CO);
+  const dx = new Float64Array(x.length);
+  const dw = new Float64Array(f.length);
+  for (let b = 0; b < c.B; b++)
+    for (let oh = 0; oh < c.OH; oh++)
+      for (let ow = 0; ow < c.OW; ow++)
+        for (let kh = 0; kh < c.KH; kh++)
+          for (let kw = 0; kw < c.KW; kw++)
+            for (let ci = 0; ci < c.CI; ci++) {
+              const at = tap(c, b, oh, ow, kh, kw, ci);
+              if (at < 0) continue;
+              for (let co = 0; co < c.CO; co++) {
+                const o = ((b * c.OH + oh) * c.OW + ow) * c.CO + co;
+                const fi = ((kh * c.KW + kw) * c.CI + ci) * c.CO + co;
+                y[o] += x[at] * f[fi];
+                dx[at] += dy[o] * f[fi];
+                dw[fi] += dy[o] * x[at];
+              }
+            }
+  return { y, dx, dw };
+}
+
+beforeAll(async () => {
+  await useBackend(nativeBackend);
+});
+afterAll(async () => {
+  await useBackend('cpu');
+});
+
+describe('matrix products on ONNX Runtime', () => {
+  const cases = [
+    { ba: 1, bb: 1, m: 33, k: 70, n: 17 },
+    { ba: 3, bb: 1, m: 5, k: 8, n: 6 },
+    { ba: 1, bb: 3, m: 5, k: 8, n: 6 },
+    { ba: 2, bb: 2, m: 4, k: 3, n: 5 },
+  ];
+  for (const { ba, bb, m, k, n } of cases)
+    for (const [tA, tB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
+      it(`[${ba}, ${m}, ${k}] · [${bb}, ${k}, ${n}], transposeA ${tA}, transposeB ${tB}, plain and fused (bias, relu)`, async () => {
+        const a = values(ba * m * k);
+        const b = values(bb * k * n);
+        const bias = values(n);
+        const before = { ...fallbackCounts() };
+        const at = tf.tensor3d(tA ? hostTranspose(a, ba, m, k) : a, tA ? [ba, k, m] : [ba, m, k]);
+        const bt = tf.tensor3d(tB ? hostTranspose(b, bb, k, n) : b, tB ? [bb, n, k] : [bb, k, n]);
+        const biasT = tf.tensor1d(bias);
+        const shape = [Math.max(ba, bb), m, n];
+        await expectClose(tf.matMul(at, bt, tA, tB), matMulRef(a, [ba, m, k], b, [bb, k, n]), shape);
+        const fused = tf.fused.matMul({
+          a: at,
+          b: bt,
+          transposeA: tA,
+          transposeB: tB,
+          bias: biasT,
+          activation: 'relu',
+        });
+        await expectClose(
+          fused,
+          matMulRef(a, [ba, m, k], b, [bb, k, n], bias, (v) => Math.max(v, 0)),
+          shape,
+        );
+        expect(fallbackCounts()).toEqual(before); // both ran natively
+        tf.dispose([at, bt, biasT]);
+      });
+    }
+
+  it('an empty inner dimension gives zeros, plus the bias', async () => {
+    tf.dispose(tf.fill([64, 64], 7)); // non-zero memory around, so an unwritten output would show
+    await expectClose(tf.matMul(tf.zeros([2, 0]), tf.zeros([0, 3])), new Float64Array(6), [2, 3]);
+    const bias = tf.tensor1d([1.5, -2, 0.25]);
+    const t = tf.fused.matMul({
+      a: tf.zeros([2, 0]) as tf.Tensor2D,
+      b: tf.zeros([0, 3]) as tf.Tensor2D,
+      bias,
+      activation: 'relu',
+    });
+    await expectClose(t, Float64Array.from([1.5, 0, 0.25, 1.5, 0, 0.25]), [2, 3]);
+    bias.dispose();
+  });
+
+  it('a PReLU fusion falls back to the wasm kernel, with the right values, and is counted', async () => {
+    const a = values(6);
+    const b = values(9);
+    const alpha = Float32Array.from([0.1, 0.5, 2]);
+    const before = fallbackCounts()._FusedMatMul ?? 0;
+    const t = tf.fused.matMul({
+      a: tf.tensor2d(a, [2, 3]),
+      b: tf.tensor2d(b, [3, 3]),
+      activation: 'prelu',
+      preluActivationWeights: tf.tensor1d(alpha),
+    });
+    const plain = matMulRef(a, [1, 2, 3], b, [1, 3, 3]);
+    await expectClose(
+      t,
+      plain.map((v, i) => (v < 0 ? v * alpha[i % 3] : v)),
+      [2, 3],
+    );
+    expect(fallbackCounts()._FusedMatMul).toBe(before + 1);
+  });
+
+  it('bad shapes raise tfjs’s error, as on every backend, and leak nothing', () => {
+    const a = tf.zeros([2, 3]) as tf.Tensor2D;
+    const b = tf.zeros([4, 5]) as tf.Tensor2D;
+    const n = tf.memory().numTensors;
+    expect(() => tf.matMul(a, b)).toThrow(/inner shapes \(3\) and \(4\)/);
+    expect(tf.memory().numTensors).toBe(n);
+    tf.dispose([a, b]);
+  });
+});
+
+describe('convolutions and their gradients on ONNX Runtime', () => {
+  const cases: Array<{ name: string; c: Conv; pad: 'same' | 'valid' }> = [
+    {
+      name: 'LeNet conv 1 (5×5, valid)',
+      pad: 'valid',
+      c: { B: 4, H: 12, W: 12, CI: 1, KH: 5, KW: 5, CO: 3, s: 1, d: 1, top: 0, left: 0, OH: 8, OW: 8 },
+    },
+    {
+      name: '3×3 stride 2, same',
+      pad: 'same',
+      c: { B: 2, H: 9, W: 8, CI: 3, KH: 3, KW: 3, CO: 4, s: 2, d: 1, top: 1, left: 0, OH: 5, OW: 4 },
+    },
+    {
+      name: '4×2 stride 3, valid (rows the forward pass never reads)',
+      pad: 'valid',
+      c: { B: 2, H: 11, W: 7, CI: 2, KH: 4, KW: 2, CO: 3, s: 3, d: 1, top: 0, left: 0, OH: 3, OW: 2 },
+    },
+  ];
+  for (const { name, c, pad } of cases) {
+    it(`${name}: forward, input gradient and filter gradient`, async () => {
+      const x = values(c.B * c.H * c.W * c.CI);
+      const f = values(c.KH * c.KW * c.CI * c.CO);
+      const dy = values(c.B * c.OH * c.OW * c.CO);
+      const ref = convRef(c, x, f, dy);
+      const before = { ...fallbackCounts() };
+      const xt = tf.tensor4d(x, [c.B, c.H, c.W, c.CI]);
+      const ft = tf.tensor4d(f, [c.KH, c.KW, c.CI, c.CO]);
+      const dyt = tf.tensor4d(dy, [c.B, c.OH, c.OW, c.CO]);
+      await expectClose(tf.conv2d(xt, ft, c.s, pad), ref.y, [c.B, c.OH, c.OW, c.CO]);
+      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, pad),
+      )([xt, ft], dyt);
+      await expectClose(dx, ref.dx, [c.B, c.H, c.W, c.CI]);
+      await expectClose(dw, ref.dw, [c.KH, c.KW, c.CI, c.CO]);
+      expect(fallbackCounts()).toEqual(before);
+      tf.dispose([xt, ft, dyt]);
+    });
+  }
+
+  it('fused conv2d with bias and relu, and a dilated conv', async () => {
+    const c: Conv = {
+      B: 2,
+      H: 7,
+      W: 7,
+      CI: 2,
+      KH: 3,
+      KW: 3,
+      CO: 3,
+      s: 1,
+      d: 2,
+      top: 0,
+      left: 0,
+      OH: 3,
+      OW: 3,
+    };
+    const x = values(2 * 7 * 7 * 2);
+    const f = values(3 * 3 * 2 * 3);
+    const bias = values(3);
+    const ref = convRef(c, x, f, new Float32Array(2 * 3 * 3 * 3));
+    const xt = tf.tensor4d(x, [2, 7, 7, 2]);
+    const ft = tf.tensor4d(f, [3, 3, 2, 3]);
+    await expectClose(tf.conv2d(xt, ft, 1, 'valid', 'NHWC', 2), ref.y, [2, 3, 3, 3]);
+    const fused = tf.fused.conv2d({
+      x: xt,
+      filter: ft,
+      strides: 1,
+      pad: 'valid',
+      dilations: 2,
+      bias: tf.tensor1d(bias),
+      activation: 'relu',
+    });
+    await expectClose(
+      fused,
+      ref.y.map((v, i) => Math.max(v + bias[i % 3], 0)),
+      [2, 3, 3, 3],
+    );
+    tf.dispose([xt, ft]);
+  });
+
+  it('depthwise conv2d (multiplier 2) and its input gradient natively; its filter gradient on the wasm kernel', async () => {
+    const [B, H, W, CI, CM, K] = [2, 6, 6, 3, 2, 3];
+    const x = values(B * H * W * CI);
+    const f = values(K * K * CI * CM);
+    const dy = values(B * 4 * 4 * CI * CM);
+    // Depthwise = a conv whose filter is zero between different input channels.
+    const full = new Float32Array(K * K * CI * CI * CM);
+    for (let t = 0; t < K * K; t++)
+      for (let ci = 0; ci < CI; ci++)
+        for (let m = 0; m < CM; m++) full[(t * CI + ci) * CI * CM + ci * CM + m] = f[(t * CI + ci) * CM + m];
+    const c: Conv = { B, H, W, CI, KH: K, KW: K, CO: CI * CM, s: 1, d: 1, top: 0, left: 0, OH: 4, OW: 4 };
+    const ref = convRef(c, x, full, dy);
+    const xt = tf.tensor4d(x, [B, H, W, CI]);
+    const ft = tf.tensor4d(f, [K, K, CI, CM]);
+    await expectClose(tf.depthwiseConv2d(xt, ft, 1, 'valid'), ref.y, [B, 4, 4, CI * CM]);
+    const [dx] = tf.grads((a: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, ft, 1, 'valid'))(
+      [xt],
+      tf.tensor4d(dy, [B, 4, 4, CI * CM]),
+    );
+    await expectClose(dx, ref.dx, [B, H, W, CI]);
+    // No native kernel for the depthwise filter gradient: 'native' runs the very kernel 'wasm' registers.
+    expect(tf.getKernel(tf.DepthwiseConv2dNativeBackpropFilter, 'native')?.kernelFunc).toBe(
+      tf.getKernel(tf.DepthwiseConv2dNativeBackpropFilter, 'wasm')?.kernelFunc,
+    );
+    const [dw] = tf.grads((b: tf.Tensor) => tf.depthwiseConv2d(xt, b as tf.Tensor4D, 1, 'valid'))(
+      [ft],
+      tf.tensor4d(dy, [B, 4, 4, CI * CM]),
+    );
+    const dwRef = new Float64Array(f.length);
+    for (let t = 0; t < K * K; t++)
+      for (let ci = 0; ci < CI; ci++)
+        for (let m = 0; m < CM; m++)
+          dwRef[(t * CI + ci) * CM + m] = ref.dw[(t * CI + ci) * CI * CM + ci * CM + m];
+    await expectClose(dw, dwRef, [K, K, CI, CM]);
+    tf.dispose([xt, ft]);
+  });
+
+  it('NCHW data falls back to the wasm kernel, which rejects it as on wasm', () => {
+    const x = tf.zeros([1, 2, 4, 4]) as tf.Tensor4D;
+    const f = tf.zeros([3, 3, 2, 2]) as tf.Tensor4D;
+    const n = tf.memory().numTensors;
+    expect(() => tf.conv2d(x, f, 1, 'same', 'NCHW')).toThrow(
+      "wasm backend Conv2D does not support dataFormat:'channelsFirst'. Please use 'channelsLast'.",
+    );
+    expect(tf.memory().numTensors).toBe(n);
+    tf.dispose([x, f]);
+  });
+});

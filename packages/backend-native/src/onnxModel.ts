@@ -1,0 +1,127 @@
+// The few ONNX ModelProto fields a one-operator model needs, written with protobufjs from a JSON descriptor of
+// onnx.proto (https://github.com/onnx/onnx/blob/main/onnx/onnx.proto, IR version 8; field numbers copied from it).
+// Every kernel here runs a graph of one to three operators whose inputs and outputs have symbolic dimensions, so
+// one session serves every shape.
+import protobuf from 'protobufjs';
+
+const descriptor = {
+  nested: {
+    onnx: {
+      nested: {
+        ModelProto: {
+          fields: {
+            irVersion: { type: 'int64', id: 1 },
+            opsetImport: { rule: 'repeated', type: 'OperatorSetIdProto', id: 8 },
+            producerName: { type: 'string', id: 2 },
+            graph: { type: 'GraphProto', id: 7 },
+          },
+        },
+        OperatorSetIdProto: {
+          fields: { domain: { type: 'string', id: 1 }, version: { type: 'int64', id: 2 } },
+        },
+        GraphProto: {
+          fields: {
+            node: { rule: 'repeated', type: 'NodeProto', id: 1 },
+            name: { type: 'string', id: 2 },
+            input: { rule: 'repeated', type: 'ValueInfoProto', id: 11 },
+            output: { rule: 'repeated', type: 'ValueInfoProto', id: 12 },
+          },
+        },
+        NodeProto: {
+          fields: {
+            input: { rule: 'repeated', type: 'string', id: 1 },
+            output: { rule: 'repeated', type: 'string', id: 2 },
+            name: { type: 'string', id: 3 },
+            opType: { type: 'string', id: 4 },
+            domain: { type: 'string', id: 7 },
+            attribute: { rule: 'repeated', type: 'AttributeProto', id: 5 },
+          },
+        },
+        AttributeProto: {
+          fields: {
+            name: { type: 'string', id: 1 },
+            type: { type: 'int32', id: 20 },
+            f: { type: 'float', id: 2 },
+            i: { type: 'int64', id: 3 },
+            s: { type: 'bytes', id: 4 },
+            ints: { rule: 'repeated', type: 'int64', id: 8 },
+          },
+        },
+        ValueInfoProto: { fields: { name: { type: 'string', id: 1 }, type: { type: 'TypeProto', id: 2 } } },
+        TypeProto: { fields: { tensorType: { type: 'TypeProtoTensor', id: 1 } } },
+        TypeProtoTensor: {
+          fields: { elemType: { type: 'int32', id: 1 }, shape: { type: 'TensorShapeProto', id: 2 } },
+        },
+        TensorShapeProto: { fields: { dim: { rule: 'repeated', type: 'Dimension', id: 1 } } },
+        Dimension: { fields: { dimValue: { type: 'int64', id: 1 }, dimParam: { type: 'string', id: 2 } } },
+      },
+    },
+  },
+};
+
+const ModelProto = protobuf.Root.fromJSON(descriptor).lookupType('onnx.ModelProto');
+
+const FLOAT = 1;
+const ATTRIBUTE_TYPE = { FLOAT: 1, INT: 2, STRING: 3, INTS: 7 } as const;
+/** Opset 17: Gemm, MatMul, Conv and ConvTranspose as used here are unchanged since opset 13 or earlier. */
+const OPSET = 17;
+
+/** An attribute value: a number is an INT unless its name is listed in `floats`, a string a STRING, an array INTS. */
+export type AttributeValue = number | string | readonly number[];
+
+/** One node of a graph. */
+export interface GraphNode {
+  readonly opType: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly attributes?: Readonly<Record<string, AttributeValue>>;
+  /** Attribute names whose numbers are FLOAT rather than INT. */
+  readonly floats?: readonly string[];
+}
+
+/** A small graph: float32 inputs `x0, x1, …` of the given ranks (every dimension symbolic), output `y`. */
+export interface SmallGraph {
+  readonly nodes: readonly GraphNode[];
+  readonly inputRanks: readonly number[];
+  readonly outputRank: number;
+}
+
+function valueInfo(name: string, rank: number) {
+  const dim = Array.from({ length: rank }, (_, i) => ({ dimParam: `${name}_${i}` }));
+  return { name, type: { tensorType: { elemType: FLOAT, shape: { dim } } } };
+}
+
+function attribute(name: string, value: AttributeValue, isFloat: boolean) {
+  if (typeof value === 'string')
+    return { name, type: ATTRIBUTE_TYPE.STRING, s: new TextEncoder().encode(value) };
+  if (Array.isArray(value)) return { name, type: ATTRIBUTE_TYPE.INTS, ints: value };
+  return isFloat
+    ? { name, type: ATTRIBUTE_TYPE.FLOAT, f: value }
+    : { name, type: ATTRIBUTE_TYPE.INT, i: value };
+}
+
+/** The serialised ModelProto of `graph`. */
+export function graphModel(graph: SmallGraph): Uint8Array {
+  const inputs = graph.inputRanks.map((rank, i) => valueInfo(`x${i}`, rank));
+  const nodes = graph.nodes.map((n, i) => ({
+    name: `${n.opType}_${i}`,
+    opType: n.opType,
+    input: [...n.inputs],
+    output: [...n.outputs],
+    attribute: Object.entries(n.attributes ?? {}).map(([name, v]) =>
+      attribute(name, v, n.floats?.includes(name) ?? false),
+    ),
+  }));
+  const message = ModelProto.fromObject({
+    irVersion: 8,
+    producerName: '@nutshell/backend-native',
+    opsetImport: [{ domain: '', version: OPSET }],
+    graph: {
+      name: graph.nodes.map((n) => n.opType).join('_'),
+      node: nodes,
+      input: inputs,
+      output: [valueInfo('y', graph.outputRank)],
+    },
+  });
+  return ModelProto.encode(message).finish();
+}

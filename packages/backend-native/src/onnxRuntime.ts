@@ -1,0 +1,132 @@
+// ONNX Runtime for Node, reached through its native binding so that a kernel can run synchronously.
+//
+// onnxruntime-node's public API (`InferenceSession.run`) returns a Promise, but all it does is call the native
+// binding's `run` inside `setImmediate` (dist/backend.js, OnnxruntimeSessionHandler.run): the binding's
+// `InferenceSession.run(feeds, fetches, options)` is a synchronous N-API call that runs the graph on the calling
+// thread (plus ONNX Runtime's own intra-op pool) and returns the outputs as new tensors. Calling it directly is
+// therefore what the package itself does, minus the deferral; tfjs kernels must be synchronous, so this is the only
+// way to use it from one. It is safe because (1) the inputs are typed arrays owned by tfjs that nothing else writes
+// while the call blocks the JavaScript thread, (2) the outputs are fresh arrays copied out of ONNX Runtime's memory,
+// and (3) a session is used from the one JavaScript thread only. The binding is loaded lazily (never at import), so a
+// missing or broken native library is a probe failure, not a crash.
+import type { SmallGraph } from './onnxModel.js';
+import { graphModel } from './onnxModel.js';
+
+/** The part of onnxruntime-common's Tensor the kernels use. */
+export interface OrtTensor {
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+}
+
+interface BindingSession {
+  loadModel(buffer: ArrayBuffer, byteOffset: number, byteLength: number, options: object): void;
+  run(
+    feeds: Record<string, unknown>,
+    fetches: Record<string, null>,
+    options: object,
+  ): Record<string, OrtTensor>;
+  dispose(): void;
+}
+
+interface Loaded {
+  readonly binding: { InferenceSession: new () => BindingSession };
+  readonly Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => unknown;
+  readonly version: string;
+  readonly libraryDir: string;
+}
+
+/** The onnxruntime-node version this package is built and tested against (pinned exactly). */
+export const ONNXRUNTIME_VERSION = '1.30.0';
+
+let loaded: Loaded | undefined;
+let loadError: Error | undefined;
+
+/** Loads onnxruntime-node's binding once; throws the load error (also on later calls). Node only. */
+export async function loadOnnxRuntime(): Promise<Loaded> {
+  if (loaded) return loaded;
+  if (loadError) throw loadError;
+  try {
+    const nodeModule = 'node:module';
+    const { createRequire } = (await import(/* @vite-ignore */ nodeModule)) as typeof import('node:module');
+    const require = createRequire(import.meta.url);
+    const manifestPath = require.resolve('onnxruntime-node/package.json');
+    const version = (require(manifestPath) as { version: string }).version;
+    // onnxruntime-common is onnxruntime-node's dependency, resolved from there (strict layouts hide it from here).
+    const common = createRequire(manifestPath)('onnxruntime-common') as { Tensor: Loaded['Tensor'] };
+    const { binding, initOrt } = require('onnxruntime-node/dist/binding.js') as {
+      binding: Loaded['binding'];
+      initOrt: () => void;
+    };
+    initOrt();
+    const libraryDir = `${manifestPath.slice(0, -'package.json'.length)}bin/napi-v6/${process.platform}/${process.arch}`;
+    loaded = { binding, Tensor: common.Tensor, version, libraryDir };
+    return loaded;
+  } catch (e) {
+    loadError = e as Error;
+    throw loadError;
+  }
+}
+
+/** The loaded runtime, for kernels (which only run after `loadOnnxRuntime` succeeded in activate()). */
+function runtime(): Loaded {
+  if (!loaded)
+    throw new Error('@nutshell/backend-native: ONNX Runtime is not loaded; activate the backend first.');
+  return loaded;
+}
+
+let intraOpThreads = 1;
+
+/** Sets the intra-op thread count used by sessions created from now on (existing ones are recreated). */
+export function setSessionThreads(threads: number): void {
+  if (threads !== intraOpThreads) {
+    intraOpThreads = threads;
+    for (const s of sessions.values()) s.dispose();
+    sessions.clear();
+  }
+}
+
+/** The intra-op thread count sessions use. */
+export function sessionThreads(): number {
+  return intraOpThreads;
+}
+
+const sessions = new Map<string, BindingSession>();
+
+function session(key: string, graph: () => SmallGraph): BindingSession {
+  let s = sessions.get(key);
+  if (!s) {
+    const model = graphModel(graph());
+    s = new (runtime().binding.InferenceSession)();
+    s.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, {
+      intraOpNumThreads: intraOpThreads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      executionProviders: ['cpu'],
+      // Threads sleep between calls instead of spinning: Node's own thread does the work between kernels.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    });
+    sessions.set(key, s);
+  }
+  return s;
+}
+
+/** How many sessions (one per graph signature) exist now. */
+export function sessionCount(): number {
+  return sessions.size;
+}
+
+/**
+ * Runs the graph named `key` (built by `graph` the first time) on float32 inputs, synchronously; returns output `y`.
+ * `inputs[i]` feeds `x{i}` with the given shape.
+ */
+export function runGraph(
+  key: string,
+  graph: () => SmallGraph,
+  inputs: readonly { readonly data: Float32Array; readonly shape: readonly number[] }[],
+): OrtTensor {
+  const { Tensor } = runtime();
+  const feeds: Record<string, unknown> = {};
+  inputs.forEach((x, i) => (feeds[`x${i}`] = new Tensor('float32', x.data, x.shape)));
+  return session(key, graph).run(feeds, { y: null }, {}).y;
+}
