@@ -33,3 +33,20 @@ export class WeightsMismatchError extends NutshellError {
     this.weight = weight;
   }
 }
+
+/**
+ * A label that a model cannot be trained on: not an integer class index in [0, classes), or NaN. The message
+ * names the row, the label and the classes.
+ * @public
+ */
+export class LabelError extends NutshellError {
+  /** The row (example index) of the first bad label. */
+  readonly row: number;
+  /** The bad label. */
+  readonly label: number;
+  constructor(message: string, row: number, label: number) {
+    super(message);
+    this.row = row;
+    this.label = label;
+  }
+}

@@ -6,7 +6,7 @@ export type { ApplyOptions, LayerWeight, LayerConfig, LayerArgs, AddWeightOption
 export type { Shape, LayerInputShape } from './shape.js';
 export { SymbolicTensor } from './symbolic.js';
 export { registerLayer, registeredLayers, layerFromConfig } from './registry.js';
-export { UnknownLayerError, LayerStateError, WeightsMismatchError } from './errors.js';
+export { UnknownLayerError, LayerStateError, WeightsMismatchError, LabelError } from './errors.js';
 
 // Initializers and regularizers
 export { initializers, getInitializer, computeFans } from './initializers.js';

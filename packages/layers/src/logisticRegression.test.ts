@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, ShapeError, numTensors, randomNormal, tf, type Tensor } from '@nutshell/tensor';
-import { LogisticRegression, modelFromBytes, modelToBytes, modelFromConfig } from './index.js';
+import { LabelError, LogisticRegression, modelFromBytes, modelToBytes, modelFromConfig } from './index.js';
 
 // Data from a known logistic model: P(y = 1 | x) = σ(2·x0 − 1·x1 + 0.5), x0 noise-free signal, x2 irrelevant.
 function synthetic(n: number, seed: number): { x: Tensor; y: number[] } {
@@ -111,10 +111,33 @@ describe('LogisticRegression (multinomial)', () => {
     const m = new LogisticRegression({ features: 2, name: 'lr' });
     const x = randomNormal([4, 2], { seed: 1 });
     await expect(m.fit(x, [0, 1, 1])).rejects.toThrow(ShapeError);
-    await expect(m.fit(x, [0, 1, 2, 1])).rejects.toThrow(/labels must be integers in \[0, 2\)/);
+    await expect(m.fit(x, [0, 1, 2, 1])).rejects.toThrow(/label 2 at row 2 is not a class index in \[0, 2\)/);
     const wide = tf.ones([4, 3]);
     await expect(m.fit(wide, [0, 1, 1, 0])).rejects.toThrow(/expected shape \[\?, 2\], got \[1, 3\]|expected shape \[\?, 2\]/);
     tf.dispose([x, wide]);
+    m.dispose();
+  });
+
+  it.each([
+    ['label 2 of 2 classes', [0, 1, 2, 1], 2, 2],
+    ['label −1', [0, -1, 1, 1], 1, -1],
+    ['fractional label 0.5', [0, 1, 1, 0.5], 3, 0.5],
+    ['NaN label', [NaN, 1, 1, 0], 0, NaN],
+  ])('refuses tensor labels out of range (%s) with a LabelError, before training, leak-free', async (_what, labels, row, label) => {
+    const m = new LogisticRegression({ features: 2, name: 'lr_tensor' });
+    const x = randomNormal([4, 2], { seed: 2 });
+    const y = tf.tensor1d(labels);
+    m.build([null, 2]);
+    const w0 = Array.from(await m.weights[0].variable.data());
+    const before = numTensors();
+    const err = await m.fit(x, y, { epochs: 5 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LabelError);
+    expect((err as LabelError).row).toBe(row);
+    expect((err as LabelError).label).toBe(label);
+    expect((err as Error).message).toBe(`LogisticRegression 'lr_tensor'.fit: label ${label} at row ${row} is not a class index in [0, 2).`);
+    expect(numTensors()).toBe(before);
+    expect(Array.from(await m.weights[0].variable.data())).toEqual(w0);
+    tf.dispose([x, y]);
     m.dispose();
   });
 });

@@ -1,5 +1,6 @@
 import { NutshellError, ShapeError, tf, type Tensor, type Variable } from '@nutshell/tensor';
 import { Activation } from './core/Activation.js';
+import { LabelError } from './errors.js';
 import { Dense } from './core/Dense.js';
 import { Sequential } from './models/Sequential.js';
 import type { ModelConfig } from './models/modelLike.js';
@@ -117,19 +118,20 @@ export class LogisticRegression extends Sequential {
     });
   }
 
-  private labels(x: Tensor, y: Tensor | ArrayLike<number>): Tensor {
+  // Labels as a float32 vector, after checking (tensor or array alike) that each is a class index.
+  private async labels(x: Tensor, y: Tensor | ArrayLike<number>): Promise<Tensor> {
     const n = x.shape[0];
-    const values = y instanceof tf.Tensor ? undefined : Array.from(y as ArrayLike<number>);
-    const t = y instanceof tf.Tensor ? tf.reshape(y, [-1]) : tf.tensor1d(values!, 'float32');
-    if (t.shape[0] !== n) {
-      t.dispose();
-      throw new ShapeError(`LogisticRegression '${this.name}'.fit`, [n], y instanceof tf.Tensor ? y.shape : [values!.length], 'one label per example');
+    const values = y instanceof tf.Tensor ? await y.data() : Array.from(y as ArrayLike<number>);
+    if (values.length !== n) {
+      throw new ShapeError(`LogisticRegression '${this.name}'.fit`, [n], y instanceof tf.Tensor ? y.shape : [values.length], 'one label per example');
     }
-    if (values && values.some((v) => !Number.isInteger(v) || v < 0 || v >= this.classes)) {
-      t.dispose();
-      throw new NutshellError(`LogisticRegression '${this.name}'.fit: labels must be integers in [0, ${this.classes}).`);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (!Number.isInteger(v) || v < 0 || v >= this.classes) {
+        throw new LabelError(`LogisticRegression '${this.name}'.fit: label ${v} at row ${i} is not a class index in [0, ${this.classes}).`, i, v);
+      }
     }
-    return t;
+    return tf.tensor1d(Float32Array.from(values), 'float32');
   }
 
   /** The training loss (mean cross-entropy plus the L2 penalty) for labels `y`, as a scalar the caller owns. */
@@ -159,7 +161,7 @@ export class LogisticRegression extends Sequential {
     const epochs = opts.epochs ?? 300;
     const lr = opts.learningRate ?? 0.05;
     tf.tidy(() => this.apply(tf.slice(x, 0, Math.min(1, x.shape[0])))).dispose(); // shape check
-    const labels = this.labels(x, y);
+    const labels = await this.labels(x, y);
     const vars = this.linear.weights.map((w) => w.variable);
     const [b1, b2, eps] = [0.9, 0.999, 1e-8];
     let m: Tensor[] = vars.map((v) => tf.zerosLike(v));

@@ -34,6 +34,7 @@ export type { OptimizerName } from './optimizers/getOptimizer.js';
 // Learning-rate schedules
 export { stepDecay, exponentialDecay, cosineDecay, linearWarmup, oneCycle } from './schedules/schedule.js';
 export type { Schedule } from './schedules/schedule.js';
+export { scheduledRate } from './schedules/scheduledRate.js';
 
 // Metrics
 export {

@@ -1,10 +1,12 @@
 import type { Callback, TrainingContext } from './callback.js';
 import type { BatchStartEvent, EpochStartEvent } from '../trainer/events.js';
 import type { Schedule } from '../schedules/schedule.js';
+import { scheduledRate } from '../schedules/scheduledRate.js';
 
 /**
  * Sets the optimizer's learning rate from a schedule before every step (`per: 'step'`, the default: the
- * schedule gets the global step) or every epoch (`per: 'epoch'`: it gets the epoch number).
+ * schedule gets the global step) or every epoch (`per: 'epoch'`: it gets the epoch number). A rate that is NaN,
+ * infinite or negative stops the fit with a `ConfigError` naming the step (see `scheduledRate`).
  * @public
  */
 export class LearningRateScheduler implements Callback {
@@ -16,11 +18,11 @@ export class LearningRateScheduler implements Callback {
 
   /** Sets the rate for a per-epoch schedule. */
   onEpochStart(e: EpochStartEvent, ctx: TrainingContext): void {
-    if (this.options.per === 'epoch') ctx.optimizer.learningRate = this.schedule(e.epoch);
+    if (this.options.per === 'epoch') ctx.optimizer.learningRate = scheduledRate(this.schedule, e.epoch, 'epoch');
   }
 
   /** Sets the rate for a per-step schedule. */
   onBatchStart(e: BatchStartEvent, ctx: TrainingContext): void {
-    if (this.options.per !== 'epoch') ctx.optimizer.learningRate = this.schedule(e.step);
+    if (this.options.per !== 'epoch') ctx.optimizer.learningRate = scheduledRate(this.schedule, e.step);
   }
 }

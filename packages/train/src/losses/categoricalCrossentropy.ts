@@ -2,6 +2,7 @@ import { ShapeError, tf } from '@nutshell/tensor';
 import type { Tensor } from '@nutshell/tensor';
 import { EPSILON, defineLoss, sameShape } from './loss.js';
 import type { Loss } from './loss.js';
+import { checkProbabilities, checkUnitTargets } from './lossInputs.js';
 
 /** log of class probabilities along the last axis, from logits (stable log-softmax) or from probabilities. */
 export function logProbabilities(yPred: Tensor, fromLogits: boolean): Tensor {
@@ -15,7 +16,8 @@ export function logProbabilities(yPred: Tensor, fromLogits: boolean): Tensor {
  * Categorical cross-entropy: −Σ_k y_k·log p_k for one-hot (or soft) targets `[batch, classes]`.
  * With `fromLogits: true` the predictions are logits and log p comes from a log-softmax
  * (x − max − log Σ e^(x − max)), stable for any logits; otherwise they are probabilities, clipped to
- * [1e-7, 1 − 1e-7].
+ * [1e-7, 1 − 1e-7]. Calling the loss checks that targets lie in [0, 1] (`DataError`) and, without `fromLogits`,
+ * predictions too (`ConfigError`: the model outputs logits).
  * @public
  */
 export function categoricalCrossentropy(options: { fromLogits?: boolean } = {}): Loss {
@@ -24,5 +26,8 @@ export function categoricalCrossentropy(options: { fromLogits?: boolean } = {}):
     sameShape('categoricalCrossentropy', yTrue, yPred);
     if (yPred.rank < 2) throw new ShapeError('categoricalCrossentropy', '[batch, classes]', yPred.shape);
     return tf.neg(tf.sum(tf.mul(tf.cast(yTrue, 'float32'), logProbabilities(yPred, fromLogits)), -1));
-  }, fromLogits);
+  }, fromLogits, (yTrue, yPred) => {
+    checkUnitTargets('categoricalCrossentropy', yTrue);
+    if (!fromLogits) checkProbabilities('categoricalCrossentropy', yPred);
+  });
 }

@@ -11,7 +11,8 @@ import { klDivergence } from './klDivergence.js';
 
 /**
  * The loss names `getLoss` (and the Trainer's `loss` option) accept. Cross-entropies by name take
- * probabilities; call the factory with `{ fromLogits: true }` for logits.
+ * probabilities; call the factory with `{ fromLogits: true }` for logits (what every Nutshell builder outputs).
+ * Given logits, a cross-entropy by name throws a `ConfigError` saying so (the Trainer checks the first batch).
  * @public
  */
 export type LossName =

@@ -1,4 +1,5 @@
 import { tf } from '@nutshell/tensor';
+import { ConfigError } from '../errors.js';
 import { defineLoss, meanPerSample, sameShape } from './loss.js';
 import type { Loss } from './loss.js';
 
@@ -9,7 +10,9 @@ import type { Loss } from './loss.js';
  */
 export function huber(options: { delta?: number } = {}): Loss {
   const delta = options.delta ?? 1;
-  if (!(delta > 0)) throw new RangeError(`huber: delta must be > 0, got ${delta}.`);
+  if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) {
+    throw new ConfigError('delta', `huber: delta must be a finite number > 0, got ${String(delta)}.`);
+  }
   return defineLoss('huber', (yTrue, yPred) => {
     sameShape('huber', yTrue, yPred);
     const abs = tf.abs(tf.sub(yPred, yTrue));

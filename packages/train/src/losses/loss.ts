@@ -1,4 +1,5 @@
 import { ShapeError, formatShape, tf } from '@nutshell/tensor';
+import { ConfigError } from '../errors.js';
 import type { Tensor } from '@nutshell/tensor';
 
 /**
@@ -27,20 +28,47 @@ export interface Loss {
   (yTrue: Tensor, yPred: Tensor, options?: LossOptions): Tensor;
   /** The loss's name, e.g. `'meanSquaredError'`. */
   readonly lossName: string;
-  /** The loss of each sample, shape `[batch]`. */
+  /**
+   * The loss of each sample, shape `[batch]`. It checks shapes but does not read values (so a training step
+   * stays asynchronous): call `checkInputs` first, or call the loss itself, to have labels and ranges checked.
+   */
   perSample(yTrue: Tensor, yPred: Tensor): Tensor;
+  /**
+   * Checks the values (labels within the classes, targets and probabilities within [0, 1]); throws a `DataError`
+   * naming the row or a `ConfigError` for logits given to a loss that takes probabilities. Reads the values
+   * synchronously. Calling the loss runs it; the Trainer runs it on the first batch of a fit.
+   */
+  readonly checkInputs?: (yTrue: Tensor, yPred: Tensor) => void;
   /** True when the loss takes logits rather than probabilities (metrics then threshold binary outputs at 0). */
   readonly fromLogits?: boolean;
 }
 
 /**
- * Makes a `Loss` from its per-sample function, adding reductions and sample weights.
+ * Makes a `Loss` from its per-sample function, adding reductions, sample weights and, when given, a check of
+ * the input values that calling the loss runs first.
  * @public
  */
-export function defineLoss(name: string, perSample: (yTrue: Tensor, yPred: Tensor) => Tensor, fromLogits = false): Loss {
-  const call = (yTrue: Tensor, yPred: Tensor, options: LossOptions = {}): Tensor =>
-    tf.tidy(() => reduceLoss(name, perSample(yTrue, yPred), options));
-  return Object.assign(call, { lossName: name, perSample, fromLogits });
+export function defineLoss(
+  name: string,
+  perSample: (yTrue: Tensor, yPred: Tensor) => Tensor,
+  fromLogits = false,
+  checkInputs?: (yTrue: Tensor, yPred: Tensor) => void,
+): Loss {
+  const call = (yTrue: Tensor, yPred: Tensor, options: LossOptions = {}): Tensor => {
+    checkReduction(name, options.reduction);
+    return tf.tidy(() => {
+      const l = perSample(yTrue, yPred); // shapes first: the value checks assume them
+      checkInputs?.(yTrue, yPred);
+      return reduceLoss(name, l, options);
+    });
+  };
+  return Object.assign(call, { lossName: name, perSample, fromLogits, ...(checkInputs ? { checkInputs } : {}) });
+}
+
+function checkReduction(name: string, reduction: unknown): void {
+  if (reduction !== undefined && reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    throw new ConfigError('reduction', `${name}: unknown reduction '${String(reduction)}'; expected 'mean', 'sum' or 'none'.`);
+  }
 }
 
 /**
@@ -49,6 +77,7 @@ export function defineLoss(name: string, perSample: (yTrue: Tensor, yPred: Tenso
  */
 export function reduceLoss(name: string, perSample: Tensor, options: LossOptions = {}): Tensor {
   const { reduction = 'mean', sampleWeight } = options;
+  checkReduction(name, reduction);
   let l = perSample;
   if (sampleWeight) {
     if (sampleWeight.size !== perSample.shape[0]) {
@@ -58,8 +87,7 @@ export function reduceLoss(name: string, perSample: Tensor, options: LossOptions
   }
   if (reduction === 'none') return l;
   if (reduction === 'sum') return tf.sum(l);
-  if (reduction === 'mean') return tf.div(tf.sum(l), Math.max(1, perSample.shape[0]));
-  throw new TypeError(`${name}: unknown reduction '${String(reduction)}'; expected 'mean', 'sum' or 'none'.`);
+  return tf.div(tf.sum(l), Math.max(1, perSample.shape[0]));
 }
 
 /** Throws a ShapeError unless both tensors have the same shape. */

@@ -41,7 +41,7 @@ describe('regression losses against hand-computed values', () => {
     expectClose(v(huber()(yTrue(), yPred(), { reduction: 'none' })), [0.25, 0.75]);
     // δ = 3: both errors are quadratic: ½·1, ½·4
     expectClose(v(huber({ delta: 3 })(yTrue(), yPred(), { reduction: 'none' })), [0.25, 1]);
-    expect(() => huber({ delta: 0 })).toThrow('huber: delta must be > 0, got 0.');
+    expect(() => huber({ delta: 0 })).toThrow('huber: delta must be a finite number > 0, got 0.');
   });
 
   it('refuses mismatched shapes with a ShapeError naming the loss', () => {

@@ -11,6 +11,7 @@ import type { NamedVariable, Optimizer } from '../optimizers/optimizer.js';
 import { isDatasetMetric, resolveMetric } from '../metrics/metric.js';
 import type { BatchMetric, DatasetMetric, MetricSpec } from '../metrics/metric.js';
 import type { Callback, TrainingContext } from '../callbacks/callback.js';
+import { checkLossValues, firstSampleShapes } from './firstBatch.js';
 import { checkData, splitSource, toSource } from './dataSource.js';
 import type { DataSource, FitData, TargetSpec } from './dataSource.js';
 import type { BatchEndEvent, History, TrainerEvent, TrainerEventOf } from './events.js';
@@ -193,6 +194,7 @@ export class Trainer implements TrainingContext {
       await checkData(all, spec, 'fit');
       if (validation) await checkData(validation, spec, 'fit (validationData)');
     }
+    checkLossValues(this.model, this.loss, all);
     if (options.validationSplit !== undefined && options.validationSplit > 0) {
       if (validation) throw new ConfigError('validationSplit', 'fit: give validationData or validationSplit, not both.');
       const split = splitSource(all, options.validationSplit);
@@ -477,17 +479,12 @@ export class Trainer implements TrainingContext {
 
   /** What the targets must look like, from one forward pass on one sample. */
   private targetSpec(source: DataSource): TargetSpec {
-    const { x, y } = source.gather([0]);
-    try {
-      const outShape = tf.tidy(() => this.model.apply(x, { training: false }).shape);
-      const outputSize = outShape.slice(1).reduce((a, b) => a * b, 1);
-      const name = this.loss.lossName;
-      const sparse = name === 'sparseCategoricalCrossentropy' || (outputSize > 1 && y.size === 1 && name !== 'meanSquaredError' && name !== 'meanAbsoluteError' && name !== 'huber');
-      const binary = name === 'binaryCrossentropy';
-      return { outputSize, sparse, binary };
-    } finally {
-      tf.dispose([x, y]);
-    }
+    const { output, targetSize } = firstSampleShapes(this.model, this.loss, source);
+    const outputSize = output.slice(1).reduce((a, b) => a * b, 1);
+    const name = this.loss.lossName;
+    const sparse = name === 'sparseCategoricalCrossentropy' || (outputSize > 1 && targetSize === 1 && name !== 'meanSquaredError' && name !== 'meanAbsoluteError' && name !== 'huber');
+    const binary = name === 'binaryCrossentropy';
+    return { outputSize, sparse, binary };
   }
 
   private async emit(event: TrainerEvent, callbacks: readonly Callback[]): Promise<void> {
