@@ -50,3 +50,20 @@ export class LeakError extends NutshellError {
     this.leaked = leaked;
   }
 }
+
+/**
+ * A value an op cannot take: a string where a number belongs, NaN or a fraction in an int32 tensor, a seed
+ * outside the integers. The message names the op, the value and (for arrays) its index.
+ * @public
+ */
+export class ValueError extends NutshellError {
+  /** The op that refused the value. */
+  readonly op: string;
+  /** The index of the value within the flattened input, when it came from an array. */
+  readonly index: number | undefined;
+  constructor(op: string, index: number | undefined, detail: string) {
+    super(`${op}: ${detail}.`);
+    this.op = op;
+    this.index = index;
+  }
+}

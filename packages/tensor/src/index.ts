@@ -12,7 +12,7 @@ export type { TensorValues } from './create.js';
 
 // Shapes and dtypes
 export { assertShape, assertRank, assertSameShape, assertDtype, sizeOf } from './shape.js';
-export { ShapeError, DTypeError, LeakError, formatShape } from './errors.js';
+export { ShapeError, DTypeError, LeakError, ValueError, formatShape } from './errors.js';
 export type { ShapeSpec } from './errors.js';
 
 // Memory

@@ -1,6 +1,7 @@
 import { tf } from '@nutshell/backend';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { NutshellError } from '@nutshell/backend';
+import { ValueError } from './errors.js';
 import { sizeOf } from './shape.js';
 
 /** The complete state of an `Rng`: four 32-bit words. Save it to resume a random stream exactly. @public */
@@ -14,18 +15,25 @@ export type RngState = readonly [number, number, number, number];
 export class Rng {
   private s: Uint32Array;
 
-  /** Seeds the generator; any integer (taken modulo 2^32). */
+  /**
+   * Seeds the generator with any safe integer. Seeds in [0, 2^32) give the streams they always gave; other
+   * integers (negative, or 2^32 and above) also mix in their high bits, so `2 ** 32` and `-1` are not aliases of
+   * 0 and 2^32 − 1. A fractional, non-finite or unsafe seed (beyond ±2^53) is a `ValueError`: 1.5 would
+   * otherwise give the stream of 1.
+   */
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new NutshellError(`Rng: seed must be a finite number, got ${seed}.`);
-    let x = seed >>> 0;
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
+      throw new ValueError('Rng', undefined, `seed must be a safe integer, got ${String(seed)}`);
+    }
+    const low = ((seed % 4294967296) + 4294967296) % 4294967296;
+    const high = Math.floor(seed / 4294967296);
     this.s = new Uint32Array(4);
-    for (let i = 0; i < 4; i++) {
-      // splitmix32: spreads one seed over four words so that nearby seeds give unrelated streams.
-      x = (x + 0x9e3779b9) >>> 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      this.s[i] = (z ^ (z >>> 16)) >>> 0;
+    splitmix(low, 0x9e3779b9, this.s);
+    if (high !== 0) {
+      // A second splitmix stream from the high word, with another increment, folded into the first.
+      const extra = new Uint32Array(4);
+      splitmix(high >>> 0, 0x7f4a7c15, extra);
+      for (let i = 0; i < 4; i++) this.s[i] = (this.s[i] ^ extra[i]) >>> 0;
     }
     if (this.s.every((w) => w === 0)) this.s[0] = 1;
   }
@@ -85,6 +93,18 @@ export class Rng {
   /** A new generator whose stream is independent of this one; advances this one by one step. */
   fork(): Rng {
     return new Rng(this.nextUint32());
+  }
+}
+
+// splitmix32: spreads one 32-bit seed over four words so that nearby seeds give unrelated streams.
+function splitmix(seed: number, increment: number, out: Uint32Array): void {
+  let x = seed >>> 0;
+  for (let i = 0; i < 4; i++) {
+    x = (x + increment) >>> 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    out[i] = (z ^ (z >>> 16)) >>> 0;
   }
 }
 
