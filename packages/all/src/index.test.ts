@@ -9,6 +9,7 @@ import * as layers from '@nutshell/layers';
 import * as conv from '@nutshell/conv';
 import * as recurrent from '@nutshell/recurrent';
 import * as onnx from '@nutshell/onnx';
+import * as tensorboard from '@nutshell/tensorboard';
 import * as train from '@nutshell/train';
 import * as datasets from '@nutshell/datasets';
 import * as viz from '@nutshell/viz';
@@ -36,6 +37,8 @@ const PLUGINS: [string, Module][] = [
   ['@nutshell/backend-wasm', wasm],
   ['@nutshell/backend-webgpu', webgpu],
   ['@nutshell/backend-cuda', cuda],
+  // Node only, like the plugins: not in the browser entry.
+  ['@nutshell/tensorboard', tensorboard],
 ];
 /** The value exports that clash, as resolved in packages.ts: name → [owner of the plain name, [other, alias]]. */
 const CLASHES: Record<string, [string, [string, string][]]> = {

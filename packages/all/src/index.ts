@@ -7,3 +7,6 @@ export * from './packages.js';
 export * from '@nutshell/backend-wasm';
 export * from '@nutshell/backend-webgpu';
 export * from '@nutshell/backend-cuda';
+
+// Node only (writes files with node:fs), so not in the browser entry: TensorBoard event files.
+export * from '@nutshell/tensorboard';

@@ -24,6 +24,7 @@ const PACKAGES = [
   '@nutshell/backend-wasm',
   '@nutshell/backend-webgpu',
   '@nutshell/backend-cuda',
+  '@nutshell/tensorboard',
 ];
 /** name → [owner of the plain name, [other package, alias]...] (values and types). */
 const CLASHES: Record<string, [string, [string, string][]]> = {
