@@ -43,6 +43,10 @@ export { Model } from './models/Model.js';
 export type { ModelArgs, GraphNodeConfig } from './models/Model.js';
 export { modelFromConfig, registerModel } from './models/fromConfig.js';
 
+// Testing a layer (shape, weights, config, save/load, gradients, leaks)
+export { runLayerTest, LayerTestError } from './testing/layerTest.js';
+export type { LayerTestSpec, LayerTestReport, ExpectedWeight } from './testing/layerTest.js';
+
 // Linear algebra of networks
 export { collapseLinear, NotLinearError } from './collapseLinear.js';
 
