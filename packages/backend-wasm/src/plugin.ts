@@ -2,6 +2,7 @@ import { BackendUnavailableError, registerBackend, tf } from '@nutshell/backend'
 import type { BackendInfo, BackendPlugin, ProbeResult } from '@nutshell/backend';
 import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
 import { NUTSHELL_WASM_KERNELS, registerWasmKernels } from './kernels/index.js';
+import { withoutEmscriptenHandlers } from './processHandlers.js';
 
 // A tiny module using one SIMD instruction (from wasm-feature-detect, as tfjs-backend-wasm uses).
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15, 26, 11]);
@@ -112,7 +113,7 @@ export const wasmBackend: BackendPlugin = {
     let ok = false;
     let why = '';
     try {
-      ok = await tf.setBackend('wasm');
+      ok = await withoutEmscriptenHandlers(() => tf.setBackend('wasm'));
     } catch (e) {
       why = ` ${(e as Error).message}`;
     }
