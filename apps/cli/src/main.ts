@@ -61,6 +61,10 @@ function program(io: Io): Command {
       positiveInt,
       200,
     )
+    .option(
+      '--tensorboard',
+      'also write TensorBoard logs into <run dir>/tensorboard (tensorboard --logdir <run dir>)',
+    )
     .addHelpText('after', `\nRecipes:\n${recipeList}\n\nExample:\n  nutshell train mnist-cnn --epochs 1`)
     .action(async (recipe: string, flags: TrainFlags) =>
       (await import('./commands/train.js')).trainCommand(recipe, flags, output),

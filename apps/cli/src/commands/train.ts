@@ -12,6 +12,7 @@ import { formatTestMetrics, testMetrics } from '../testMetrics.js';
 import { writeFileSync } from 'node:fs';
 import { tf } from '@nutshell/tensor';
 import { RunReporter } from '@nutshell/viz';
+import { tensorboardCallback } from '../tensorboardCallback.js';
 import { readHistory } from './visualize.js';
 
 /** The flags of `nutshell train`. */
@@ -25,6 +26,7 @@ export interface TrainFlags {
   readonly resume?: string | boolean;
   readonly limit?: number;
   readonly checkpointEvery?: number;
+  readonly tensorboard?: boolean;
 }
 
 /** Where the command writes: normal output, and whether stdout is a terminal (live bar) or not (log lines). */
@@ -153,6 +155,12 @@ export async function trainCommand(recipeName: string, flags: TrainFlags, out: O
   });
   trainer.on('warning', (e) => out.log(`warning: ${e.message}`));
 
+  const tensorboard = flags.tensorboard ? tensorboardCallback(dir, train, recipe.loss()) : undefined;
+  if (tensorboard)
+    out.log(
+      `tensorboard: ${tensorboard.callback.writer.path} (view with: tensorboard --logdir ${tensorboard.logDir})`,
+    );
+
   const fitStart = performance.now();
   try {
     await trainer.fit(train, {
@@ -165,12 +173,13 @@ export async function trainCommand(recipeName: string, flags: TrainFlags, out: O
       // ArrayDataset has already checked every row (finite features, labels in range).
       checkData: false,
       trackGradientNorms: true,
-      callbacks: [progress],
+      callbacks: tensorboard ? [progress, tensorboard.callback] : [progress],
     });
   } finally {
     progress.stopBar();
     await reporter.flush();
     tf.dispose([evalData.x, evalData.y, examples]);
+    tensorboard?.dispose();
   }
   out.log(`report: ${runPaths(dir).dir}/report.html`);
   const trainSeconds = (performance.now() - fitStart) / 1000;
