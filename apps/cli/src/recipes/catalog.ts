@@ -7,6 +7,7 @@ export const RECIPE_SUMMARIES = {
   'mnist-mlp': 'MLP 784-128-10 (ReLU) on MNIST',
   'mnist-cnn': 'LeNet-shaped CNN (conv 5×5×16, pool, conv 5×5×32, pool, dense 10) on MNIST',
   'mnist-inception': 'small Inception network (parallel 1×1, 3×3, 5×5 and pooling branches) on MNIST',
+  'mnist-lstm': 'LSTM of 128 units reading each MNIST image row by row (28 steps of 28 pixels)',
 } as const;
 
 /** A recipe name. */

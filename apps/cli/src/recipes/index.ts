@@ -4,10 +4,11 @@ import { logregCancer } from './logregCancer.js';
 import { mnistMlp } from './mnistMlp.js';
 import { mnistCnn } from './mnistCnn.js';
 import { mnistInception } from './mnistInception.js';
+import { mnistLstm } from './mnistLstm.js';
 
 /** Every recipe `nutshell train` knows, by name. */
 export const RECIPES: ReadonlyMap<string, Recipe> = new Map(
-  [logregCancer, mnistMlp, mnistCnn, mnistInception].map((r) => [r.name, r]),
+  [logregCancer, mnistMlp, mnistCnn, mnistInception, mnistLstm].map((r) => [r.name, r]),
 );
 
 /** The recipe with this name, or a usage error listing the known ones. */

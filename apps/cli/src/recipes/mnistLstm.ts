@@ -1,0 +1,32 @@
+import { Dense, Sequential } from '@nutshell/layers';
+import { LSTM } from '@nutshell/recurrent';
+import { categoricalCrossentropy } from '@nutshell/train';
+import type { Recipe } from './recipe.js';
+import { RECIPE_SUMMARIES } from './catalog.js';
+import { MNIST_INPUTS, loadMnistSplits, loadMnistTest } from './mnist.js';
+
+/**
+ * Sequential MNIST: each image is read row by row, 28 steps of 28 pixels, by an LSTM of 128 units; its last
+ * output goes to 10 logits. The LSTM sees one row at a time and must carry what it saw in the upper rows to the
+ * end, so this is a memory task over 28 steps on real data.
+ */
+export const mnistLstm: Recipe = {
+  name: 'mnist-lstm',
+  summary: RECIPE_SUMMARIES['mnist-lstm'],
+  defaults: { epochs: 2, batchSize: 64, lr: 2e-3, optimizer: 'adam' },
+  target: 'oneHot',
+  sampleShape: [28, 28],
+  inputs: MNIST_INPUTS,
+  load: ({ limit }) => loadMnistSplits(limit),
+  loadTest: ({ limit }) => loadMnistTest(limit),
+  buildModel(seed) {
+    return new Sequential(
+      [
+        new LSTM({ units: 128, seed, name: 'lstm' }),
+        new Dense({ units: 10, seed: seed + 1, name: 'logits' }),
+      ],
+      { inputShape: [28, 28], name: 'mnist_lstm' },
+    );
+  },
+  loss: () => categoricalCrossentropy({ fromLogits: true }),
+};
