@@ -13,6 +13,11 @@ export { formatConformanceReport } from './format.js';
 // Data for the training runs
 export { parseDigitsCsv, loadPackagedDigits } from './digits.js';
 
+// Writing cases for what a package composes (conv algorithms, layers, losses, ...)
+export type { OpCase, InputSpec } from './cases/types.js';
+export type { TrainingCase, TrainingCurve } from './training.js';
+export * as reference from './reference/ndarray.js';
+
 // Types
 export type {
   ConformanceKind,

@@ -21,7 +21,8 @@ function seedOf(name: string): number {
 
 function draw(spec: InputSpec, rng: Rng): Float32Array | Int32Array {
   const size = spec.shape.reduce((a, b) => a * b, 1);
-  if (spec.values) return spec.dtype === 'int32' ? Int32Array.from(spec.values) : Float32Array.from(spec.values);
+  if (spec.values)
+    return spec.dtype === 'int32' ? Int32Array.from(spec.values) : Float32Array.from(spec.values);
   const { min = -1, max = 1, avoid = [] } = spec;
   const out = new Float32Array(size);
   for (let i = 0; i < size; i++) {
@@ -57,9 +58,12 @@ function toTensors(c: OpCase, inputs: CaseInputs): Tensor[] {
 }
 
 /** The forward output on the current backend, read asynchronously. */
-export async function forwardOnBackend(c: OpCase, inputs: CaseInputs): Promise<{ shape: number[]; values: Float32Array | Int32Array }> {
+export async function forwardOnBackend(
+  c: OpCase,
+  inputs: CaseInputs,
+): Promise<{ shape: number[]; values: Float32Array | Int32Array }> {
   const xs = toTensors(c, inputs);
-  const y = c.run(xs);
+  const y = tf.tidy(() => c.run(xs)); // composite cases make intermediates
   try {
     return { shape: y.shape, values: (await y.data()) as Float32Array | Int32Array };
   } finally {
@@ -68,10 +72,20 @@ export async function forwardOnBackend(c: OpCase, inputs: CaseInputs): Promise<{
 }
 
 /** dL/d(input) on the current backend for each checked input, L = Σ w ⊙ f(inputs). */
-export async function gradientsOnBackend(c: OpCase, inputs: CaseInputs, outShape: number[]): Promise<Float32Array[]> {
+export async function gradientsOnBackend(
+  c: OpCase,
+  inputs: CaseInputs,
+  outShape: number[],
+): Promise<Float32Array[]> {
   const which = gradInputs(c);
   const xs = toTensors(c, inputs);
-  const w = tf.tensor(lossWeights(c, outShape.reduce((a, b) => a * b, 1)), outShape);
+  const w = tf.tensor(
+    lossWeights(
+      c,
+      outShape.reduce((a, b) => a * b, 1),
+    ),
+    outShape,
+  );
   const loss = (...free: Tensor[]) => {
     const all = xs.slice();
     which.forEach((k, j) => (all[k] = free[j]));
@@ -87,14 +101,17 @@ export async function gradientsOnBackend(c: OpCase, inputs: CaseInputs, outShape
 
 /** The forward output in float64 on the host. */
 export function forwardReference(c: OpCase, inputs: CaseInputs): Nd {
+  if (!c.reference) throw new Error(`the case '${c.name}' has no float64 reference`);
   return c.reference(inputs.nd);
 }
 
 /** dL/d(input) by central differences of the float64 reference (step 1e-5·max(1, |x|)). */
 export function gradientsReference(c: OpCase, inputs: CaseInputs, outSize: number): Float64Array[] {
   const w = lossWeights(c, outSize);
+  const reference = c.reference;
+  if (!reference) throw new Error(`the case '${c.name}' has no float64 reference`);
   const loss = (nds: Nd[]) => {
-    const y = c.reference(nds).data;
+    const y = reference(nds).data;
     let s = 0;
     for (let i = 0; i < y.length; i++) s += w[i] * y[i];
     return s;

@@ -1,3 +1,5 @@
+import type { OpCase } from './cases/types.js';
+import type { TrainingCase } from './training.js';
 import type { BackendPlugin } from '@nutshell/backend';
 
 /** What a conformance check compares. @public */
@@ -23,6 +25,8 @@ export interface ConformanceResult {
   readonly message?: string;
   /** Milliseconds the check took on the backend under test. */
   readonly ms?: number;
+  /** Why the backend cannot run this case (the case said so): not passed, and not a failure either. */
+  readonly skipped?: string;
 }
 
 /**
@@ -39,7 +43,7 @@ export interface ConformanceReport {
   readonly results: readonly ConformanceResult[];
   /** The tfjs kernels the forward checks ran. */
   readonly kernels: readonly string[];
-  /** True when nothing was skipped and every result passed. */
+  /** True when the backend was usable and every result passed or was skipped with a reason (see `skipped`). */
   readonly passed: boolean;
   /** Wall-clock duration of the run, CPU reference included. */
   readonly seconds: number;
@@ -68,6 +72,15 @@ export interface ConformanceOptions {
   readonly digits?: DigitsData;
   /** Multiplies every tolerance, for backends that compute in lower precision (default 1). */
   readonly toleranceScale?: number;
+  /**
+   * More operation cases, written by the packages above the backend (conv algorithms, layers, losses,
+   * optimizer steps, ...): checked exactly like the built-in ones.
+   */
+  readonly cases?: readonly OpCase[];
+  /** More training runs (e.g. a model built with Nutshell's layers and Trainer). */
+  readonly trainingCases?: readonly TrainingCase[];
+  /** Whether the built-in cases run too (default true); `false` runs only `cases` and `trainingCases`. */
+  readonly builtIn?: boolean;
   /** Called as each result arrives (progress reporting). */
   readonly onResult?: (result: ConformanceResult) => void;
 }

@@ -5,19 +5,27 @@ import { Rng } from '@nutshell/tensor';
 import type { Tensor, Tensor2D, Tensor4D, Variable } from '@tensorflow/tfjs-core';
 import type { DigitsData } from './report.js';
 
-/** A loss curve and how well the model fits the batches it was trained on at the end. */
+/**
+ * A loss curve and how well the model fits the batches it was trained on at the end.
+ * @public
+ */
 export interface TrainingCurve {
   readonly losses: number[];
   readonly accuracy: number;
 }
 
-/** A training run of the suite. */
+/**
+ * A training run of the suite: its loss curve on the backend must match the CPU backend's step by step and
+ * fall below `mustReach` times its first value.
+ * @public
+ */
 export interface TrainingCase {
   readonly name: string;
   /** Largest mixed error allowed between the loss curves of the backend and the CPU reference. */
   readonly tolerance: number;
   /** The run must bring the loss below this fraction of its first value. */
   readonly mustReach: number;
+  /** Trains from fixed seeded weights on fixed batches; must dispose everything it made. */
   readonly train: (digits: DigitsData) => Promise<TrainingCurve>;
 }
 
@@ -50,7 +58,9 @@ function batches(digits: DigitsData, n: number, size: number, count: number, see
     const j = rng.nextInt(i + 1);
     [order[i], order[j]] = [order[j], order[i]];
   }
-  return Array.from({ length: count }, (_, b) => Int32Array.from({ length: size }, (_, k) => order[(b * size + k) % order.length]));
+  return Array.from({ length: count }, (_, b) =>
+    Int32Array.from({ length: size }, (_, k) => order[(b * size + k) % order.length]),
+  );
 }
 
 async function fit(
@@ -70,7 +80,9 @@ async function fit(
     }
     const all = new Int32Array(plan.flatMap((b) => Array.from(b)));
     const { x, y } = makeBatch(all);
-    const right = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(forward(x), 1), tf.argMax(y, 1)), 'float32')));
+    const right = tf.tidy(() =>
+      tf.sum(tf.cast(tf.equal(tf.argMax(forward(x), 1), tf.argMax(y, 1)), 'float32')),
+    );
     const accuracy = (await right.data())[0] / all.length;
     tf.dispose([x, y, right]);
     return { losses, accuracy };
@@ -93,7 +105,11 @@ export const MLP_RUN: TrainingCase = {
   mustReach: 0.3,
   train: async (digits) => {
     const w = variables(7, { w1: [64, 32], b1: [32], w2: [32, 10], b2: [10] });
-    const forward = (x: Tensor) => tf.add(tf.matMul(tf.tanh(tf.add(tf.matMul(x as Tensor2D, w.w1 as Tensor2D), w.b1)), w.w2 as Tensor2D), w.b2);
+    const forward = (x: Tensor) =>
+      tf.add(
+        tf.matMul(tf.tanh(tf.add(tf.matMul(x as Tensor2D, w.w1 as Tensor2D), w.b1)), w.w2 as Tensor2D),
+        w.b2,
+      );
     const makeBatch = (idx: Int32Array) => {
       const x = new Float32Array(idx.length * 64);
       idx.forEach((k, i) => {
@@ -109,7 +125,9 @@ export const MLP_RUN: TrainingCase = {
 function lenetImages(digits: DigitsData, idx: Int32Array): Tensor4D {
   const out = new Float32Array(idx.length * 256);
   idx.forEach((k, i) => {
-    for (let r = 0; r < 16; r++) for (let c = 0; c < 16; c++) out[i * 256 + r * 16 + c] = digits.x[k * 64 + (r >> 1) * 8 + (c >> 1)] / 16;
+    for (let r = 0; r < 16; r++)
+      for (let c = 0; c < 16; c++)
+        out[i * 256 + r * 16 + c] = digits.x[k * 64 + (r >> 1) * 8 + (c >> 1)] / 16;
   });
   return tf.tensor4d(out, [idx.length, 16, 16, 1]);
 }
@@ -123,7 +141,14 @@ export const LENET_RUN: TrainingCase = {
   tolerance: 1e-3,
   mustReach: 0.6,
   train: async (digits) => {
-    const w = variables(13, { c1: [5, 5, 1, 8], b1: [8], c2: [5, 5, 8, 16], b2: [16], d: [16, 10], bd: [10] });
+    const w = variables(13, {
+      c1: [5, 5, 1, 8],
+      b1: [8],
+      c2: [5, 5, 8, 16],
+      b2: [16],
+      d: [16, 10],
+      bd: [10],
+    });
     const forward = (x: Tensor) => {
       let h = tf.relu(tf.add(tf.conv2d(x as Tensor4D, w.c1 as Tensor4D, 1, 'valid'), w.b1));
       h = tf.maxPool(h as Tensor4D, 2, 2, 'valid');

@@ -1,5 +1,6 @@
 import type { BackendPlugin } from '@nutshell/backend';
 import type { ConformanceOptions, ConformanceReport } from './report.js';
+import { OP_CASES } from './cases/ops.js';
 import { listConformanceChecks, runConformance } from './runConformance.js';
 
 /**
@@ -17,14 +18,19 @@ import { listConformanceChecks, runConformance } from './runConformance.js';
  */
 export async function defineConformanceSuite(
   plugin: BackendPlugin,
-  options: ConformanceOptions & { readonly timeoutMs?: number } = {},
+  options: ConformanceOptions & { readonly timeoutMs?: number; readonly title?: string } = {},
 ): Promise<void> {
   // In a variable, so that bundling this package for a browser page does not pull in (or require) vitest.
   const vitestName = 'vitest';
-  const { describe, it, beforeAll } = (await import(/* @vite-ignore */ vitestName)) as typeof import('vitest');
+  const { describe, it, beforeAll } = (await import(
+    /* @vite-ignore */ vitestName
+  )) as typeof import('vitest');
   const checks = listConformanceChecks(options);
+  const cases = new Map(
+    [...(options.builtIn === false ? [] : OP_CASES), ...(options.cases ?? [])].map((c) => [c.name, c]),
+  );
   const probe = await plugin.probe();
-  describe(`backend conformance: ${plugin.name}`, () => {
+  describe(options.title ?? `backend conformance: ${plugin.name}`, () => {
     if (!probe.usable) {
       for (const c of checks) it.skip(`${c.kind}: ${c.name} (skipped: ${probe.reason})`, () => {});
       return;
@@ -39,13 +45,19 @@ export async function defineConformanceSuite(
       }
     }, options.timeoutMs ?? 300_000);
     for (const c of checks) {
+      const unsupported = c.kind === 'training' ? undefined : cases.get(c.name)?.unsupported?.(plugin.name);
+      if (unsupported) {
+        it.skip(`${c.kind}: ${c.name} (skipped on ${plugin.name}: ${unsupported})`, () => {});
+        continue;
+      }
       it(`${c.kind}: ${c.name}`, () => {
         if (failure) throw failure;
         if (!report) throw new Error('the conformance run did not finish');
         if (report.skipped) throw new Error(`the backend became unusable: ${report.skipped}`);
         const r = report.results.find((x) => x.name === c.name && x.kind === c.kind);
         if (!r) throw new Error(`no result for ${c.kind} check '${c.name}'`);
-        if (!r.passed) throw new Error(`${r.message ?? 'failed'} (max error ${r.maxError}, tolerance ${r.tolerance})`);
+        if (!r.passed)
+          throw new Error(`${r.message ?? 'failed'} (max error ${r.maxError}, tolerance ${r.tolerance})`);
       });
     }
   });

@@ -5,6 +5,8 @@ import type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D } from '@tensorflow
 import * as R from '../reference/ndarray.js';
 import type { Nd } from '../reference/ndarray.js';
 import type { InputSpec, OpCase } from './types.js';
+import { HIGH_RANK } from './highRank.js';
+import { ZERO_SIZE } from './zeroSize.js';
 
 const t4 = (t: Tensor) => t as Tensor4D;
 const away = (shape: number[], ...avoid: number[]): InputSpec => ({ shape, avoid: [0, ...avoid] });
@@ -301,4 +303,4 @@ function argMaxRef(x: Nd): Nd {
 }
 
 /** Every operation case, in report order. */
-export const OP_CASES: readonly OpCase[] = [...ELEMENTWISE, ...NN, ...REDUCTIONS_AND_SHAPES];
+export const OP_CASES: readonly OpCase[] = [...ELEMENTWISE, ...NN, ...REDUCTIONS_AND_SHAPES, ...HIGH_RANK, ...ZERO_SIZE];

@@ -1,7 +1,10 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type { Nd } from '../reference/ndarray.js';
 
-/** How a case's input is made: seeded uniform values in [min, max), kept away from `avoid` (kinks). */
+/**
+ * How a case's input is made: seeded uniform values in [min, max), kept away from `avoid` (kinks).
+ * @public
+ */
 export interface InputSpec {
   readonly shape: readonly number[];
   readonly min?: number;
@@ -15,17 +18,29 @@ export interface InputSpec {
   readonly grad?: boolean;
 }
 
-/** One operation checked forward (against float64 and the CPU backend) and, optionally, backward. */
+/**
+ * One operation checked forward (against float64 and the CPU backend) and, optionally, backward (against
+ * float64 central differences and the CPU backend). Packages above the backend (conv, layers, train, ...)
+ * write cases of this shape for what they compose and pass them in `ConformanceOptions.cases`.
+ * @public
+ */
 export interface OpCase {
   /** Unique, human-readable, e.g. `conv2d stride 2 same`. */
   readonly name: string;
+  /** The package or family it checks, e.g. `'conv'`, `'layers'` (reports group by it). Default `'ops'`. */
+  readonly family?: string;
   /** The tfjs kernels its forward pass runs. */
   readonly kernels: readonly string[];
   readonly inputs: readonly InputSpec[];
   /** The computation on the backend under test. */
   readonly run: (inputs: Tensor[]) => Tensor;
-  /** The same computation in float64 on the host. */
-  readonly reference: (inputs: Nd[]) => Nd;
+  /**
+   * The same computation in float64 on the host, independent of the code under test. Without one (a whole
+   * layer, an optimizer step) the case is compared with the CPU backend only, and the report says so.
+   */
+  readonly reference?: (inputs: Nd[]) => Nd;
+  /** Why the case cannot run on the named backend, or `undefined` when it can: reported skipped, never passed. */
+  readonly unsupported?: (backend: string) => string | undefined;
   /** Whether gradients are checked; false for integer outputs and what tfjs cannot differentiate. */
   readonly gradient?: boolean;
   /** Tolerance of the forward check (default 1e-5). */
