@@ -14,6 +14,7 @@ export type { TensorValues } from './create.js';
 export { assertShape, assertRank, assertSameShape, assertDtype, sizeOf } from './shape.js';
 export { ShapeError, DTypeError, LeakError, ValueError, formatShape } from './errors.js';
 export type { ShapeSpec } from './errors.js';
+export { FileError, asFileError } from './fileError.js';
 
 // Memory
 export { scope, keep, dispose, memoryStats, numTensors, expectNoLeaks, read } from './memory.js';

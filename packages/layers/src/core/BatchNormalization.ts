@@ -1,5 +1,6 @@
-import { tf, type Tensor, type Variable } from '@nutshell/tensor';
+import { NutshellError, tf, type Tensor, type Variable } from '@nutshell/tensor';
 import { Layer, type ApplyOptions, type LayerArgs, type LayerConfig } from '../layer.js';
+import { checkEpsilon } from './normalization.js';
 import { shapeError, type LayerInputShape, type Shape } from '../shape.js';
 
 /** Arguments of {@link BatchNormalization}. @public */
@@ -42,9 +43,15 @@ export class BatchNormalization extends Layer {
 
   constructor(args: BatchNormalizationArgs = {}) {
     super(args);
+    const op = `BatchNormalization '${this.name}'`;
     this.axis = args.axis ?? -1;
+    if (!Number.isInteger(this.axis)) throw new NutshellError(`${op}: axis must be an integer, got ${String(args.axis)}.`);
     this.momentum = args.momentum ?? 0.99;
-    this.epsilon = args.epsilon ?? 1e-3;
+    // momentum 1 freezes the moving statistics (fine-tuning); outside [0, 1] they diverge to Infinity/NaN.
+    if (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1)) {
+      throw new NutshellError(`${op}: momentum must be a number in [0, 1], got ${String(args.momentum)}.`);
+    }
+    this.epsilon = checkEpsilon(op, args.epsilon);
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
   }

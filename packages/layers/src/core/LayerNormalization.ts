@@ -1,5 +1,6 @@
 import { tf, type Tensor, type Variable } from '@nutshell/tensor';
 import { Layer, type ApplyOptions, type LayerArgs, type LayerConfig } from '../layer.js';
+import { checkEpsilon } from './normalization.js';
 import { shapeError, type LayerInputShape, type Shape } from '../shape.js';
 
 /** Arguments of {@link LayerNormalization}. @public */
@@ -32,7 +33,7 @@ export class LayerNormalization extends Layer {
 
   constructor(args: LayerNormalizationArgs = {}) {
     super(args);
-    this.epsilon = args.epsilon ?? 1e-3;
+    this.epsilon = checkEpsilon(`LayerNormalization '${this.name}'`, args.epsilon);
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
   }

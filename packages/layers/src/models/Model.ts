@@ -241,21 +241,27 @@ export class Model implements ModelLike {
       return t;
     });
     const byName = new Map(layers.map((c) => [c.name, layerFromConfig(c)]));
-    for (const n of nodes) {
-      const layer = byName.get(n.layer);
-      if (!layer) throw bad(`node '${n.id}' uses unknown layer '${n.layer}'`);
-      const ins = n.inputs.map((id) => {
+    try {
+      for (const n of nodes) {
+        const layer = byName.get(n.layer);
+        if (!layer) throw bad(`node '${n.id}' uses unknown layer '${n.layer}'`);
+        const ins = n.inputs.map((id) => {
+          const v = values.get(id);
+          if (!v) throw bad(`node '${n.id}' reads unknown node '${id}'`);
+          return v;
+        });
+        values.set(n.id, layer.apply(n.multi ? ins : ins[0]));
+      }
+      const outs = outputs.map((id) => {
         const v = values.get(id);
-        if (!v) throw bad(`node '${n.id}' reads unknown node '${id}'`);
+        if (!v) throw bad(`unknown output node '${id}'`);
         return v;
       });
-      values.set(n.id, layer.apply(n.multi ? ins : ins[0]));
+      return new Model({ inputs: inputTensors, outputs: outs, name: config.name });
+    } catch (e) {
+      // A config that fails part-way must not leave the layers built so far holding their weights.
+      for (const l of byName.values()) l.dispose();
+      throw e;
     }
-    const outs = outputs.map((id) => {
-      const v = values.get(id);
-      if (!v) throw bad(`unknown output node '${id}'`);
-      return v;
-    });
-    return new Model({ inputs: inputTensors, outputs: outs, name: config.name });
   }
 }

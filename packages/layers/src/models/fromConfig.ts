@@ -19,7 +19,12 @@ const modelClasses = new Map<string, (config: ModelConfig) => ModelLike>([
         throw new NutshellError(`Sequential config '${String(c.name)}': inputShape must be an array of positive integers, got ${JSON.stringify(shape)}.`);
       }
       const layers: Layer[] = (c.layers as never[]).map(layerFromConfig);
-      return new Sequential(layers, { name: typeof c.name === 'string' ? c.name : undefined, inputShape: shape as number[] | undefined });
+      try {
+        return new Sequential(layers, { name: typeof c.name === 'string' ? c.name : undefined, inputShape: shape as number[] | undefined });
+      } catch (e) {
+        for (const l of layers) l.dispose(); // a layer that cannot take its input must not leave earlier ones built
+        throw e;
+      }
     },
   ],
 ]);
