@@ -72,7 +72,7 @@ export type {
   CheckpointOptions,
   TrainerEventHandler,
 } from './trainer/Trainer.js';
-export type { DataSource, TensorData, FitData } from './trainer/dataSource.js';
+export type { DataSource, TensorData, FitData, Batch } from './trainer/dataSource.js';
 export type { TrainableModel, ModelWeight } from './trainer/model.js';
 export type {
   TrainerEvent,

@@ -17,6 +17,7 @@ import type { DataSource, FitData, TargetSpec } from './dataSource.js';
 import type { BatchEndEvent, History, TrainerEvent, TrainerEventOf } from './events.js';
 import type { TrainableModel } from './model.js';
 import { ensureBackend } from './autoBackend.js';
+import { BatchReader } from './prefetch.js';
 import { openStore } from '../checkpoint/store.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
 import { applyRunState, latestRunCheckpoint, writeRunCheckpoint } from '../checkpoint/runCheckpoint.js';
@@ -188,13 +189,13 @@ export class Trainer implements TrainingContext {
     let validation = options.validationData ? toSource(options.validationData, 'fit (validationData)') : undefined;
     await all.prepare?.();
     await validation?.prepare?.();
-    const spec = this.targetSpec(all);
+    const spec = await this.targetSpec(all);
     // Checked before any split, so that a row is named by its index in the data given.
     if (options.checkData !== false) {
       await checkData(all, spec, 'fit');
       if (validation) await checkData(validation, spec, 'fit (validationData)');
     }
-    checkLossValues(this.model, this.loss, all);
+    await checkLossValues(this.model, this.loss, all);
     if (options.validationSplit !== undefined && options.validationSplit > 0) {
       if (validation) throw new ConfigError('validationSplit', 'fit: give validationData or validationSplit, not both.');
       const split = splitSource(all, options.validationSplit);
@@ -249,6 +250,7 @@ export class Trainer implements TrainingContext {
     let epochStart = 0;
     let pending: PendingBatch | undefined;
     let currentEpoch = startEpoch;
+    let reader: BatchReader | undefined;
     const flush = async (): Promise<void> => {
       if (!pending) return;
       const p = pending;
@@ -303,10 +305,12 @@ export class Trainer implements TrainingContext {
         epochStart = now();
         timed = 0;
         await this.emit({ type: 'epochStart', epoch }, callbacks);
+        const epochOrder = order;
+        reader = new BatchReader(source, (b) => epochOrder.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize)), steps);
         for (let batch = firstBatch; batch < steps && this.stopReason === undefined; batch++) {
           await this.emit({ type: 'batchStart', epoch, batch, step }, callbacks);
           const indices = order.subarray(batch * batchSize, Math.min(n, (batch + 1) * batchSize));
-          const { x, y } = source.gather(indices);
+          const { x, y } = await reader.read(batch);
           let stats: Tensor;
           try {
             stats = this.trainStep(x, y, weights, classWeights, trackNorms);
@@ -333,6 +337,7 @@ export class Trainer implements TrainingContext {
             await this.emit({ type: 'checkpoint', epoch, step, location }, callbacks);
           }
         }
+        await reader.close();
         await flush();
         if (seen < n) break; // stopped mid-epoch: no epoch logs for a partial epoch
         const logs: Record<string, number> = { loss: sums[0] / seen };
@@ -356,6 +361,7 @@ export class Trainer implements TrainingContext {
       }
     } finally {
       if (pending) (pending as PendingBatch).stats.dispose();
+      await reader?.close();
       classWeights?.dispose();
     }
     if (this.stopReason !== undefined) {
@@ -429,7 +435,7 @@ export class Trainer implements TrainingContext {
     let outputSize = 1;
     for (let start = 0; start < source.size; start += batchSize) {
       const idx = Int32Array.from({ length: Math.min(batchSize, source.size - start) }, (_, i) => start + i);
-      const { x, y } = source.gather(idx);
+      const { x, y } = await source.gather(idx);
       const { sumsT, yPred } = tf.tidy(() => {
         const p = this.model.apply(x, { training: false });
         const parts = [tf.reshape(tf.sum(this.loss.perSample(y, p)), [1])];
@@ -478,8 +484,8 @@ export class Trainer implements TrainingContext {
   }
 
   /** What the targets must look like, from one forward pass on one sample. */
-  private targetSpec(source: DataSource): TargetSpec {
-    const { output, targetSize } = firstSampleShapes(this.model, this.loss, source);
+  private async targetSpec(source: DataSource): Promise<TargetSpec> {
+    const { output, targetSize } = await firstSampleShapes(this.model, this.loss, source);
     const outputSize = output.slice(1).reduce((a, b) => a * b, 1);
     const name = this.loss.lossName;
     const sparse = name === 'sparseCategoricalCrossentropy' || (outputSize > 1 && targetSize === 1 && name !== 'meanSquaredError' && name !== 'meanAbsoluteError' && name !== 'huber');

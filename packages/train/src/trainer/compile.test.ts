@@ -81,7 +81,7 @@ describe('compile(model).fit(x, y): the short path', () => {
     net.dispose();
     expect(numTensors()).toBe(before);
     model.dispose();
-  });
+  }, 30_000);
 
   it('verbose: 0 prints nothing; onProgress still receives every batch and epoch as data', async () => {
     const model = mlp(3);
@@ -167,7 +167,7 @@ describe('compile(model).fit(x, y): the short path', () => {
     expect(p[0][0]).toBeGreaterThan(0.9);
     net.dispose();
     model.dispose();
-  });
+  }, 30_000);
 
   it('refuses features and targets of different lengths with a DataError and leaks nothing', async () => {
     const model = mlp(9);
@@ -229,5 +229,5 @@ describe('the Keras task in 11 lines: an MLP with validation, early stopping, ch
     net.dispose();
     model.dispose();
     reloaded.dispose();
-  });
+  }, 30_000);
 });

@@ -2,16 +2,26 @@ import { ShapeError, tf } from '@nutshell/tensor';
 import type { Tensor } from '@nutshell/tensor';
 import { DataError } from '../errors.js';
 
+/** A batch: features and targets, first dimension the sample. @public */
+export interface Batch {
+  /** Features, `[batch, ...]`. */
+  readonly x: Tensor;
+  /** Targets, `[batch, ...]`. */
+  readonly y: Tensor;
+}
+
 /**
  * Where training data comes from: a size and a way to build a batch from sample indices. `ArrayDataset` from
- * `@nutshell/datasets` is one; `{ x, y }` tensors are wrapped in one. The caller of `gather` disposes the batch.
+ * `@nutshell/datasets` is one; `{ x, y }` tensors are wrapped in one. `gather` may be asynchronous (a promise of
+ * the batch: files read on demand, as `SampleSource` and `ImageFolder` of `@nutshell/datasets` do); the Trainer
+ * then reads the next batch while the current one trains. The caller of `gather` disposes the batch.
  * @public
  */
 export interface DataSource {
   /** Number of samples. */
   readonly size: number;
-  /** The samples at `indices`, as a batch; the caller disposes both tensors. */
-  gather(indices: ArrayLike<number>): { x: Tensor; y: Tensor };
+  /** The samples at `indices`, as a batch (or a promise of one); the caller disposes both tensors. */
+  gather(indices: ArrayLike<number>): Batch | Promise<Batch>;
   /** Optional: called (and awaited) once before training or evaluation reads batches. */
   prepare?(): Promise<void>;
   /**
@@ -47,14 +57,28 @@ class TensorSource implements DataSource {
     private readonly y: Tensor,
     what: string,
   ) {
-    if (x.rank === 0 || y.rank === 0) throw new ShapeError(what, '[samples, ...]', x.rank === 0 ? x.shape : y.shape, 'x and y need a sample dimension');
+    if (x.rank === 0 || y.rank === 0)
+      throw new ShapeError(
+        what,
+        '[samples, ...]',
+        x.rank === 0 ? x.shape : y.shape,
+        'x and y need a sample dimension',
+      );
     if (x.shape[0] !== y.shape[0]) {
-      throw new DataError(`${what}: x has ${x.shape[0]} samples but y has ${y.shape[0]}; features and labels must have the same length.`);
+      throw new DataError(
+        `${what}: x has ${x.shape[0]} samples but y has ${y.shape[0]}; features and labels must have the same length.`,
+      );
     }
     this.size = x.shape[0];
   }
   async prepare(): Promise<void> {
-    if (this.x.dtype === 'string' || this.y.dtype === 'string' || this.x.dtype === 'complex64' || this.y.dtype === 'complex64') return;
+    if (
+      this.x.dtype === 'string' ||
+      this.y.dtype === 'string' ||
+      this.x.dtype === 'complex64' ||
+      this.y.dtype === 'complex64'
+    )
+      return;
     [this.xv, this.yv] = (await Promise.all([this.x.data(), this.y.data()])) as [Float32Array, Float32Array];
   }
   /** The prepared values of x and y, for checks that scan everything. */
@@ -76,7 +100,8 @@ function rows(v: Float32Array | Int32Array | Uint8Array, t: Tensor, indices: Arr
   const out = new (v.constructor as Float32ArrayConstructor)(indices.length * per);
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];
-    if (!(r >= 0 && r < t.shape[0])) throw new DataError(`gather: index ${r} at position ${i} is outside [0, ${t.shape[0]}).`);
+    if (!(r >= 0 && r < t.shape[0]))
+      throw new DataError(`gather: index ${r} at position ${i} is outside [0, ${t.shape[0]}).`);
     out.set(v.subarray(r * per, (r + 1) * per), i * per);
   }
   return tf.tensor(out, [indices.length, ...t.shape.slice(1)], t.dtype);
@@ -94,7 +119,7 @@ class SubsetSource implements DataSource {
   async prepare(): Promise<void> {
     await this.source.prepare?.();
   }
-  gather(indices: ArrayLike<number>): { x: Tensor; y: Tensor } {
+  gather(indices: ArrayLike<number>): Batch | Promise<Batch> {
     const mapped = new Int32Array(indices.length);
     for (let i = 0; i < indices.length; i++) mapped[i] = this.indices[indices[i]];
     return this.source.gather(mapped);
@@ -103,7 +128,12 @@ class SubsetSource implements DataSource {
 
 /** Wraps tensors in a DataSource; a DataSource passes through. */
 export function toSource(data: FitData, what: string): DataSource {
-  if (data && typeof (data as DataSource).gather === 'function' && typeof (data as DataSource).size === 'number') return data as DataSource;
+  if (
+    data &&
+    typeof (data as DataSource).gather === 'function' &&
+    typeof (data as DataSource).size === 'number'
+  )
+    return data as DataSource;
   const t = data as TensorData;
   if (!t || !(t.x instanceof tf.Tensor) || !(t.y instanceof tf.Tensor)) {
     throw new DataError(`${what}: expected { x, y } tensors or a DataSource (size and gather(indices)).`);
@@ -112,11 +142,17 @@ export function toSource(data: FitData, what: string): DataSource {
 }
 
 /** The first `n − ⌊n·split⌋` samples for training and the rest for validation (as Keras: before shuffling). */
-export function splitSource(source: DataSource, split: number): { train: DataSource; validation: DataSource } {
+export function splitSource(
+  source: DataSource,
+  split: number,
+): { train: DataSource; validation: DataSource } {
   const nVal = Math.floor(source.size * split);
   const nTrain = source.size - nVal;
   const range = (from: number, to: number) => Int32Array.from({ length: to - from }, (_, i) => from + i);
-  return { train: new SubsetSource(source, range(0, nTrain)), validation: new SubsetSource(source, range(nTrain, source.size)) };
+  return {
+    train: new SubsetSource(source, range(0, nTrain)),
+    validation: new SubsetSource(source, range(nTrain, source.size)),
+  };
 }
 
 /** What a data check needs to know about the targets the model expects. */
@@ -133,7 +169,12 @@ export interface TargetSpec {
  * Reads the data in chunks and refuses NaN or infinite values and labels outside the classes, naming the row.
  * `chunk` rows are read at a time, so even large sources are checked without a second copy of the data.
  */
-export async function checkData(source: DataSource, spec: TargetSpec, what: string, chunk = 2048): Promise<void> {
+export async function checkData(
+  source: DataSource,
+  spec: TargetSpec,
+  what: string,
+  chunk = 2048,
+): Promise<void> {
   const direct = source.values?.();
   if (direct) {
     scan(direct.x, direct.y, 0, source.size, spec, what);
@@ -142,7 +183,7 @@ export async function checkData(source: DataSource, spec: TargetSpec, what: stri
   for (let start = 0; start < source.size; start += chunk) {
     const end = Math.min(source.size, start + chunk);
     const idx = Int32Array.from({ length: end - start }, (_, i) => start + i);
-    const { x, y } = source.gather(idx);
+    const { x, y } = await source.gather(idx);
     try {
       const [xv, yv] = await Promise.all([x.data(), y.data()]);
       scan(xv, yv, start, end - start, spec, what);
@@ -153,20 +194,31 @@ export async function checkData(source: DataSource, spec: TargetSpec, what: stri
 }
 
 /** Checks `count` rows whose values are `xv` and `yv`; row numbers start at `start`. */
-function scan(xv: ArrayLike<number>, yv: ArrayLike<number>, start: number, count: number, spec: TargetSpec, what: string): void {
+function scan(
+  xv: ArrayLike<number>,
+  yv: ArrayLike<number>,
+  start: number,
+  count: number,
+  spec: TargetSpec,
+  what: string,
+): void {
   const xPer = xv.length / count;
   for (let i = 0; i < xv.length; i++) {
     // v − v is 0 for every finite v and NaN for NaN and ±Infinity: one subtraction per value.
     if (xv[i] - xv[i] !== 0) {
       const row = start + Math.floor(i / xPer);
-      throw new DataError(`${what}: x[${row}] contains ${xv[i]} (at feature ${i % xPer}); remove or impute the row before training.`, row);
+      throw new DataError(
+        `${what}: x[${row}] contains ${xv[i]} (at feature ${i % xPer}); remove or impute the row before training.`,
+        row,
+      );
     }
   }
   const yPer = yv.length / count;
   for (let i = 0; i < yv.length; i++) {
     const v = yv[i];
     const row = start + Math.floor(i / yPer);
-    if (!Number.isFinite(v)) throw new DataError(`${what}: y[${row}] is ${v}; labels must be finite numbers.`, row);
+    if (!Number.isFinite(v))
+      throw new DataError(`${what}: y[${row}] is ${v}; labels must be finite numbers.`, row);
     if (spec.sparse && yPer === 1 && (!Number.isInteger(v) || v < 0 || v >= spec.outputSize)) {
       throw new DataError(
         `${what}: label ${v} at row ${row} is outside the classes [0, ${spec.outputSize}) the model predicts (${spec.outputSize} outputs).`,
@@ -174,7 +226,10 @@ function scan(xv: ArrayLike<number>, yv: ArrayLike<number>, start: number, count
       );
     }
     if (spec.binary && (v < 0 || v > 1)) {
-      throw new DataError(`${what}: label ${v} at row ${row} is outside [0, 1], which a binary loss needs.`, row);
+      throw new DataError(
+        `${what}: label ${v} at row ${row} is outside [0, 1], which a binary loss needs.`,
+        row,
+      );
     }
   }
 }

@@ -10,8 +10,8 @@ import type { TrainableModel } from './model.js';
 /** How many samples the value check looks at: enough that a model's logits almost surely leave [0, 1]. */
 const FIRST_BATCH = 64;
 
-function onFirstBatch(source: DataSource, count: number, fn: (x: Tensor, y: Tensor) => void): void {
-  const { x, y } = source.gather(Int32Array.from({ length: Math.min(source.size, count) }, (_, i) => i));
+async function onFirstBatch(source: DataSource, count: number, fn: (x: Tensor, y: Tensor) => void): Promise<void> {
+  const { x, y } = await source.gather(Int32Array.from({ length: Math.min(source.size, count) }, (_, i) => i));
   try {
     tf.tidy(() => fn(x, y));
   } finally {
@@ -23,14 +23,14 @@ function onFirstBatch(source: DataSource, count: number, fn: (x: Tensor, y: Tens
  * The model's output shape and the size of one target, from the first sample, after checking that the loss
  * accepts the targets' shape (its `ShapeError` otherwise). Leaves no tensor behind. @internal
  */
-export function firstSampleShapes(
+export async function firstSampleShapes(
   model: TrainableModel,
   loss: Loss,
   source: DataSource,
-): { output: number[]; targetSize: number } {
+): Promise<{ output: number[]; targetSize: number }> {
   let output: number[] = [];
   let targetSize = 0;
-  onFirstBatch(source, 1, (x, y) => {
+  await onFirstBatch(source, 1, (x, y) => {
     const out = model.apply(x, { training: false });
     output = out.shape;
     targetSize = y.size;
@@ -43,8 +43,8 @@ export function firstSampleShapes(
  * Runs the loss's value check (`checkInputs`) on the first samples: a probability loss given logits is a
  * `ConfigError` before training, not a model trained to chance. Leaves no tensor behind. @internal
  */
-export function checkLossValues(model: TrainableModel, loss: Loss, source: DataSource): void {
+export async function checkLossValues(model: TrainableModel, loss: Loss, source: DataSource): Promise<void> {
   const check = loss.checkInputs;
   if (!check) return;
-  onFirstBatch(source, FIRST_BATCH, (x, y) => check(y, model.apply(x, { training: false })));
+  await onFirstBatch(source, FIRST_BATCH, (x, y) => check(y, model.apply(x, { training: false })));
 }
