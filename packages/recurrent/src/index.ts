@@ -10,7 +10,7 @@ export type { RecurrentCellArgs, WeightAdder, CellWeights, StepResult } from './
 export { SimpleRNNCell } from './simpleRnnCell.js';
 export type { SimpleRNNCellArgs } from './simpleRnnCell.js';
 export { LSTMCell } from './lstmCell.js';
-export type { LSTMCellArgs } from './lstmCell.js';
+export type { LSTMCellArgs, LSTMGates } from './lstmCell.js';
 export { GRUCell } from './gruCell.js';
 export type { GRUCellArgs } from './gruCell.js';
 
@@ -21,6 +21,8 @@ export { SimpleRNN } from './simpleRnn.js';
 export type { SimpleRNNArgs } from './simpleRnn.js';
 export { LSTM } from './lstm.js';
 export type { LSTMArgs } from './lstm.js';
+export { traceLSTM } from './lstmTrace.js';
+export type { LSTMTrace } from './lstmTrace.js';
 export { GRU } from './gru.js';
 export type { GRUArgs } from './gru.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LSTM, LSTMCell } from './index.js';
+import { LSTM, LSTMCell, traceLSTM } from './index.js';
 import { tf, read } from '@nutshell/tensor';
 import { checkForward, checkGradients } from './test-utils/checks.js';
 
@@ -97,5 +97,33 @@ describe('LSTM layer', () => {
     x.dispose();
     a.dispose();
     b.dispose();
+  });
+});
+
+describe('traceLSTM', () => {
+  it('records the gates, memory and output of each step, matching forward(), leaking nothing', async () => {
+    const layer = new LSTM({ units: 3, seed: 1, returnSequences: true });
+    const x = tf.randomNormal([2, 5, 2], 0, 1, 'float32', 4);
+    const y = layer.apply(x);
+    const before = tf.memory().numTensors;
+    const t = await traceLSTM(layer, x);
+    expect(tf.memory().numTensors).toBe(before);
+    const seq = await read(y);
+    t.hidden.forEach((h, step) => h.forEach((v, j) => expect(v).toBeCloseTo(seq[step * 3 + j], 6)));
+    for (let step = 1; step < 5; step++) {
+      for (let j = 0; j < 3; j++) {
+        // c_t = f ⊙ c_{t−1} + i ⊙ c̃, h_t = o ⊙ tanh(c_t)
+        expect(t.cell[step][j]).toBeCloseTo(
+          t.forget[step][j] * t.cell[step - 1][j] + t.input[step][j] * t.candidate[step][j],
+          6,
+        );
+        expect(t.hidden[step][j]).toBeCloseTo(t.output[step][j] * Math.tanh(t.cell[step][j]), 6);
+      }
+    }
+    [...t.input.flat(), ...t.forget.flat(), ...t.output.flat()].forEach((g) =>
+      expect(g >= 0 && g <= 1).toBe(true),
+    );
+    tf.dispose([x, y]);
+    layer.dispose();
   });
 });

@@ -3,6 +3,22 @@ import { canonicalActivationName, getActivation } from '@nutshell/activations';
 import { tf, type Tensor } from '@nutshell/tensor';
 import { RecurrentCell, type RecurrentCellArgs, type StepResult, type WeightAdder } from './cell.js';
 
+/** One LSTM step laid open, each `[batch, units]`. @public */
+export interface LSTMGates {
+  /** i: how much of the candidate is written. */
+  readonly input: Tensor;
+  /** f: how much of the old memory is kept. */
+  readonly forget: Tensor;
+  /** c̃: what could be written. */
+  readonly candidate: Tensor;
+  /** o: how much of the memory is shown. */
+  readonly output: Tensor;
+  /** c': the new memory. */
+  readonly cell: Tensor;
+  /** h': the new output. */
+  readonly hidden: Tensor;
+}
+
 /** Arguments of {@link LSTMCell} (and of the `LSTM` layer). @public */
 export interface LSTMCellArgs extends RecurrentCellArgs {
   /** The activation of the three gates (default `'sigmoid'`): it must map into [0, 1] for a gate to mean "how much". */
@@ -71,18 +87,24 @@ export class LSTMCell extends RecurrentCell {
     }
   }
 
-  recurrentStep(xp: Tensor, states: readonly Tensor[], recurrentMask?: Tensor): StepResult {
+  /** Every gate's activation for one step, and the new memory and output: what `recurrentStep` computes, laid open. */
+  gateActivations(xp: Tensor, states: readonly Tensor[], recurrentMask?: Tensor): LSTMGates {
     const [h, c] = states;
     const hIn = recurrentMask ? tf.mul(h, recurrentMask) : h;
     const z = tf.add(xp, tf.matMul(hIn, this.w.recurrentKernel)); // all four gates' pre-activations, [batch, 4·units]
     const [zi, zf, zc, zo] = tf.split(z, 4, 1);
-    const i = this.gateFn(zi);
-    const f = this.gateFn(zf);
+    const input = this.gateFn(zi);
+    const forget = this.gateFn(zf);
     const candidate = this.activationFn(zc);
-    const o = this.gateFn(zo);
-    const cNext = tf.add(tf.mul(f, c), tf.mul(i, candidate)); // the additive memory path
-    const hNext = tf.mul(o, this.activationFn(cNext));
-    return { output: hNext, states: [hNext, cNext] };
+    const output = this.gateFn(zo);
+    const cell = tf.add(tf.mul(forget, c), tf.mul(input, candidate)); // the additive memory path
+    const hidden = tf.mul(output, this.activationFn(cell));
+    return { input, forget, candidate, output, cell, hidden };
+  }
+
+  recurrentStep(xp: Tensor, states: readonly Tensor[], recurrentMask?: Tensor): StepResult {
+    const g = this.gateActivations(xp, states, recurrentMask);
+    return { output: g.hidden, states: [g.hidden, g.cell] };
   }
 
   override cellConfig(): Record<string, unknown> {
