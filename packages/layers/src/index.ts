@@ -56,6 +56,10 @@ export type { SafetensorsDtype, SafetensorsData, SafetensorsTensor, DecodeSafete
 export { modelToBytes, modelFromBytes, loadWeights, setModelWeights, modelFromConfigAndWeights } from './io/weights.js';
 export { saveModel, loadModel } from './io/node.js';
 
+// tfjs-layers models (model.json + weight shards) brought in
+export { modelFromTfjs, loadTfjsModel, TfjsModelError, TFJS_MAPPED_LAYERS } from './io/tfjsModel.js';
+export type { TfjsModelJson, TfjsWeightSpec } from './io/tfjsModel.js';
+
 // Logistic regression
 export { LogisticRegression } from './logisticRegression.js';
 export type { LogisticRegressionArgs, LogisticFitOptions, LogisticCoefficient, LogisticCoefficients } from './logisticRegression.js';
