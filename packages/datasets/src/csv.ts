@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { createDataset } from './dataset.js';
 import type { Dataset } from './dataset.js';
 import { DataFileError } from './errors.js';
+import { parseNumberField } from './numberField.js';
 
 /** Options for {@link readCsv}. @public */
 export interface CsvReadOptions {
@@ -120,8 +121,8 @@ export function csvToDataset(table: CsvTable, source = '<CSV>', options: CsvData
       const field = row[c];
       if (c === label) {
         const byName = names ? names.indexOf(field) : -1;
-        const v = byName >= 0 ? byName : Number(field);
-        if (field === '' || !Number.isInteger(v) || v < 0) {
+        const v = byName >= 0 ? byName : parseNumberField(field);
+        if (v === undefined || !Number.isInteger(v) || v < 0) {
           throw new DataFileError(
             source,
             `row ${r}: label '${field}' is not ${names ? `one of ${names.join(', ')} or ` : ''}an integer ≥ 0.`,
@@ -129,8 +130,8 @@ export function csvToDataset(table: CsvTable, source = '<CSV>', options: CsvData
         }
         y[r] = v;
       } else {
-        const v = field === '' ? NaN : Number(field);
-        if (Number.isNaN(v) && field !== '' && !/^nan$/i.test(field)) {
+        const v = field === '' ? NaN : parseNumberField(field);
+        if (v === undefined) {
           throw new DataFileError(source, `row ${r}, column ${c}: '${field}' is not a number.`);
         }
         x[r * features + k++] = v;

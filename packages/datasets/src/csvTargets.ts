@@ -1,6 +1,7 @@
 import { parseCsv, readCsv } from './csv.js';
 import type { CsvReadOptions, CsvTable } from './csv.js';
 import { DataFileError } from './errors.js';
+import { parseNumberField } from './numberField.js';
 
 /** Options of {@link csvTargets} and {@link loadCsvTargets}. @public */
 export interface CsvTargetsOptions extends CsvReadOptions {
@@ -36,7 +37,7 @@ export interface CsvTargets {
   readonly classNames?: readonly string[];
 }
 
-const isNumber = (f: string): boolean => f !== '' && Number.isFinite(Number(f));
+const isNumber = (f: string): boolean => Number.isFinite(parseNumberField(f) ?? NaN);
 
 /**
  * Splits a CSV table into numeric features and targets: numeric targets for regression (one or several columns),
@@ -79,7 +80,7 @@ export function csvTargets(table: CsvTable, source = '<CSV>', options: CsvTarget
     featureCols.forEach((c, k) => {
       if (!isNumber(row[c]))
         throw new DataFileError(source, `row ${r}, column '${name(c)}': '${row[c]}' is not a number.`);
-      x[r * f + k] = Number(row[c]);
+      x[r * f + k] = parseNumberField(row[c])!;
     });
   });
   const base = {
@@ -100,7 +101,7 @@ export function csvTargets(table: CsvTable, source = '<CSV>', options: CsvTarget
             source,
             `row ${r}, target '${name(c)}': '${row[c]}' is not a number (regression).`,
           );
-        y[r * t + k] = Number(row[c]);
+        y[r * t + k] = parseNumberField(row[c])!;
       }),
     );
     return { ...base, y };
@@ -154,5 +155,7 @@ function column(spec: number | string, table: CsvTable, width: number, source: s
 /** The distinct labels, sorted: numerically when all are numbers, else alphabetically. */
 function inferClasses(labels: readonly string[]): string[] {
   const distinct = [...new Set(labels)];
-  return distinct.every(isNumber) ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
+  return distinct.every(isNumber)
+    ? distinct.sort((a, b) => parseNumberField(a)! - parseNumberField(b)!)
+    : distinct.sort();
 }

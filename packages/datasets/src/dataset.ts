@@ -73,7 +73,20 @@ export function createDataset(init: DatasetInit, source = 'dataset'): Dataset {
     throw new DatasetError(`${source}: ${featureNames.length} feature names for ${size} features.`);
   }
   let maxLabel = -1;
-  for (let i = 0; i < n; i++) if (y[i] > maxLabel) maxLabel = y[i];
+  let maxRow = -1;
+  for (let i = 0; i < n; i++) {
+    if (y[i] > maxLabel) {
+      maxLabel = y[i];
+      maxRow = i;
+    }
+  }
+  if (init.numClasses === undefined && !classNames && maxLabel >= MAX_INFERRED_CLASSES) {
+    // One stray label (1,000,000,000) would otherwise make a billion classes and a one-hot batch of gigabytes.
+    throw new DatasetError(
+      `${source}: label ${maxLabel} at row ${maxRow} would make ${maxLabel + 1} classes; classes inferred from ` +
+        `the labels are limited to ${MAX_INFERRED_CLASSES}. Relabel the classes 0…k−1, or give numClasses or classNames.`,
+    );
+  }
   const numClasses = init.numClasses ?? classNames?.length ?? maxLabel + 1;
   if (!Number.isInteger(numClasses) || numClasses < 1) {
     throw new DatasetError(`${source}: numClasses must be a positive integer, got ${numClasses}.`);
@@ -85,6 +98,13 @@ export function createDataset(init: DatasetInit, source = 'dataset'): Dataset {
   assertFinite(x, size, source, featureNames);
   return { x, y, n, featureShape: [...featureShape], numClasses, classNames, featureNames };
 }
+
+/**
+ * The most classes `createDataset` infers from the labels (the largest label + 1) when neither `numClasses` nor
+ * `classNames` is given. ImageNet-21k has about 21,000.
+ * @public
+ */
+export const MAX_INFERRED_CLASSES = 100_000;
 
 /**
  * Throws a {@link DatasetError} naming the first row whose label is not an integer in `[0, numClasses)`.

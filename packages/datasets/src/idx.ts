@@ -182,7 +182,10 @@ export function readIdx(path: string, options: IdxReadOptions = {}): IdxArray {
     );
   }
   try {
-    const fileSize = fstatSync(fd).size;
+    const stat = fstatSync(fd);
+    // Opening a directory succeeds on Linux; reading it is a raw EISDIR.
+    if (!stat.isFile()) throw new DataFileError(path, 'is a directory, not a file; expected an IDX file.');
+    const fileSize = stat.size;
     const head = new Uint8Array(Math.min(fileSize, 4 + 4 * 255));
     readSync(fd, head, 0, head.length, 0);
     const header = parseHeader(head, fileSize, path);

@@ -1,7 +1,7 @@
 // @nutshell/datasets: data in, batches out. IDX (MNIST), CSV, the bundled sets, splits, scaling and batching.
 
 // Data sets and their checks
-export { createDataset, subset, rowSize, assertLabels, assertFinite } from './dataset.js';
+export { createDataset, subset, rowSize, assertLabels, assertFinite, MAX_INFERRED_CLASSES } from './dataset.js';
 export type { Dataset, DatasetInit } from './dataset.js';
 export { DatasetError, DataFileError } from './errors.js';
 

@@ -23,6 +23,15 @@ function columns(data: FeatureMatrix, op: string): { width: number; rows: number
       `${op}.fit: need at least one row of ${width} features, got ${data.x.length} values.`,
     );
   }
+  for (let i = 0; i < data.x.length; i++) {
+    const v = data.x[i];
+    // v − v is 0 for every finite v and NaN for NaN and ±Infinity.
+    if (v - v !== 0) {
+      throw new DatasetError(
+        `${op}.fit: x[${Math.floor(i / width)}] feature ${i % width} is ${v}; the statistics would be ${v}. Remove or impute the row first.`,
+      );
+    }
+  }
   return { width, rows: data.x.length / width };
 }
 

@@ -113,12 +113,16 @@ export function f1Score(labels: ArrayLike<number>, predictions: ArrayLike<number
 /**
  * Area under the ROC curve for binary labels (0/1) and scores: the probability that a random positive scores
  * higher than a random negative, ties counting one half (the Mann–Whitney statistic). NaN when only one
- * class is present.
+ * class is present; a NaN score is a `DataError` naming the row.
  * @public
  */
 export function aucRoc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
   sameLength('aucRoc', labels, scores);
   const n = labels.length;
+  for (let i = 0; i < n; i++) {
+    // A NaN breaks the sort's ordering, and the result (0.75 for one NaN among four) would look plausible.
+    if (Number.isNaN(scores[i])) throw new DataError(`aucRoc: score NaN at row ${i}; scores must be numbers (a model whose loss went NaN has no AUC).`, i);
+  }
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   // Average ranks of tied scores, then sum the positives' ranks.
   let rankSum = 0;
