@@ -59,7 +59,8 @@ export type { BatchMetric, DatasetMetric, MetricSpec } from './metrics/metric.js
 
 // The short path: compile + fit
 export { compile, CompiledModel } from './trainer/compile.js';
-export type { ArrayData, CompileOptions, CompiledFitOptions } from './trainer/compile.js';
+export type { ArrayData, NamedData, CompileOptions, CompiledFitOptions } from './trainer/compile.js';
+export type { MultiIOModel, GraphEndpoint, PerName } from './trainer/multiIO.js';
 export { predictProba, predictClasses } from './trainer/predictions.js';
 export type { PredictClassOptions } from './trainer/predictions.js';
 
