@@ -34,7 +34,10 @@ describe.skipIf(!haveChromium())(`webgpu in headless Chromium${skip}`, () => {
       external: ['vitest', 'node:*'],
       logLevel: 'error',
     });
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="entry.js"></script>');
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="entry.js"></script>',
+    );
     server = await serveStatic(dir);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs() });
   });
@@ -45,7 +48,7 @@ describe.skipIf(!haveChromium())(`webgpu in headless Chromium${skip}`, () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('probes, activates on the browser adapter and computes; no console errors', async () => {
+  it('probes, activates on the browser adapter and computes; no console errors', async (ctx) => {
     const page = await browser.newPage();
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
@@ -53,7 +56,9 @@ describe.skipIf(!haveChromium())(`webgpu in headless Chromium${skip}`, () => {
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     await page.goto(server.url);
     await page.waitForFunction(() => (globalThis as { __nutshell?: unknown }).__nutshell !== undefined);
-    const outcome = (await page.evaluate(() => (globalThis as { __nutshell?: Promise<unknown> }).__nutshell)) as {
+    const outcome = (await page.evaluate(
+      () => (globalThis as { __nutshell?: Promise<unknown> }).__nutshell,
+    )) as {
       probe?: { usable: boolean; reason?: string; detail?: string; priority?: number };
       adapter?: { vendor: string; architecture: string; isSoftware: boolean };
       backend?: string;
@@ -61,15 +66,13 @@ describe.skipIf(!haveChromium())(`webgpu in headless Chromium${skip}`, () => {
       error?: string;
     };
     expect(outcome.error).toBeUndefined();
-    if (!outcome.probe?.usable) {
-      // Reported, never passed: the reason says what the browser lacks.
-      console.warn(`webgpu unusable in Chromium: ${outcome.probe?.reason}`);
-      return;
-    }
+    // Reported skipped with the reason (what the browser lacks), never passed.
+    if (!outcome.probe?.usable) ctx.skip(`webgpu unusable in Chromium: ${outcome.probe?.reason}`);
+    expect(outcome.probe!.usable).toBe(true);
     expect(outcome.backend).toBe('webgpu');
     expect(outcome.matmul).toEqual([7, 10, 15, 22]);
     expect(outcome.adapter?.isSoftware).toBe(true); // SwiftShader on this machine
-    expect(outcome.probe.priority).toBe(0.5);
+    expect(outcome.probe!.priority).toBe(0.5);
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
@@ -79,7 +82,9 @@ describe.skipIf(!haveChromium())(`webgpu in headless Chromium${skip}`, () => {
     const page = await browser.newPage();
     await page.goto(server.url.replace('127.0.0.1', '0.0.0.0'));
     await page.waitForFunction(() => (globalThis as { __nutshell?: unknown }).__nutshell !== undefined);
-    const outcome = (await page.evaluate(() => (globalThis as { __nutshell?: Promise<unknown> }).__nutshell)) as {
+    const outcome = (await page.evaluate(
+      () => (globalThis as { __nutshell?: Promise<unknown> }).__nutshell,
+    )) as {
       probe: { usable: boolean; reason: string; fix: string };
     };
     expect(outcome.probe.usable).toBe(false);
@@ -93,16 +98,21 @@ describe.skipIf(!haveChromium())(`webgpu in headless Chromium${skip}`, () => {
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     await page.goto(server.url);
     await page.waitForFunction(() => (globalThis as { __nutshell?: unknown }).__nutshell !== undefined);
-    const first = (await page.evaluate(() => (globalThis as { __nutshell?: Promise<unknown> }).__nutshell)) as {
+    const first = (await page.evaluate(
+      () => (globalThis as { __nutshell?: Promise<unknown> }).__nutshell,
+    )) as {
       probe?: { usable: boolean; reason?: string };
     };
     if (!first.probe?.usable) ctx.skip(`webgpu unusable in Chromium: ${first.probe?.reason}`);
     const digits = await loadPackagedDigits();
     const report = (await page.evaluate(
-      (d) => (globalThis as unknown as { __conformance(d: unknown): Promise<ConformanceReport> }).__conformance(d),
+      (d) =>
+        (globalThis as unknown as { __conformance(d: unknown): Promise<ConformanceReport> }).__conformance(d),
       { x: Array.from(digits.x), y: Array.from(digits.y), n: digits.n },
     )) as ConformanceReport;
-    const failed = report.results.filter((r) => !r.passed).map((r) => `${r.kind} ${r.name}: ${r.message ?? r.maxError}`);
+    const failed = report.results
+      .filter((r) => !r.passed)
+      .map((r) => `${r.kind} ${r.name}: ${r.message ?? r.maxError}`);
     console.info(
       `conformance in Chromium: ${report.results.length - failed.length}/${report.results.length} passed in ${report.seconds.toFixed(1)} s`,
     );

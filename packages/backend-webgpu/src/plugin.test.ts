@@ -8,12 +8,26 @@ const probe = await webgpuBackend.probe();
 const why = probe.usable ? '' : ` (skipped: ${probe.reason})`;
 
 // Runs a probe in a fresh Node process with extra environment variables, against the built package.
-function probeInChild(env: Record<string, string>): { usable: boolean; reason?: string; fix?: string; detail?: string } {
+function probeInChild(env: Record<string, string>): {
+  usable: boolean;
+  reason?: string;
+  fix?: string;
+  detail?: string;
+} {
   const dist = new URL('../dist/index.js', import.meta.url).href;
   const out = spawnSync(
     process.execPath,
-    ['--input-type=module', '-e', `const m = await import(${JSON.stringify(dist)}); console.log('@@' + JSON.stringify(await m.webgpuBackend.probe()));`],
-    { encoding: 'utf8', env: { ...process.env, ...env }, cwd: fileURLToPath(new URL('..', import.meta.url)), timeout: 60_000 },
+    [
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(dist)}); console.log('@@' + JSON.stringify(await m.webgpuBackend.probe()));`,
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      timeout: 60_000,
+    },
   );
   const line = out.stdout.split('\n').find((l) => l.startsWith('@@'));
   if (!line) throw new Error(`child probe printed nothing: ${out.stderr}`);
@@ -28,31 +42,44 @@ describe.skipIf(!probe.usable)(`webgpu plugin on this machine's adapter${why}`, 
     if (info.isSoftware) {
       expect(probe.priority).toBe(0.5);
       expect(probe.detail).toContain('software adapter');
-      expect(probe.detail).toContain("'auto' therefore ranks it at priority 0.5, below cpu (1) and wasm (20)");
+      expect(probe.detail).toContain(
+        "'auto' therefore ranks it at priority 0.5, below cpu (1) and wasm (20)",
+      );
     } else {
       expect(probe.priority).toBe(30);
     }
   });
 
-  it("'auto' does not pick a software adapter over the CPU", async () => {
-    if (!webgpuBackend.adapterInfo()?.isSoftware) return;
+  it("'auto' ranks a software adapter below the CPU and a hardware adapter above every other backend", async () => {
     const sel = await useBackend('auto');
-    expect(sel.name).not.toBe('webgpu');
-    expect(sel.skipped.find((s) => s.name === 'webgpu')?.reason).toBe('usable, but lower priority (0.5)');
+    if (webgpuBackend.adapterInfo()?.isSoftware) {
+      expect(sel.name).not.toBe('webgpu');
+      expect(sel.skipped.find((s) => s.name === 'webgpu')?.reason).toBe('usable, but lower priority (0.5)');
+    } else {
+      expect(sel.name).toBe('webgpu');
+      expect(sel.reason).toContain("'auto': highest-priority usable backend (priority 30");
+    }
+    await useBackend('cpu');
   });
 
   it('activates, computes a matmul equal to the hand-computed product, and reports the adapter', async () => {
     await useBackend('webgpu');
     expect(tf.getBackend()).toBe('webgpu');
     expect(lastBackendSelection().name).toBe('webgpu');
-    const a = tf.tensor2d([[1, 2], [3, 4]]);
+    const a = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
     const p = tf.matMul(a, a);
     expect(Array.from(await p.data())).toEqual([7, 10, 15, 22]);
     tf.dispose([a, p]);
     const info = webgpuBackend.info();
     expect(info.name).toBe('webgpu');
     expect(info.floatPrecision).toBe(32);
-    const adapter = info.extra!.adapter as { vendor: string; limits: { maxStorageBufferBindingSize: number } };
+    const adapter = info.extra!.adapter as {
+      vendor: string;
+      limits: { maxStorageBufferBindingSize: number };
+    };
     expect(info.device).toContain('adapter');
     expect(adapter.limits.maxStorageBufferBindingSize).toBeGreaterThan(1 << 20);
     expect(info.extra!.runtime).toBe('Node (Dawn from the webgpu package)');
@@ -110,7 +137,8 @@ describe('probe messages from a fresh process', () => {
     const r = probeInChild({ NUTSHELL_WEBGPU_BACKEND: 'metall' });
     expect(r).toEqual({
       usable: false,
-      reason: "webgpu: NUTSHELL_WEBGPU_BACKEND is 'metall'; expected 'auto' or one of 'vulkan', 'opengles', 'metal', 'd3d12', 'd3d11'.",
+      reason:
+        "webgpu: NUTSHELL_WEBGPU_BACKEND is 'metall'; expected 'auto' or one of 'vulkan', 'opengles', 'metal', 'd3d12', 'd3d11'.",
       fix: 'Set NUTSHELL_WEBGPU_BACKEND to vulkan or opengles (or unset it) and NUTSHELL_WEBGPU_CPU_FORWARD to true or false.',
     });
   });

@@ -1,0 +1,150 @@
+// Every loss, forward and gradient with respect to the predictions, against float64 formulas on the host.
+import { reference as R, type InputSpec, type OpCase } from '@nutshell/backend-conformance';
+import {
+  binaryCrossentropy,
+  categoricalCrossentropy,
+  hinge,
+  huber,
+  klDivergence,
+  meanAbsoluteError,
+  meanSquaredError,
+  sparseCategoricalCrossentropy,
+  type Loss,
+} from '@nutshell/train';
+
+type Nd = R.Nd;
+const B = 4;
+const C = 3;
+
+/** Mean over the batch of a per-sample sum over classes of f(t, p). */
+function meanOfSums(t: Nd, p: Nd, f: (t: number, p: number) => number, perSampleMean = false): Nd {
+  const cols = p.shape[1];
+  let total = 0;
+  for (let i = 0; i < p.data.length; i++) total += f(t.data[i], p.data[i]);
+  return R.nd([], [total / p.shape[0] / (perSampleMean ? cols : 1)]);
+}
+
+const logSoftmaxRows = (z: Nd): Nd => R.logSoftmax(z);
+
+const ONE_HOT = [1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 0];
+const LABELS = [0, 1, 2, 1];
+const SIGNS = [1, -1, -1, 1, 1, -1, -1, -1, 1, 1, -1, 1];
+const BINARY = [1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 1, 0];
+
+const fixed = (values: number[], extra: Partial<InputSpec> = {}): InputSpec => ({
+  shape: [B, C],
+  values,
+  grad: false,
+  ...extra,
+});
+const probabilities: InputSpec = { shape: [B, C], min: 0.05, max: 0.95 };
+const logits: InputSpec = { shape: [B, C], min: -2, max: 2 };
+
+/**
+ * The cross-entropies check their targets (and, from probabilities, their predictions) with `dataSync` in
+ * train/src/losses/lossInputs.ts (checkClassIndices, checkUnitTargets, checkProbabilities), which WebGPU in
+ * Node cannot do: a real gap of @nutshell/train on webgpu, reported skipped here until those checks read
+ * asynchronously or only where `readsSynchronously()`.
+ */
+const syncTargetCheck = (backend: string) =>
+  backend === 'webgpu'
+    ? 'its target checks (train/src/losses/lossInputs.ts) read with dataSync, which WebGPU in Node cannot do'
+    : undefined;
+
+const lossCase = (
+  name: string,
+  loss: Loss,
+  inputs: InputSpec[],
+  reference: OpCase['reference'],
+  extra: Partial<OpCase> = {},
+): OpCase => ({
+  name: `loss ${name}`,
+  family: 'losses',
+  kernels: [],
+  inputs,
+  run: ([t, p]) => loss(t, p),
+  reference,
+  ...extra,
+});
+
+export const LOSS_CASES: readonly OpCase[] = [
+  lossCase('meanSquaredError', meanSquaredError, [{ shape: [B, C] }, { shape: [B, C] }], ([t, p]) =>
+    meanOfSums(t, p, (a, b) => (a - b) ** 2, true),
+  ),
+  lossCase(
+    'meanAbsoluteError',
+    meanAbsoluteError,
+    [{ shape: [B, C] }, { shape: [B, C], avoid: [] }],
+    ([t, p]) => meanOfSums(t, p, (a, b) => Math.abs(a - b), true),
+  ),
+  lossCase(
+    'huber delta 0.5',
+    huber({ delta: 0.5 }),
+    [
+      { shape: [B, C], min: -1, max: 1 },
+      { shape: [B, C], min: -1, max: 1 },
+    ],
+    ([t, p]) =>
+      meanOfSums(
+        t,
+        p,
+        (a, b) => {
+          const e = Math.abs(a - b);
+          return e <= 0.5 ? 0.5 * e * e : 0.5 * (e - 0.25);
+        },
+        true,
+      ),
+  ),
+  lossCase(
+    'binaryCrossentropy (probabilities)',
+    binaryCrossentropy(),
+    [fixed(BINARY), probabilities],
+    ([t, p]) => meanOfSums(t, p, (a, b) => -(a * Math.log(b) + (1 - a) * Math.log(1 - b)), true),
+    { unsupported: syncTargetCheck },
+  ),
+  lossCase(
+    'binaryCrossentropy (logits)',
+    binaryCrossentropy({ fromLogits: true }),
+    [fixed(BINARY), logits],
+    ([t, z]) => meanOfSums(t, z, (a, x) => Math.max(x, 0) - x * a + Math.log1p(Math.exp(-Math.abs(x))), true),
+    { unsupported: syncTargetCheck },
+  ),
+  lossCase(
+    'categoricalCrossentropy (probabilities)',
+    categoricalCrossentropy(),
+    [fixed(ONE_HOT), probabilities],
+    ([t, p]) => {
+      // probabilities are normalised per sample before the log, as Keras does
+      const sums = R.sum(p, [1], true);
+      const q = R.zip(p, sums, (a, s) => a / s);
+      return meanOfSums(t, q, (a, b) => -a * Math.log(b));
+    },
+    { unsupported: syncTargetCheck },
+  ),
+  lossCase(
+    'categoricalCrossentropy (logits)',
+    categoricalCrossentropy({ fromLogits: true }),
+    [fixed(ONE_HOT), logits],
+    ([t, z]) => meanOfSums(t, logSoftmaxRows(z), (a, l) => -a * l),
+    { unsupported: syncTargetCheck },
+  ),
+  lossCase(
+    'sparseCategoricalCrossentropy (logits)',
+    sparseCategoricalCrossentropy({ fromLogits: true }),
+    [{ shape: [B], values: LABELS, dtype: 'int32' }, logits],
+    ([, z]) => {
+      const l = logSoftmaxRows(z);
+      return R.nd([], [-LABELS.reduce((s, k, i) => s + l.data[i * C + k], 0) / B]);
+    },
+    { unsupported: syncTargetCheck },
+  ),
+  lossCase('hinge', hinge, [fixed(SIGNS), { shape: [B, C], min: -2, max: 2, avoid: [-1, 1] }], ([t, p]) =>
+    meanOfSums(t, p, (a, b) => Math.max(0, 1 - a * b), true),
+  ),
+  lossCase(
+    'klDivergence',
+    klDivergence,
+    [{ shape: [B, C], min: 0.1, max: 1, grad: false }, probabilities],
+    ([t, p]) => meanOfSums(t, p, (a, b) => a * Math.log(a / b)),
+  ),
+];
