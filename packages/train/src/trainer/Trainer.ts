@@ -196,6 +196,8 @@ export class Trainer implements TrainingContext {
       if (validation) await checkData(validation, spec, 'fit (validationData)');
     }
     await checkLossValues(this.model, this.loss, all);
+    // Validation data the model or loss cannot take fails now, not after a whole epoch of training.
+    if (validation) await firstSampleShapes(this.model, this.loss, validation);
     if (options.validationSplit !== undefined && options.validationSplit > 0) {
       if (validation) throw new ConfigError('validationSplit', 'fit: give validationData or validationSplit, not both.');
       const split = splitSource(all, options.validationSplit);
@@ -213,7 +215,7 @@ export class Trainer implements TrainingContext {
     const weights = this.model.trainableWeights.map((w): NamedVariable => ({ name: w.name, variable: w.variable }));
     if (weights.length === 0) throw new ConfigError('model', 'fit: the model has no trainable weights (build it, or unfreeze a layer).');
     this.optimizer.prepare(weights);
-    const classWeights = opts.classWeights ? tf.keep(tf.tensor1d(classWeightVector(opts.classWeights, spec.outputSize))) : undefined;
+    const classWeightValues = opts.classWeights ? classWeightVector(opts.classWeights, spec.outputSize) : undefined;
     const lag = options.eventLag ?? (readsSynchronously() ? 0 : 1); // GPU backends: read a step behind
     const trackNorms = options.trackGradientNorms === true || callbacks.some((c) => c.needsGradientNorms);
 
@@ -242,6 +244,8 @@ export class Trainer implements TrainingContext {
       this.history = resumed.history;
     }
     const ckpt = await checkpointPlan(options.checkpoint, resumeStore);
+    // Made only now: a refused resume or checkpoint option above must not leak it.
+    const classWeights = classWeightValues ? tf.keep(tf.tensor1d(classWeightValues)) : undefined;
 
     const batchCount = this.batchMetrics.length;
     const sums = new Float64Array(1 + batchCount);
@@ -436,13 +440,21 @@ export class Trainer implements TrainingContext {
     for (let start = 0; start < source.size; start += batchSize) {
       const idx = Int32Array.from({ length: Math.min(batchSize, source.size - start) }, (_, i) => start + i);
       const { x, y } = await source.gather(idx);
-      const { sumsT, yPred } = tf.tidy(() => {
-        const p = this.model.apply(x, { training: false });
-        const parts = [tf.reshape(tf.sum(this.loss.perSample(y, p)), [1])];
-        for (const m of batch) parts.push(tf.reshape(tf.sum(m.perSample(y, p)), [1]));
-        const s = tf.concat(parts);
-        return { sumsT: acc ? tf.add(acc, s) : s, yPred: dataset.length ? p : undefined };
-      });
+      let step: { sumsT: Tensor; yPred: Tensor | undefined };
+      try {
+        step = tf.tidy(() => {
+          const p = this.model.apply(x, { training: false });
+          const parts = [tf.reshape(tf.sum(this.loss.perSample(y, p)), [1])];
+          for (const m of batch) parts.push(tf.reshape(tf.sum(m.perSample(y, p)), [1]));
+          const s = tf.concat(parts);
+          return { sumsT: acc ? tf.add(acc, s) : s, yPred: dataset.length ? p : undefined };
+        });
+      } catch (e) {
+        tf.dispose([x, y]); // a batch the model or loss refuses must not leak its tensors or the running sums
+        acc?.dispose();
+        throw e;
+      }
+      const { sumsT, yPred } = step;
       acc?.dispose();
       acc = sumsT;
       if (yPred) {
