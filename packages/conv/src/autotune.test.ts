@@ -1,8 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { numTensors, read, tf } from '@nutshell/tensor';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { numTensors, read, tf, useBackend } from '@nutshell/tensor';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createWebgpuBackend } from '@nutshell/backend-webgpu';
 import {
   autotuneDecisions,
   clearAutotuneCache,
@@ -15,6 +16,11 @@ import {
 } from './index.js';
 
 setAutotuneOptions({ minRepetitions: 3, budgetMs: 50 }); // keep the suite fast; the defaults measure longer
+
+// Real WebGPU (Dawn in Node; lavapipe in CI), whose tensors cannot be read synchronously.
+const webgpu = createWebgpuBackend({ cpuForward: false });
+const webgpuProbe = await webgpu.probe();
+const webgpuWhy = webgpuProbe.usable ? '' : ` (skipped: ${webgpuProbe.reason})`;
 
 describe("algorithm: 'auto'", () => {
   const dir = mkdtemp(join(tmpdir(), 'nutshell-conv-'));
@@ -86,26 +92,31 @@ describe("algorithm: 'auto'", () => {
     tf.dispose([x, w]);
   });
 
-  it('where tensors cannot be read synchronously (WebGPU in Node) it uses direct, says so, and tuneConv2d measures', async () => {
-    clearAutotuneCache();
-    const spy = vi.spyOn(tf.Tensor.prototype, 'dataSync').mockImplementation(() => {
-      throw new Error('OffscreenCanvas is not defined');
-    });
-    const x = tf.ones([1, 8, 8, 1]);
-    const w = tf.ones([3, 3, 1, 1]);
-    const before = numTensors();
-    conv2d(x, w, { algorithm: 'auto' }).dispose();
-    spy.mockRestore();
-    expect(numTensors()).toBe(before);
-    const d = autotuneDecisions()[0];
-    expect(d.source).toBe('fallback');
-    expect(d.algorithm).toBe('direct');
-    expect(d.reason).toMatch(/could not measure synchronously on cpu \(OffscreenCanvas is not defined\); await tuneConv2d/);
-    const tuned = await tuneConv2d([1, 8, 8, 1], [3, 3, 1, 1]);
-    expect(tuned.source).toBe('measured');
-    expect(autotuneDecisions()).toEqual([tuned]);
-    tf.dispose([x, w]);
-  });
+  it.skipIf(!webgpuProbe.usable)(
+    `on WebGPU in Node (reads are asynchronous) it uses direct, says so, and tuneConv2d measures${webgpuWhy}`,
+    async () => {
+      await useBackend(webgpu);
+      try {
+        clearAutotuneCache();
+        const x = tf.ones([1, 8, 8, 1]);
+        const w = tf.ones([3, 3, 1, 1]);
+        const before = numTensors();
+        const y = conv2d(x, w, { algorithm: 'auto' });
+        expect(Array.from(await y.data())).toEqual(new Array(36).fill(9)); // 3×3 windows of ones
+        y.dispose();
+        expect(numTensors()).toBe(before);
+        const d = autotuneDecisions()[0];
+        expect(d).toMatchObject({ source: 'fallback', algorithm: 'direct', backend: 'webgpu' });
+        expect(d.reason).toMatch(/could not measure synchronously on webgpu \(webgpu: dataSync\(\)\/arraySync\(\) cannot read .*\); await tuneConv2d/);
+        const tuned = await tuneConv2d([1, 8, 8, 1], [3, 3, 1, 1]);
+        expect(tuned).toMatchObject({ source: 'measured', backend: 'webgpu' });
+        expect(autotuneDecisions()).toEqual([tuned]);
+        tf.dispose([x, w]);
+      } finally {
+        await useBackend('cpu');
+      }
+    },
+  );
 
   it('tuneConv2d measures asynchronously; decisions round-trip through a cache file', async () => {
     clearAutotuneCache();
