@@ -32,7 +32,7 @@ describe('hierarchical features example (short run)', () => {
       'filters-layer2.svg',
       'feature-maps-2.png',
       'convolution-explained.png',
-      'top-activating-conv2_d_1-0.png',
+      'top-activating-conv2d_1-0.png',
     ]) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }

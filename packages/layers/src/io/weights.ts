@@ -1,5 +1,6 @@
 import { NutshellError, tf, type Variable } from '@nutshell/tensor';
 import { WeightsMismatchError } from '../errors.js';
+import { legacyWeightName } from '../naming.js';
 import { setWeightGuard } from '../layer.js';
 import { fmt } from '../shape.js';
 import { modelFromConfig } from '../models/fromConfig.js';
@@ -36,11 +37,14 @@ export async function modelToBytes(model: ModelLike, metadata: Record<string, st
 export function setModelWeights(model: ModelLike, tensors: ReadonlyMap<string, SafetensorsTensor>): void {
   const weights = model.weights;
   const names = new Set(weights.map((w) => w.name));
+  // A file written before layer names followed Keras (conv2_d_1/kernel) loads into a model built now (conv2d_1/kernel).
+  const legacy = new Map(weights.map((w) => [legacyWeightName(w.name), w.name]));
+  const lookup = (name: string) => tensors.get(name) ?? tensors.get(legacyWeightName(name) ?? name);
   for (const name of tensors.keys()) {
-    if (!names.has(name)) throw new WeightsMismatchError(name, `the file holds it but model '${model.name}' has no such weight (its weights: ${[...names].join(', ') || 'none'}).`);
+    if (!names.has(name) && !legacy.has(name)) throw new WeightsMismatchError(name, `the file holds it but model '${model.name}' has no such weight (its weights: ${[...names].join(', ') || 'none'}).`);
   }
   for (const w of weights) {
-    const t = tensors.get(w.name);
+    const t = lookup(w.name);
     if (!t) throw new WeightsMismatchError(w.name, `missing from the file (model '${model.name}').`);
     const expected = DTYPE_OF[w.variable.dtype];
     if (t.dtype !== expected) throw new WeightsMismatchError(w.name, `expected dtype ${expected} (${w.variable.dtype}), got ${t.dtype}.`);
@@ -49,7 +53,7 @@ export function setModelWeights(model: ModelLike, tensors: ReadonlyMap<string, S
     }
   }
   for (const w of weights) {
-    const t = tensors.get(w.name)!;
+    const t = lookup(w.name)!;
     const value = tf.tensor(t.data as Float32Array, [...t.shape], w.variable.dtype);
     w.variable.assign(value);
     value.dispose();
