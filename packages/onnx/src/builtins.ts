@@ -12,6 +12,7 @@ import { exportInception } from './exporters/inception.js';
 import { exportAdd, exportConcatenate, exportMultiply } from './exporters/merge.js';
 import { exportBatchNormalization, exportLayerNormalization } from './exporters/normalization.js';
 import * as pools from './exporters/pooling.js';
+import { exportBidirectional, exportEmbedding, exportRecurrent } from './exporters/recurrent.js';
 import { exportDropout, exportFlatten, exportReshape } from './exporters/reshaping.js';
 
 const builtins: Record<string, LayerExporter> = {
@@ -40,6 +41,12 @@ const builtins: Record<string, LayerExporter> = {
   GlobalAvgPool2D: pools.exportGlobalAvgPool2D,
   GlobalMaxPool1D: pools.exportGlobalMaxPool1D,
   GlobalAvgPool1D: pools.exportGlobalAvgPool1D,
+  // @nutshell/recurrent's layers (exported when that package registers them; typed structurally here)
+  SimpleRNN: exportRecurrent,
+  LSTM: exportRecurrent,
+  GRU: exportRecurrent,
+  Bidirectional: exportBidirectional,
+  Embedding: exportEmbedding,
 };
 
 for (const [className, exporter] of Object.entries(builtins)) registerOnnxExporter(className, exporter);

@@ -3,7 +3,12 @@ import { AttributeType, DataType } from './proto.js';
 
 /** An attribute value: a number is written as INT when it is an integer unless `float()` marks it. @public */
 export type OnnxAttribute =
-  number | string | readonly number[] | { readonly float: number } | { readonly floats: readonly number[] };
+  | number
+  | string
+  | readonly number[]
+  | readonly string[]
+  | { readonly float: number }
+  | { readonly floats: readonly number[] };
 
 /** Marks a number as a FLOAT attribute (ONNX tells INT and FLOAT apart; JavaScript does not). @public */
 export function float(value: number): { readonly float: number } {
@@ -96,6 +101,23 @@ export class OnnxGraphBuilder {
     return out;
   }
 
+  /** Adds a node with several outputs, named as given (take them from `fresh`); for ops such as `LSTM`. */
+  multi(
+    opType: string,
+    inputs: readonly string[],
+    outputs: readonly string[],
+    base: string,
+    attrs: Readonly<Record<string, OnnxAttribute>> = {},
+  ): void {
+    this.nodes.push({
+      input: [...inputs],
+      output: [...outputs],
+      name: this.fresh(`${base}/${opType}`),
+      opType,
+      attribute: Object.entries(attrs).map(([name, v]) => attribute(name, v)),
+    });
+  }
+
   /** Copies `x` to a value named exactly `name` (a graph output's name), with an `Identity` node. */
   output(x: string, name: string): void {
     this.nodes.push({
@@ -122,5 +144,13 @@ function attribute(name: string, v: OnnxAttribute): Record<string, unknown> {
   }
   if ('float' in v) return { name, type: AttributeType.FLOAT, f: v.float };
   if ('floats' in v) return { name, type: AttributeType.FLOATS, floats: [...v.floats] };
-  return { name, type: AttributeType.INTS, ints: [...(v as readonly number[])] };
+  const list = v as readonly (number | string)[];
+  if (list.length > 0 && typeof list[0] === 'string') {
+    return {
+      name,
+      type: AttributeType.STRINGS,
+      strings: list.map((x) => new TextEncoder().encode(String(x))),
+    };
+  }
+  return { name, type: AttributeType.INTS, ints: [...(list as readonly number[])] };
 }

@@ -54,6 +54,7 @@ const descriptor = {
             s: { type: 'bytes', id: 4 },
             floats: { rule: 'repeated', type: 'float', id: 7 },
             ints: { rule: 'repeated', type: 'int64', id: 8 },
+            strings: { rule: 'repeated', type: 'bytes', id: 9 },
           },
         },
         TensorProto: {
@@ -85,7 +86,7 @@ export const ModelProto = root.lookupType('onnx.ModelProto');
 export const DataType = { FLOAT: 1, INT64: 7 } as const;
 
 /** `AttributeProto.AttributeType` values used here. @internal */
-export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7 } as const;
+export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 
 /** The ONNX IR version written (8 goes with opset 17). @internal */
 export const IR_VERSION = 8;
