@@ -1,6 +1,7 @@
 // The kernels Nutshell adds to, or replaces in, tfjs-backend-wasm 4.22.
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { replaceKernels } from '@nutshell/backend';
+import type { KernelReplacement } from '@nutshell/backend';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput.js';
 import {
@@ -13,13 +14,8 @@ import { maxPoolGradConfig } from './maxPoolGrad.js';
 import { oneHotConfig } from './oneHot.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 
-/** A kernel Nutshell registers for 'wasm', and why. */
-interface NutshellKernel {
-  readonly kernelName: string;
-  readonly why: string;
-  /** Builds the config; `previous` is the kernel function tfjs registered for this name, if any. */
-  readonly make: (previous: KernelFunc | undefined) => KernelConfig;
-}
+/** A kernel Nutshell registers for 'wasm', and why (the shared shape every plugin's replacements have). */
+type NutshellKernel = KernelReplacement & { readonly why: string };
 
 /** Every kernel `registerWasmKernels` registers, with the reason. */
 export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
@@ -75,18 +71,7 @@ export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
   },
 ];
 
-const registered = new Set<KernelFunc>();
-
 /** Registers Nutshell's wasm kernels, replacing tfjs's where it has one (without its duplicate warning). Idempotent. */
 export function registerWasmKernels(): void {
-  for (const k of NUTSHELL_WASM_KERNELS) {
-    const existing = tf.getKernel(k.kernelName, 'wasm');
-    if (existing && registered.has(existing.kernelFunc)) continue;
-    const made = k.make(existing?.kernelFunc);
-    // A replaced kernel that falls back to tfjs's keeps tfjs's setup (its cwrap of the C++ function).
-    const config = existing?.setupFunc && !made.setupFunc ? { ...made, setupFunc: existing.setupFunc } : made;
-    if (existing) tf.unregisterKernel(k.kernelName, 'wasm');
-    tf.registerKernel(config);
-    registered.add(config.kernelFunc);
-  }
+  replaceKernels('wasm', NUTSHELL_WASM_KERNELS);
 }
