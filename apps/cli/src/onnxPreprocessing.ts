@@ -13,7 +13,7 @@ export function describeOnnxInputs(recipe: Recipe, config: RunConfig, file: stri
     '',
     '## Input',
     '',
-    `One float32 tensor named \`input\`, shape \`${shape}\` (the batch size is free)${recipe.sampleShape.length > 1 ? ', channels last (NHWC)' : ''}.`,
+    `One float32 tensor named \`input\`, shape \`${shape}\` (the batch size is free)${recipe.sampleShape.length === 3 ? ', channels last (NHWC)' : ''}.`,
     '',
   ];
   if (recipe.name.startsWith('mnist')) {
