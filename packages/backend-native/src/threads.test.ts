@@ -14,7 +14,10 @@ afterAll(async () => {
 describe('threads', () => {
   it('an option sets the thread count, and products still agree', async () => {
     await configureNative({ threads: 1 });
-    expect(nativeBackend.info().extra).toMatchObject({ threads: 1, threadsFrom: 'configureNative({ threads })' });
+    expect(nativeBackend.info().extra).toMatchObject({
+      threads: 1,
+      threadsFrom: 'configureNative({ threads })',
+    });
     const a = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
     const b = tf.tensor2d([1, 0, 0, 1, 1, 1], [3, 2]);
     expect(await tf.matMul(a, b).data()).toEqual(Float32Array.from([4, 5, 10, 11]));
@@ -32,7 +35,9 @@ describe('threads', () => {
 
   it('a bad count is a NativeConfigError naming the setting', async () => {
     await expect(configureNative({ threads: 0 })).rejects.toThrow(
-      new NativeConfigError('native backend: threads must be a whole number of threads from 1 to 1024, got 0.'),
+      new NativeConfigError(
+        'native backend: threads must be a whole number of threads from 1 to 1024, got 0.',
+      ),
     );
     await configureNative({ threads: undefined });
     process.env.NUTSHELL_NATIVE_THREADS = 'two';

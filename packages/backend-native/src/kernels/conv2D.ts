@@ -3,7 +3,7 @@
 // tfjs is channels-last (NHWC, filter [kh, kw, in, out]); ONNX's Conv is channels-first (NCHW, weights [out, in/group,
 // kh, kw]). The graph transposes x in and the result out (ONNX Runtime's Transpose, in native code); the filter, which
 // is small, is rearranged here. A depthwise convolution is a Conv with one group per input channel, whose output
-// channel ci·multiplier + m is tfjs's order. Anything else runs on tfjs-backend-cpu's kernel: NCHW data, PReLU
+// channel ci·multiplier + m is tfjs's order. Anything else runs on the wasm kernel: NCHW data, PReLU
 // fusions, biases that are not one value or one per channel.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -12,7 +12,7 @@ import { runGraph } from '../onnxRuntime.js';
 import type { SmallGraph } from '../onnxModel.js';
 import { applyBiasAndActivation, canFuse } from './activation.js';
 import type { Activation } from './activation.js';
-import { tensorFrom, valuesOf } from './tensorData.js';
+import { valuesOf } from './tensorData.js';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -57,14 +57,15 @@ function convGraph(attributes: Record<string, number | number[]>): () => SmallGr
   });
 }
 
-/** A channels-last convolution on the native library; `weights` are ONNX [out, in/group, kh, kw]. */
+/** A channels-last convolution on the native library into `out`; `weights` are ONNX [out, in/group, kh, kw]. */
 export function nativeConv(
   x: Float32Array,
   xShape: Shape4,
   weights: Float32Array,
+  out: Float32Array,
   info: tf.backend_util.Conv2DInfo,
   group: number,
-): Float32Array {
+): void {
   const { top, left, bottom, right } = info.padInfo;
   const attributes = {
     strides: [info.strideHeight, info.strideWidth],
@@ -74,11 +75,16 @@ export function nativeConv(
   };
   const key = `Conv ${JSON.stringify(attributes)}`;
   const wShape = [info.outChannels, info.inChannels / group, info.filterHeight, info.filterWidth];
-  if (tf.util.sizeFromShape(info.outShape) === 0) return new Float32Array(0);
-  return runGraph(key, convGraph(attributes), [
-    { data: x, shape: xShape },
-    { data: weights, shape: wShape },
-  ]).data;
+  if (out.length === 0) return;
+  runGraph(
+    key,
+    convGraph(attributes),
+    [
+      { data: x, shape: xShape },
+      { data: weights, shape: wShape },
+    ],
+    { data: out, shape: info.outShape },
+  );
 }
 
 interface ConvAttrs {
@@ -112,7 +118,7 @@ function convKernel(fallback: KernelFunc, kind: 'conv' | 'fused' | 'depthwise'):
     )
       return fallback(args);
     const xShape = x.shape as Shape4;
-    if (x.shape[3] !== fShape[2]) return fallback(args); // tfjs-backend-cpu throws the shape error
+    if (x.shape[3] !== fShape[2]) return fallback(args); // the wasm kernel throws the shape error
     const info = tf.backend_util.computeConv2DInfo(
       xShape,
       fShape,
@@ -122,26 +128,29 @@ function convKernel(fallback: KernelFunc, kind: 'conv' | 'fused' | 'depthwise'):
       a.dimRoundingMode,
       kind === 'depthwise',
     );
+    // Allocate first: heap views taken before an allocation may die with it.
+    const result = backend.makeOutput(info.outShape, 'float32');
     const f = valuesOf(backend, filter);
     const weights = kind === 'depthwise' ? depthwiseFilterToOihw(f, fShape) : filterToOihw(f, fShape);
-    const out = nativeConv(valuesOf(backend, x), xShape, weights, info, kind === 'depthwise' ? fShape[2] : 1);
+    const out = valuesOf(backend, result);
+    nativeConv(valuesOf(backend, x), xShape, weights, out, info, kind === 'depthwise' ? fShape[2] : 1);
     if (kind === 'fused')
       applyBiasAndActivation(out, bias ? valuesOf(backend, bias) : undefined, a.activation, a.leakyreluAlpha);
-    return tensorFrom(backend, info.outShape, out);
+    return result;
   };
 }
 
-/** Conv2D for 'native'; `fallback` is tfjs-backend-cpu's. */
+/** Conv2D for 'native'; `fallback` is the wasm kernel. */
 export function conv2DConfig(fallback: KernelFunc): KernelConfig {
   return { kernelName: tf.Conv2D, backendName: 'native', kernelFunc: convKernel(fallback, 'conv') };
 }
 
-/** FusedConv2D (conv + bias + activation) for 'native'; `fallback` is tfjs-backend-cpu's. */
+/** FusedConv2D (conv + bias + activation) for 'native'; `fallback` is the wasm kernel. */
 export function fusedConv2DConfig(fallback: KernelFunc): KernelConfig {
   return { kernelName: tf.FusedConv2D, backendName: 'native', kernelFunc: convKernel(fallback, 'fused') };
 }
 
-/** DepthwiseConv2dNative for 'native'; `fallback` is tfjs-backend-cpu's. */
+/** DepthwiseConv2dNative for 'native'; `fallback` is the wasm kernel. */
 export function depthwiseConv2dNativeConfig(fallback: KernelFunc): KernelConfig {
   return {
     kernelName: tf.DepthwiseConv2dNative,

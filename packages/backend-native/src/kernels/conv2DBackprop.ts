@@ -9,7 +9,7 @@
 //   dilation is the forward stride: its output [ci, co, ≥kh, ≥kw] is cropped and laid out as [kh, kw, ci, co] here.
 //
 // Layout changes of x and dy run in the graph (ONNX Runtime's Transpose); the small filter is rearranged here.
-// Anything else (NCHW data, output padding ONNX does not allow) runs on tfjs-backend-cpu's kernel.
+// Anything else (NCHW data, output padding ONNX does not allow) runs on the wasm kernel.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -66,10 +66,11 @@ function backpropInputKernel(fallback: KernelFunc, depthwise: boolean): KernelFu
       output_padding: [extraH, extraW],
       group,
     };
+    const result = backend.makeOutput(a.inputShape, 'float32');
     const f = valuesOf(backend, filter);
     const weights = depthwise ? depthwiseFilterToOihw(f, fShape) : filterToOihw(f, fShape);
     const wShape = [info.outChannels, info.inChannels / group, info.filterHeight, info.filterWidth];
-    const out = runGraph(
+    runGraph(
       `ConvTranspose ${JSON.stringify(attributes)}`,
       () => ({
         nodes: [
@@ -84,8 +85,9 @@ function backpropInputKernel(fallback: KernelFunc, depthwise: boolean): KernelFu
         { data: valuesOf(backend, dy), shape: dy.shape },
         { data: weights, shape: wShape },
       ],
+      { data: valuesOf(backend, result), shape: a.inputShape },
     );
-    return tensorFrom(backend, a.inputShape, out.data);
+    return result;
   };
 }
 
@@ -157,7 +159,7 @@ function backpropFilterKernel(fallback: KernelFunc): KernelFunc {
   };
 }
 
-/** Conv2DBackpropInput for 'native'; `fallback` is tfjs-backend-cpu's. */
+/** Conv2DBackpropInput for 'native'; `fallback` is the wasm kernel. */
 export function conv2DBackpropInputConfig(fallback: KernelFunc): KernelConfig {
   return {
     kernelName: tf.Conv2DBackpropInput,
@@ -166,7 +168,7 @@ export function conv2DBackpropInputConfig(fallback: KernelFunc): KernelConfig {
   };
 }
 
-/** DepthwiseConv2dNativeBackpropInput for 'native'; `fallback` is tfjs-backend-cpu's. */
+/** DepthwiseConv2dNativeBackpropInput for 'native'; `fallback` is the wasm kernel. */
 export function depthwiseConv2dNativeBackpropInputConfig(fallback: KernelFunc): KernelConfig {
   return {
     kernelName: tf.DepthwiseConv2dNativeBackpropInput,
@@ -175,7 +177,7 @@ export function depthwiseConv2dNativeBackpropInputConfig(fallback: KernelFunc): 
   };
 }
 
-/** Conv2DBackpropFilter for 'native'; `fallback` is tfjs-backend-cpu's. */
+/** Conv2DBackpropFilter for 'native'; `fallback` is the wasm kernel. */
 export function conv2DBackpropFilterConfig(fallback: KernelFunc): KernelConfig {
   return {
     kernelName: tf.Conv2DBackpropFilter,

@@ -1,5 +1,5 @@
 // The kernels the native backend runs in ONNX Runtime, and the fallback bookkeeping: every other kernel, and every
-// case these kernels do not take, is tfjs-backend-cpu's.
+// case these kernels do not take, is the wasm kernel.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { conv2DConfig, depthwiseConv2dNativeConfig, fusedConv2DConfig } from './conv2D.js';
@@ -18,7 +18,7 @@ export interface NativeKernel {
   readonly make: (fallback: KernelFunc) => KernelConfig;
 }
 
-/** Every kernel the native backend runs natively (the rest are tfjs-backend-cpu's). */
+/** Every kernel the native backend runs natively (the rest are wasm's). */
 export const NATIVE_KERNELS: readonly NativeKernel[] = [
   { kernelName: tf.BatchMatMul, onnx: 'MatMul', make: batchMatMulConfig },
   { kernelName: tf._FusedMatMul, onnx: 'MatMul (+ bias and activation here)', make: fusedMatMulConfig },
@@ -52,7 +52,7 @@ export const NATIVE_KERNELS: readonly NativeKernel[] = [
 
 const fallbacks = new Map<string, number>();
 
-/** How many calls of each native kernel ran on tfjs-backend-cpu's kernel instead, since the process started. */
+/** How many calls of each native kernel ran on the wasm kernel instead, since the process started. */
 export function fallbackCounts(): Record<string, number> {
   return Object.fromEntries(fallbacks);
 }

@@ -1,9 +1,9 @@
 // BatchMatMul and _FusedMatMul on ONNX Runtime's MatMul (MLAS, multi-threaded, AVX-512 where the CPU has it).
 //
 // ONNX's MatMul has numpy semantics: batches broadcast, no transposes. Operands are viewed as [batch, m, k] and
-// [batch, k, n] (a batch of 1 broadcasts), a transposed operand is transposed here first (O(size), against the
-// product's O(m·k·n)), and a fused bias and activation are applied to the output in place. Everything else falls
-// back to tfjs-backend-cpu's kernel: int32 operands, PReLU fusions, biases that are not one value or one per column,
+// [batch, k, n] (a batch of 1 broadcasts), a transposed operand is transposed in the graph (which ONNX Runtime fuses
+// into the GEMM), and a fused bias and activation are applied to the output in place. Everything else falls
+// back to the wasm kernel: int32 operands, PReLU fusions, biases that are not one value or one per column,
 // and batches that broadcast over more than one axis. An empty inner dimension gives zeros (plus the bias).
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -11,7 +11,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { runGraph } from '../onnxRuntime.js';
 import { applyBiasAndActivation, canFuse } from './activation.js';
 import type { Activation } from './activation.js';
-import { swapLastAxes, tensorFrom, valuesOf } from './tensorData.js';
+import { valuesOf } from './tensorData.js';
+import type { GraphNode } from '../onnxModel.js';
 
 const size = tf.util.sizeFromShape;
 
@@ -51,30 +52,51 @@ function describe(
   return { m, k, n, batchA, batchB, outShape: [...outBatch, m, n] };
 }
 
-const MATMUL = () => ({
-  nodes: [{ opType: 'MatMul', inputs: ['x0', 'x1'], outputs: ['y'] }],
-  inputRanks: [3, 3],
-  outputRank: 3,
-});
+/**
+ * MatMul with its transposed operands transposed in the graph: ONNX Runtime fuses Transpose + MatMul into one
+ * MLAS GEMM with transpose flags (its MatmulTransposeFusion), so nothing is copied.
+ */
+function matMulGraph(transposeA: boolean, transposeB: boolean) {
+  return () => {
+    const nodes: GraphNode[] = [];
+    const a = transposeA ? 'at' : 'x0';
+    const b = transposeB ? 'bt' : 'x1';
+    if (transposeA)
+      nodes.push({ opType: 'Transpose', inputs: ['x0'], outputs: ['at'], attributes: { perm: [0, 2, 1] } });
+    if (transposeB)
+      nodes.push({ opType: 'Transpose', inputs: ['x1'], outputs: ['bt'], attributes: { perm: [0, 2, 1] } });
+    nodes.push({ opType: 'MatMul', inputs: [a, b], outputs: ['y'] });
+    return { nodes, inputRanks: [3, 3], outputRank: 3 };
+  };
+}
 
-/** a · b on the native library, as a new array of [max(batchA, batchB), m, n] values. */
+/**
+ * a · b on the native library into `out` ([max(batchA, batchB), m, n] values). `a` and `b` may be views of the wasm
+ * heap: take them after allocating `out`'s tensor.
+ */
 export function nativeMatMul(
   a: Float32Array,
   b: Float32Array,
+  out: Float32Array,
   p: Pick<Product, 'm' | 'k' | 'n' | 'batchA' | 'batchB'>,
   transposeA: boolean,
   transposeB: boolean,
-): Float32Array {
+): void {
   const { m, k, n, batchA, batchB } = p;
   // Empty products: zeros (ONNX Runtime is not asked to multiply nothing).
-  if (k === 0 || m === 0 || n === 0 || batchA === 0 || batchB === 0)
-    return new Float32Array(Math.max(batchA, batchB) * m * n);
-  const A = transposeA ? swapLastAxes(a, batchA, k, m) : a;
-  const B = transposeB ? swapLastAxes(b, batchB, n, k) : b;
-  return runGraph('MatMul', MATMUL, [
-    { data: A, shape: [batchA, m, k] },
-    { data: B, shape: [batchB, k, n] },
-  ]).data;
+  if (k === 0 || out.length === 0) {
+    out.fill(0);
+    return;
+  }
+  runGraph(
+    `MatMul ${transposeA} ${transposeB}`,
+    matMulGraph(transposeA, transposeB),
+    [
+      { data: a, shape: transposeA ? [batchA, k, m] : [batchA, m, k] },
+      { data: b, shape: transposeB ? [batchB, n, k] : [batchB, k, n] },
+    ],
+    { data: out, shape: [Math.max(batchA, batchB), m, n] },
+  );
 }
 
 function matMulKernel(fallback: KernelFunc, fused: boolean): KernelFunc {
@@ -93,19 +115,22 @@ function matMulKernel(fallback: KernelFunc, fused: boolean): KernelFunc {
     const p =
       a.dtype === 'float32' && b.dtype === 'float32' ? describe(a, b, transposeA, transposeB) : undefined;
     if (!p || preluActivationWeights || (fused && !canFuse(activation, bias, p.n))) return fallback(args);
-    const out = nativeMatMul(valuesOf(backend, a), valuesOf(backend, b), p, transposeA, transposeB);
+    // Allocate first: heap views taken before an allocation may die with it.
+    const result = backend.makeOutput(p.outShape, 'float32');
+    const out = valuesOf(backend, result);
+    nativeMatMul(valuesOf(backend, a), valuesOf(backend, b), out, p, transposeA, transposeB);
     if (fused)
       applyBiasAndActivation(out, bias ? valuesOf(backend, bias) : undefined, activation, leakyreluAlpha);
-    return tensorFrom(backend, p.outShape, out);
+    return result;
   };
 }
 
-/** BatchMatMul for 'native'; `fallback` is tfjs-backend-cpu's. */
+/** BatchMatMul for 'native'; `fallback` is the wasm kernel. */
 export function batchMatMulConfig(fallback: KernelFunc): KernelConfig {
   return { kernelName: tf.BatchMatMul, backendName: 'native', kernelFunc: matMulKernel(fallback, false) };
 }
 
-/** _FusedMatMul (matmul + bias + activation) for 'native'; `fallback` is tfjs-backend-cpu's. */
+/** _FusedMatMul (matmul + bias + activation) for 'native'; `fallback` is the wasm kernel. */
 export function fusedMatMulConfig(fallback: KernelFunc): KernelConfig {
   return { kernelName: tf._FusedMatMul, backendName: 'native', kernelFunc: matMulKernel(fallback, true) };
 }

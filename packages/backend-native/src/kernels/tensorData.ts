@@ -15,21 +15,3 @@ export function tensorFrom(backend: BackendWasm, shape: readonly number[], value
   (backend.typedArrayFromHeap(out) as Float32Array).set(values);
   return out;
 }
-
-/** `[batch, rows, cols]` values with the last two axes swapped, into a new array (blocked for the caches). */
-export function swapLastAxes(src: Float32Array, batch: number, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(batch * rows * cols);
-  const B = 32;
-  for (let b = 0; b < batch; b++) {
-    const o = b * rows * cols;
-    for (let r0 = 0; r0 < rows; r0 += B) {
-      const r1 = Math.min(rows, r0 + B);
-      for (let c0 = 0; c0 < cols; c0 += B) {
-        const c1 = Math.min(cols, c0 + B);
-        for (let r = r0; r < r1; r++)
-          for (let c = c0; c < c1; c++) out[o + c * rows + r] = src[o + r * cols + c];
-      }
-    }
-  }
-  return out;
-}
