@@ -1,4 +1,13 @@
-import type { BatchEndEvent, BatchStartEvent, EpochEndEvent, EpochStartEvent, FitEndEvent, FitStartEvent } from '../trainer/events.js';
+import type {
+  BatchEndEvent,
+  BatchStartEvent,
+  CheckpointEvent,
+  EpochEndEvent,
+  EpochStartEvent,
+  FitEndEvent,
+  FitStartEvent,
+  WarningEvent,
+} from '../trainer/events.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import type { TrainableModel } from '../trainer/model.js';
 
@@ -36,6 +45,10 @@ export interface Callback {
   onBatchEnd?(event: BatchEndEvent, ctx: TrainingContext): void | Promise<void>;
   /** After each epoch and its validation. */
   onEpochEnd?(event: EpochEndEvent, ctx: TrainingContext): void | Promise<void>;
+  /** After a run checkpoint was written. */
+  onCheckpoint?(event: CheckpointEvent, ctx: TrainingContext): void | Promise<void>;
+  /** When training recovered from a problem (e.g. a corrupt checkpoint was skipped). */
+  onWarning?(event: WarningEvent, ctx: TrainingContext): void | Promise<void>;
   /** After training, however it ended. */
   onFitEnd?(event: FitEndEvent, ctx: TrainingContext): void | Promise<void>;
   /** JSON-serialisable state to save in run checkpoints. */

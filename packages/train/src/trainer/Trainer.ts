@@ -18,6 +18,7 @@ import type { BatchEndEvent, History, TrainerEvent, TrainerEventOf } from './eve
 import type { TrainableModel } from './model.js';
 import { ensureBackend } from './autoBackend.js';
 import { BatchReader } from './prefetch.js';
+import { Observers } from './observers.js';
 import { openStore } from '../checkpoint/store.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
 import { applyRunState, latestRunCheckpoint, writeRunCheckpoint } from '../checkpoint/runCheckpoint.js';
@@ -130,7 +131,7 @@ export class Trainer implements TrainingContext {
   private readonly batchMetrics: BatchMetric[] = [];
   private readonly datasetMetrics: DatasetMetric[] = [];
   private readonly seed: number;
-  private readonly listeners = new Map<string, Set<(event: TrainerEvent) => unknown>>();
+  private readonly observers = new Observers();
   private stopReason: string | undefined;
   private running = false;
 
@@ -152,11 +153,7 @@ export class Trainer implements TrainingContext {
 
   /** Subscribes to an event type; returns a function that unsubscribes. */
   on<T extends TrainerEvent['type']>(type: T, handler: TrainerEventHandler<T>): () => void {
-    let set = this.listeners.get(type);
-    if (!set) this.listeners.set(type, (set = new Set()));
-    const h = handler as unknown as (event: TrainerEvent) => unknown;
-    set.add(h);
-    return () => set.delete(h);
+    return this.observers.on(type, handler);
   }
 
   /** Stops a running `fit` after the current batch (callbacks call this). */
@@ -352,6 +349,7 @@ export class Trainer implements TrainingContext {
         }
         this.history.epochs.push(epoch);
         for (const [k, v] of Object.entries(logs)) (this.history.logs[k] ??= []).push(v);
+        (this.history.logs.lr ??= []).push(this.optimizer.learningRate);
         await this.emit({ type: 'epochEnd', epoch, logs, lr: this.optimizer.learningRate, seconds: (now() - epochStart) / 1000 }, callbacks);
         if (ckpt) {
           const location = await writeRunCheckpoint(ckpt.store, ckpt.keep, {
@@ -505,22 +503,8 @@ export class Trainer implements TrainingContext {
     return { outputSize, sparse, binary };
   }
 
-  private async emit(event: TrainerEvent, callbacks: readonly Callback[]): Promise<void> {
-    const set = this.listeners.get(event.type);
-    if (set) {
-      for (const h of set) {
-        const r = h(event);
-        if (r instanceof Promise) await r;
-      }
-    }
-    const method = `on${event.type[0].toUpperCase()}${event.type.slice(1)}` as keyof Callback;
-    for (const cb of callbacks) {
-      const f = cb[method] as ((e: TrainerEvent, ctx: TrainingContext) => void | Promise<void>) | undefined;
-      if (typeof f === 'function') {
-        const r = f.call(cb, event, this);
-        if (r) await r;
-      }
-    }
+  private emit(event: TrainerEvent, callbacks: readonly Callback[]): Promise<void> {
+    return this.observers.emit(event, callbacks, this);
   }
 }
 

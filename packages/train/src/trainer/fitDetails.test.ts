@@ -92,7 +92,7 @@ describe('fit details', () => {
     const model = tinyMlp(3, 8, 1, 5);
     const t = new Trainer(model, { loss: binaryCrossentropy({ fromLogits: true }), optimizer: new Adam({ learningRate: 0.05 }), metrics: ['accuracy', 'auc', 'f1'] });
     const h = await t.fit(source, { epochs: 5, batchSize: 20, validationData: source });
-    expect(Object.keys(h.logs).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_auc', 'val_f1', 'val_loss']);
+    expect(Object.keys(h.logs).sort()).toEqual(['accuracy', 'loss', 'lr', 'val_accuracy', 'val_auc', 'val_f1', 'val_loss']);
     expect(h.logs.val_auc.at(-1)).toBeGreaterThan(0.95);
     expect(h.logs.val_accuracy.at(-1)).toBeGreaterThan(0.85);
     // predict agrees with apply, batch by batch

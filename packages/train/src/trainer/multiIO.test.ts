@@ -56,6 +56,7 @@ describe('compile(graphModel) with several inputs and outputs', () => {
     expect(Object.keys(history.logs).sort()).toEqual(
       ['big_accuracy', 'big_loss', 'digit_accuracy', 'digit_loss', 'loss']
         .flatMap((k) => [k, `val_${k}`])
+        .concat('lr')
         .sort(),
     );
     expect(history.logs.val_digit_accuracy.at(-1)).toBeGreaterThan(0.9);
