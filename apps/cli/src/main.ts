@@ -57,9 +57,8 @@ function program(io: Io): Command {
     .option('--limit <n>', 'use only the first n training samples (and at most n test samples)', positiveInt)
     .option(
       '--checkpoint-every <steps>',
-      'write a checkpoint every this many steps (and at each epoch end)',
+      "write a checkpoint every this many steps (and at each epoch end); default 200, a resume keeps the run's",
       positiveInt,
-      200,
     )
     .option(
       '--tensorboard',
@@ -156,6 +155,14 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       return 2;
     }
     if (e instanceof UsageError) {
+      io.err(`nutshell: error: ${e.message}\n`);
+      return 2;
+    }
+    // A file or folder that is not what the command needs (--out naming a file, a run without model/, an
+    // unreadable checkpoint) is the caller's to fix: one line, exit code 2, like a usage error.
+    const { FileError } = await import('@nutshell/tensor');
+    const { CheckpointError } = await import('@nutshell/train');
+    if (e instanceof FileError || e instanceof CheckpointError) {
       io.err(`nutshell: error: ${e.message}\n`);
       return 2;
     }

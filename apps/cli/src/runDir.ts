@@ -12,6 +12,7 @@ import { UsageError } from './errors.js';
  * <run>/checkpoints/       the Trainer's run checkpoints (weights, optimizer, RNG, data order) for --resume
  * <run>/model/             the trained model (model.json + model.safetensors, @nutshell/layers saveModel)
  * <run>/test-metrics.json  the final test metrics
+ * <run>/.lock              while a process writes the run: its pid, host and start time (see runLock.ts)
  * ```
  */
 export interface RunConfig {
@@ -25,6 +26,8 @@ export interface RunConfig {
   readonly backend: string;
   readonly createdAt: string;
   readonly scaler?: ScalerJSON;
+  /** Steps between checkpoints (`--checkpoint-every`), kept so a resume checkpoints as the run did. */
+  readonly checkpointEvery?: number;
 }
 
 /** Paths inside a run folder. */
@@ -84,6 +87,21 @@ export class MetricsCsv {
       const first = readFileSync(path, 'utf8').split('\n')[0];
       if (first) this.columns = first.split(',');
     }
+  }
+
+  /**
+   * Drops the rows after `epochs` completed epochs (the `epoch` column counts them), so that the log agrees with
+   * the checkpoint a resume continues from and no epoch is listed twice.
+   */
+  truncateAfter(epochs: number): void {
+    if (!existsSync(this.path)) return;
+    const [head, ...rows] = readFileSync(this.path, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+    if (!head) return;
+    const at = head.split(',').indexOf('epoch');
+    const kept = rows.filter((r) => at < 0 || Number(r.split(',')[at]) <= epochs);
+    if (kept.length !== rows.length) writeFileSync(this.path, [head, ...kept].map((l) => `${l}\n`).join(''));
   }
 
   /** Appends one epoch's row. */

@@ -110,4 +110,4 @@ export { MemoryCheckpointStore } from './checkpoint/store.js';
 export type { CheckpointStore } from './checkpoint/store.js';
 export { FileCheckpointStore } from './checkpoint/fileStore.js';
 export { saveWeightsCheckpoint, loadWeightsCheckpoint } from './checkpoint/weightsFile.js';
-export { hasRunCheckpoint, listRunCheckpoints } from './checkpoint/runCheckpoint.js';
+export { hasRunCheckpoint, listRunCheckpoints, resumePoint } from './checkpoint/runCheckpoint.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ArrayDataset } from '@nutshell/datasets';
 import { saveModel } from '@nutshell/layers';
-import { ProgressLogger, Trainer, formatDuration } from '@nutshell/train';
+import { ProgressLogger, Trainer, formatDuration, resumePoint } from '@nutshell/train';
 import type { OptimizerName } from '@nutshell/train';
 import { selectBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
@@ -13,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { tf } from '@nutshell/tensor';
 import { RunReporter } from '@nutshell/viz';
 import { tensorboardCallback } from '../tensorboardCallback.js';
+import { lockRunFolder } from '../runFolderLock.js';
 import { readHistory } from './visualize.js';
 
 /** The flags of `nutshell train`. */
@@ -49,11 +50,6 @@ function plan(recipeName: string, flags: TrainFlags): { dir: string; config: Run
     if (saved.recipe !== recipe.name) {
       throw new UsageError(`cannot resume: '${dir}' is a ${saved.recipe} run, not ${recipe.name}.`);
     }
-    if (!hasCheckpoint(dir)) {
-      throw new UsageError(
-        `cannot resume: ${runPaths(dir).checkpoints} holds no checkpoint (the run stopped before its first checkpoint); start it again without --resume.`,
-      );
-    }
     for (const [flag, given, kept] of [
       ['--batch-size', flags.batchSize, saved.batchSize],
       ['--lr', flags.lr, saved.lr],
@@ -64,10 +60,16 @@ function plan(recipeName: string, flags: TrainFlags): { dir: string; config: Run
           `cannot resume with ${flag} ${given}: the run used ${kept}; only --epochs may change.`,
         );
     }
+    // A run killed after config.json but before its first checkpoint has nothing to resume: it starts again.
     return {
       dir,
-      config: { ...saved, epochs: flags.epochs ?? saved.epochs, backend: flags.backend },
-      resume: true,
+      config: {
+        ...saved,
+        epochs: flags.epochs ?? saved.epochs,
+        backend: flags.backend,
+        checkpointEvery: flags.checkpointEvery ?? saved.checkpointEvery,
+      },
+      resume: hasCheckpoint(dir),
     };
   }
   const dir = flags.out ?? defaultRunDir(recipe.name);
@@ -89,17 +91,32 @@ function plan(recipeName: string, flags: TrainFlags): { dir: string; config: Run
       limit: flags.limit,
       backend: flags.backend,
       createdAt: new Date().toISOString(),
+      checkpointEvery: flags.checkpointEvery,
     },
   };
 }
 
 /**
  * `nutshell train <recipe>`: loads the recipe's data, builds its model, trains with a live progress display,
- * checkpoints into the run folder, then prints the test metrics and saves the model.
+ * checkpoints into the run folder, then prints the test metrics and saves the model. The run folder is locked
+ * while it runs (see runLock.ts).
  */
 export async function trainCommand(recipeName: string, flags: TrainFlags, out: Output): Promise<void> {
+  const { dir, lock } = lockRunFolder(recipeName, flags, out);
+  try {
+    await train(recipeName, flags.resume ? flags : { ...flags, out: dir }, out);
+  } finally {
+    lock.release();
+  }
+}
+
+async function train(recipeName: string, flags: TrainFlags, out: Output): Promise<void> {
   const started = performance.now();
   const { dir, config, resume } = plan(recipeName, flags);
+  const wasStarted = flags.resume && !resume;
+  // The log must agree with the checkpoint the Trainer resumes from (it may fall back to an older one).
+  const point = resume ? await resumePoint(runPaths(dir).checkpoints) : undefined;
+  new MetricsCsv(runPaths(dir).metrics).truncateAfter(point?.epoch ?? 0);
   const recipe = getRecipe(config.recipe);
   await selectBackend(flags.backend, out.log);
 
@@ -113,8 +130,11 @@ export async function trainCommand(recipeName: string, flags: TrainFlags, out: O
       `${config.epochs} epoch(s), batch ${config.batchSize}, ${config.optimizer} lr ${config.lr}, seed ${config.seed}`,
   );
   const paths = runPaths(dir);
-  writeConfig(dir, { ...config, scaler: data.scaler });
-  out.log(`run folder: ${dir}${resume ? ' (resuming from its last checkpoint)' : ''}`);
+  // A resume rewrites config.json only once the Trainer has accepted the checkpoint (see fitStart below).
+  if (!resume) writeConfig(dir, { ...config, scaler: data.scaler });
+  out.log(
+    `run folder: ${dir}${resume ? ' (resuming from its last checkpoint)' : wasStarted ? ' (no checkpoint yet: starting the run again from the beginning)' : ''}`,
+  );
 
   const model = recipe.buildModel(config.seed);
   const trainer = new Trainer(model, {
@@ -154,6 +174,7 @@ export async function trainCommand(recipeName: string, flags: TrainFlags, out: O
     csv.append({ epoch: e.epoch + 1, ...e.logs, lr: e.lr, seconds: Number(e.seconds.toFixed(3)) });
   });
   trainer.on('warning', (e) => out.log(`warning: ${e.message}`));
+  if (resume) trainer.on('fitStart', () => writeConfig(dir, { ...config, scaler: data.scaler }));
 
   const tensorboard = flags.tensorboard ? tensorboardCallback(dir, train, recipe.loss()) : undefined;
   if (tensorboard)
@@ -169,7 +190,7 @@ export async function trainCommand(recipeName: string, flags: TrainFlags, out: O
       shuffle: true,
       seed: config.seed,
       resume: resume ? paths.checkpoints : undefined,
-      checkpoint: { to: paths.checkpoints, everySteps: flags.checkpointEvery ?? 200, keep: 2 },
+      checkpoint: { to: paths.checkpoints, everySteps: config.checkpointEvery ?? 200, keep: 2 },
       // ArrayDataset has already checked every row (finite features, labels in range).
       checkData: false,
       trackGradientNorms: true,

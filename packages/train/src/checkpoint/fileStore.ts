@@ -72,7 +72,18 @@ export class FileCheckpointStore implements CheckpointStore {
     } finally {
       await handle.close();
     }
-    await fs.rename(temp, target);
+    try {
+      await fs.rename(temp, target);
+    } catch (e) {
+      // An empty directory where the checkpoint belongs (resumes skip it as unreadable) is cleared; anything
+      // else there stays, and the write fails naming the path.
+      const cleared = (e as { code?: string }).code === 'EISDIR' && (await fs.rmdir(target).then(() => true, () => false));
+      if (!cleared) {
+        await fs.rm(temp, { force: true });
+        throw asFileError('checkpoints', target, 'a checkpoint file to replace', e);
+      }
+      await fs.rename(temp, target);
+    }
     // Make the rename itself durable. Some platforms cannot open a folder for syncing; the rename stands anyway.
     try {
       const dir = await fs.open(this.location, 'r');
@@ -98,7 +109,13 @@ export class FileCheckpointStore implements CheckpointStore {
   /** {@inheritDoc CheckpointStore.remove} */
   async remove(name: string): Promise<void> {
     const { fs, path } = await node();
-    await fs.rm(path.join(this.location, name), { force: true });
+    const file = path.join(this.location, name);
+    try {
+      await fs.rm(file, { force: true });
+    } catch (e) {
+      // An empty directory in a checkpoint's place goes too; a non-empty one is the user's and stays.
+      if (!(await fs.rmdir(file).then(() => true, () => false))) throw asFileError('checkpoints', file, 'a checkpoint file to remove', e);
+    }
   }
 }
 

@@ -278,3 +278,21 @@ export function applyRunState(state: RunState, model: TrainableModel, optimizer:
 export async function hasRunCheckpoint(from: string | CheckpointStore): Promise<boolean> {
   return (await listRunCheckpoints(await openStore(from))).length > 0;
 }
+
+/**
+ * Where `fit({ resume })` would continue from: the newest good checkpoint's epoch (the number of epochs already
+ * completed) and step, or undefined when there is none. Lets a caller trim its own per-epoch logs to agree with
+ * the checkpoint before resuming (a resume that falls back to an older checkpoint repeats later epochs).
+ * @public
+ */
+export async function resumePoint(from: string | CheckpointStore): Promise<{ epoch: number; step: number; file: string } | undefined> {
+  const store = await openStore(from);
+  if ((await listRunCheckpoints(store)).length === 0) return undefined;
+  try {
+    const { state } = await latestRunCheckpoint(store);
+    return { epoch: state.epoch, step: state.step, file: state.file };
+  } catch (e) {
+    if (e instanceof CheckpointError) return undefined;
+    throw e;
+  }
+}
