@@ -6,6 +6,7 @@ import { LENET_TRAINING } from './lenet.js';
 import { LOSS_CASES } from './losses.js';
 import { OPTIMIZER_CASES } from './optimizers.js';
 import { POOLING_CASES } from './pooling.js';
+import { RECURRENT_CASES } from './recurrent.js';
 
 /** What Nutshell composes, checked forward and backward on every backend. */
 export const STACK_CASES: readonly OpCase[] = [
@@ -13,6 +14,7 @@ export const STACK_CASES: readonly OpCase[] = [
   ...CONV1D_CASES,
   ...POOLING_CASES,
   ...LAYER_CASES,
+  ...RECURRENT_CASES,
   ...LOSS_CASES,
   ...OPTIMIZER_CASES,
 ];
