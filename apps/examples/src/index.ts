@@ -1,2 +1,3 @@
-// Placeholder until the first entry lands.
-export {};
+// @nutshell/examples: one runnable program per concept (`pnpm example <name>`); the catalog lists them.
+export { EXAMPLES } from './catalog.js';
+export type { Example } from './catalog.js';
