@@ -324,6 +324,13 @@ describe('nutshell train / evaluate / predict, end to end', () => {
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^0: \d {2}\(\d \d+\.\d%, \d \d+\.\d%\)$/);
 
+    // 784 values shaped [2, 392] are two rows of 392, not one 28×28 image.
+    const oddPath = join(tmp, 'odd-idx2-ubyte');
+    writeFileSync(oddPath, encodeIdx({ dtype: 'ubyte', dims: [2, 392], data: images.subarray(0, 784) }));
+    const odd = nutshell('predict', run, oddPath);
+    expect(odd.code).toBe(2);
+    expect(oneLineError(odd)).toContain('holds [2, 392], but mnist-mlp takes');
+
     // The first test image as a black-on-white 56×56 PNG: inverted and resized back to 28×28 by predict.
     const png = new PNG({ width: 56, height: 56 });
     for (let y = 0; y < 56; y++) {

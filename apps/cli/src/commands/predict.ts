@@ -4,6 +4,7 @@ import { Standardizer, readCsv, readIdx, rowSize } from '@nutshell/datasets';
 import { loadModel } from '@nutshell/layers';
 import { selectBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
+import { idxSampleCount } from '../idxSamples.js';
 import { readDigitPng } from '../image.js';
 import { getRecipe } from '../recipes/index.js';
 import type { Recipe } from '../recipes/index.js';
@@ -54,15 +55,15 @@ function readInputs(path: string, recipe: Recipe, config: RunConfig): { x: Float
     return { x, n };
   }
   const idx = readIdx(path);
-  const size = idx.data.length;
-  if (size % width !== 0 || (idx.dims.length > 1 && rowSize(idx.dims.slice(1)) !== width && size !== width)) {
+  // MNIST recipes take 28×28 images whatever shape their model reads them in ([784], [28, 28, 1]).
+  const n = idxSampleCount(idx.dims, isMnist ? [28, 28] : recipe.sampleShape);
+  if (n === undefined) {
     throw new UsageError(
-      `${path}: holds [${idx.dims.join(', ')}], but ${recipe.name} takes ${recipe.inputs}.`,
+      `${path}: holds [${idx.dims.join(', ')}], but ${recipe.name} takes ${recipe.inputs} (one sample of shape [${recipe.sampleShape.join(', ')}], or [n, ...] rows of them).`,
     );
   }
   let x = Float32Array.from(idx.data as ArrayLike<number>);
   if (isMnist && idx.dtype === 'ubyte') x = x.map((v) => v / 255);
-  const n = size / width;
   if (config.scaler) x = Standardizer.fromJSON(config.scaler).transform({ x, featureShape: [width] }).x;
   return { x, n };
 }
