@@ -177,6 +177,25 @@ describe('loadTfjsModel: bad input', () => {
     );
   });
 
+  it('an LSTM without @nutshell/recurrent imported: the error says to import it', async () => {
+    const m = tfl.sequential({
+      layers: [
+        tfl.layers.lstm({
+          units: 2,
+          recurrentActivation: 'sigmoid',
+          inputShape: [3, 2],
+          name: 'seq',
+          recurrentInitializer: 'glorotNormal',
+        }),
+      ],
+    });
+    const path = await saveTfjs(m, 'lstm');
+    m.dispose();
+    await expect(loadTfjsModel(path)).rejects.toThrow(
+      "tfjs model: layer 'seq' (LSTM) cannot be mapped to a Nutshell layer: Nutshell's 'LSTM' is not registered: import '@nutshell/recurrent' (it registers the recurrent layers).",
+    );
+  });
+
   it('a JSON file that is not a tfjs-layers model', () => {
     expect(() =>
       modelFromTfjs({ modelTopology: {}, weightsManifest: [] } as TfjsModelJson, new Map()),

@@ -102,6 +102,21 @@ function padding(c: Record<string, unknown>, name: string, cls: string): 'valid'
   return p;
 }
 
+function recurrentArgs(c: Record<string, unknown>, name: string, cls: string): Record<string, unknown> {
+  if (c.stateful) throw unmappable(name, cls, 'stateful (state carried between batches)');
+  if (c.return_state)
+    throw unmappable(name, cls, 'return_state (Nutshell returns the states from forward())');
+  return {
+    units: c.units,
+    activation: activationOf(name, cls, c.activation ?? 'tanh'),
+    useBias: c.use_bias ?? true,
+    returnSequences: c.return_sequences ?? false,
+    goBackwards: c.go_backwards ?? false,
+    dropout: c.dropout ?? 0,
+    recurrentDropout: c.recurrent_dropout ?? 0,
+  };
+}
+
 const conv2d: Mapper = (c, name, cls) => {
   channelsLast(c, name, cls);
   return {
@@ -255,13 +270,41 @@ const mappers: Record<string, Mapper> = {
   GlobalAveragePooling2D: (c, name, cls) => (channelsLast(c, name, cls), { className: 'GlobalAvgPool2D' }),
   GlobalMaxPooling1D: () => ({ className: 'GlobalMaxPool1D' }),
   GlobalAveragePooling1D: () => ({ className: 'GlobalAvgPool1D' }),
+  // The recurrent layers live in @nutshell/recurrent, which registers them when imported.
+  SimpleRNN: (c, name, cls) => ({ className: 'SimpleRNN', ...recurrentArgs(c, name, cls) }),
+  LSTM: (c, name, cls) => ({
+    className: 'LSTM',
+    ...recurrentArgs(c, name, cls),
+    // tfjs's default gate activation is its hard_sigmoid, which Nutshell does not have (refused by activationOf).
+    recurrentActivation: activationOf(name, cls, c.recurrent_activation ?? 'hard_sigmoid'),
+    unitForgetBias: c.unit_forget_bias ?? true,
+  }),
+  GRU: (c, name, cls) => ({
+    className: 'GRU',
+    ...recurrentArgs(c, name, cls),
+    recurrentActivation: activationOf(name, cls, c.recurrent_activation ?? 'hard_sigmoid'),
+    resetAfter: c.reset_after ?? false,
+  }),
+  Embedding: (c, name, cls) => {
+    if (c.mask_zero)
+      throw unmappable(
+        name,
+        cls,
+        'mask_zero (a mask passed from layer to layer; Nutshell passes masks to forward() only)',
+      );
+    return { className: 'Embedding', inputDim: c.input_dim, outputDim: c.output_dim };
+  },
 };
 // Keras spellings the tfjs converter writes for the same classes.
 mappers.Convolution2D = conv2d;
 mappers.MaxPool2D = mappers.MaxPooling2D;
 mappers.AvgPool2D = mappers.AveragePooling2D;
 
-/** The tfjs-layers classes `modelFromTfjs` maps (conv and pooling ones need `@nutshell/conv` imported). @public */
+/**
+ * The tfjs-layers classes `modelFromTfjs` maps (convolution and pooling need `@nutshell/conv` imported, recurrent
+ * layers and Embedding `@nutshell/recurrent`).
+ * @public
+ */
 export const TFJS_MAPPED_LAYERS: readonly string[] = Object.keys(mappers).sort();
 
 // A mapped config may carry the tfjs axis that must turn out to be the last one (checked by `checkLastAxes`).
@@ -282,6 +325,8 @@ function checkLastAxes(layers: readonly Layer[]): void {
   }
 }
 
+const RECURRENT = new Set(['SimpleRNN', 'LSTM', 'GRU', 'Embedding']);
+
 function nutshellLayer(l: TfjsLayer): Layer {
   const name = String(l.config.name ?? l.name);
   const cls = l.class_name;
@@ -298,10 +343,13 @@ function nutshellLayer(l: TfjsLayer): Layer {
     trainable: l.config.trainable !== false,
   } as LayerConfig;
   if (!registeredLayers().includes(config.className)) {
+    const [pkg, what] = RECURRENT.has(config.className)
+      ? ['@nutshell/recurrent', 'recurrent layers']
+      : ['@nutshell/conv', 'convolution and pooling layers'];
     throw unmappable(
       name,
       cls,
-      `Nutshell's '${config.className}' is not registered: import '@nutshell/conv' (it registers the convolution and pooling layers)`,
+      `Nutshell's '${config.className}' is not registered: import '${pkg}' (it registers the ${what})`,
     );
   }
   const axis = config[LAST_AXIS] as number | undefined;
@@ -452,7 +500,11 @@ function assignWeights(model: ModelLike, weights: Map<string, Tensor>): void {
   for (const layer of model.layers) {
     const values = layer.weights.map((w) => {
       // tfjs names a weight `<layer>/<weight>`, sometimes under a scope (`<model>/<layer>/<weight>`).
-      const found = weights.get(w.name) ?? [...weights].find(([k]) => k.endsWith(`/${w.name}`))?.[1];
+      // A recurrent layer's weights sit in its cell (`lstm/cell/kernel`); tfjs names them `lstm/kernel`.
+      const names = [w.name, w.name.replace('/cell/', '/')];
+      const found = names
+        .map((n) => weights.get(n) ?? [...weights].find(([k]) => k.endsWith(`/${n}`))?.[1])
+        .find((t) => t);
       if (!found)
         throw new TfjsModelError(
           `tfjs model: no weight '${w.name}' for layer '${layer.name}' in the weights manifest (it has ${[...weights.keys()].join(', ')}).`,
