@@ -50,6 +50,8 @@ export { gateHeatmaps } from './gateHeatmaps.js';
 export type { GateRow, GateHeatmapsOptions } from './gateHeatmaps.js';
 export { trainingCurves } from './trainingCurves.js';
 export type { HistoryLike, TrainingCurvesOptions } from './trainingCurves.js';
+export { batchCurves } from './batchCurves.js';
+export type { BatchRecord } from './batchCurves.js';
 export { confusionMatrix, confusionMatrixChart, perClassAccuracyChart } from './confusionMatrix.js';
 export type { LabelsLike, ConfusionMatrixOptions, ConfusionMatrixCountOptions } from './confusionMatrix.js';
 export {

@@ -13,6 +13,8 @@ import { networkDiagram } from './networkDiagram.js';
 import { createReport, type ReportSection } from './report.js';
 import { assertHistory, trainingCurves, type HistoryLike } from './trainingCurves.js';
 import type { ModelLike } from './types.js';
+import { batchCurves } from './batchCurves.js';
+import type { BatchRecord } from './batchCurves.js';
 
 /** What a run's report and pictures are made from. Only `history` is required. @public */
 export interface RunReportInput {
@@ -35,6 +37,8 @@ export interface RunReportInput {
   };
   /** Gradient norms recorded during training (see `GradientFlowRecorder`). */
   readonly gradientNorms?: readonly GradientNormRecord[];
+  /** Each training batch's loss and metrics: drawn per step while fewer than two epochs have finished. */
+  readonly batches?: readonly BatchRecord[];
   /** Names of the classes, by index, for the confusion matrix and the class scores. */
   readonly classNames?: readonly string[];
   /** Facts shown at the top (configuration, final metrics, backend, ...). */
@@ -64,7 +68,9 @@ function hasKernel(layer: ModelLike['layers'][number]): boolean {
 export async function runFigures(input: RunReportInput): Promise<NamedFigure[]> {
   assertHistory('runFigures', input.history);
   const out: NamedFigure[] = [];
-  out.push({ name: 'training-curves', section: 'Training', figure: trainingCurves(input.history) });
+  // One epoch gives per-epoch curves of single dots: draw the batches instead, while there are fewer than two.
+  const perBatch = input.history.epochs.length < 2 && (input.batches?.length ?? 0) >= 2;
+  out.push({ name: 'training-curves', section: 'Training', figure: perBatch ? batchCurves(input.batches!) : trainingCurves(input.history) });
   if (input.evaluation) {
     const m = await confusionMatrix(
       input.evaluation.labels,
@@ -140,11 +146,19 @@ export async function buildRunReport(
   const last: Record<string, number> = {};
   for (const [k, v] of Object.entries(input.history.logs)) if (v.length) last[k] = v[v.length - 1]!;
   sections.push({ title: 'Run', facts: { epochs: input.history.epochs.length, ...input.facts, ...last } });
+  const perBatch = input.history.epochs.length < 2 && (input.batches?.length ?? 0) >= 2;
+  const validated = Object.keys(input.history.logs).some((k) => k.startsWith('val_'));
+  // Say only what the curves show: per batch or per epoch, with validation only when there was some.
+  const trainingText = perBatch
+    ? 'Loss and metrics of each training batch against the step (with a running mean): fewer than two epochs have finished, so per-epoch curves would be single points.'
+    : validated
+      ? SECTION_TEXT.Training
+      : 'Loss and metrics per epoch, on the training data.';
   for (const f of figures) {
     let s = sections.find((x) => x.title === f.section) as
       { title: string; text?: string; figures: Figure[] } | undefined;
     if (!s) {
-      s = { title: f.section, text: SECTION_TEXT[f.section], figures: [] };
+      s = { title: f.section, text: f.section === 'Training' ? trainingText : SECTION_TEXT[f.section], figures: [] };
       sections.push(s);
     }
     s.figures.push(f.figure);

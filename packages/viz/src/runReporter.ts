@@ -2,6 +2,7 @@ import type { Tensor } from '@nutshell/tensor';
 import type { LabelsLike } from './confusionMatrix.js';
 import { GradientFlowRecorder } from './gradientFlow.js';
 import { writeRunReport, type RunReportInput } from './runReport.js';
+import type { BatchRecord } from './batchCurves.js';
 
 /** Options of {@link RunReporter}. @public */
 export interface RunReporterOptions extends Omit<RunReportInput, 'history' | 'gradientNorms' | 'evaluation'> {
@@ -41,6 +42,8 @@ export class RunReporter {
   readonly history: { epochs: number[]; logs: Record<string, number[]> } = { epochs: [], logs: {} };
   /** The gradient norms recorded from `batchEnd` events. */
   readonly gradients: GradientFlowRecorder;
+  /** Each training batch's loss and metrics, while fewer than two epochs have finished. */
+  private batches: BatchRecord[] = [];
   /** The folder that receives `report.html`. */
   readonly runDir: string;
   private readonly opts: RunReporterOptions;
@@ -60,9 +63,10 @@ export class RunReporter {
 
   /** Subscribes to a trainer's `batchEnd`, `epochEnd` and `fitEnd` events. Returns the reporter. */
   attach(trainer: { on: (...args: any[]) => unknown }): this {
-    trainer.on('batchEnd', (e: { step: number; gradNorms?: Record<string, number> }) =>
-      this.gradients.record(e),
-    );
+    trainer.on('batchEnd', (e: { step: number; loss?: number; metrics?: Record<string, number>; gradNorms?: Record<string, number> }) => {
+      this.gradients.record(e);
+      if (typeof e.loss === 'number') this.recordBatch({ step: e.step, loss: e.loss, metrics: e.metrics });
+    });
     // Returning the write lets a trainer that awaits handlers (as @nutshell/train's does) keep the weights still
     // while the report reads them; write errors are caught inside, so this never rejects.
     trainer.on('epochEnd', (e: { epoch: number; logs: Record<string, number>; lr?: number }) => {
@@ -74,6 +78,14 @@ export class RunReporter {
       return this.pending;
     });
     return this;
+  }
+
+  /** Records one training batch's loss and metrics (for the per-batch curves of a run's first epoch). */
+  recordBatch(r: BatchRecord): void {
+    // Only the first epochs are drawn per batch; keep at most 4,000 points by halving the resolution when full.
+    if (this.history.epochs.length >= 2) return;
+    this.batches.push(r);
+    if (this.batches.length > 4000) this.batches = this.batches.filter((_, i) => i % 2 === 1);
   }
 
   /** Records one finished epoch and schedules a rewrite of the report. */
@@ -125,6 +137,7 @@ export class RunReporter {
         ...this.opts,
         history: this.history,
         gradientNorms: this.gradients.records,
+        batches: this.batches,
         evaluation:
           predictions && evaluationData
             ? { labels: evaluationData.y, predictions, binaryThreshold: this.opts.binaryThreshold }
