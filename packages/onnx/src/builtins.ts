@@ -1,5 +1,7 @@
-// The exporters of every layer in @nutshell/layers and @nutshell/conv, by registered class name.
-import { registerOnnxExporter, type LayerExporter } from './exporter.js';
+// The exporters of every layer in @nutshell/layers, @nutshell/conv and @nutshell/recurrent, by registered class name.
+// A plain table, not a registration at import: importing @nutshell/onnx (or @nutshell/all) for something else
+// then costs nothing in a bundle.
+import type { LayerExporter } from './exporter.js';
 import { exportActivationLayer } from './exporters/activation.js';
 import {
   exportConv1D,
@@ -15,7 +17,8 @@ import * as pools from './exporters/pooling.js';
 import { exportBidirectional, exportEmbedding, exportRecurrent } from './exporters/recurrent.js';
 import { exportDropout, exportFlatten, exportReshape } from './exporters/reshaping.js';
 
-const builtins: Record<string, LayerExporter> = {
+/** The built-in exporters by layer class name. @internal */
+export const BUILTIN_EXPORTERS: Readonly<Record<string, LayerExporter>> = {
   Dense: exportDense,
   Maxout: exportMaxout,
   Activation: exportActivationLayer,
@@ -48,5 +51,3 @@ const builtins: Record<string, LayerExporter> = {
   Bidirectional: exportBidirectional,
   Embedding: exportEmbedding,
 };
-
-for (const [className, exporter] of Object.entries(builtins)) registerOnnxExporter(className, exporter);

@@ -1,5 +1,4 @@
 import { Model, Sequential, type Layer, type ModelLike, type Shape } from '@nutshell/layers';
-import './builtins.js';
 import { OnnxExportError, UnsupportedLayerError } from './errors.js';
 import { exporterFor, onnxExportableLayers, type WeightValue } from './exporter.js';
 import { OnnxGraphBuilder } from './graphBuilder.js';

@@ -1,5 +1,6 @@
 import type { Layer, Shape } from '@nutshell/layers';
-import { UnsupportedLayerError } from './errors.js';
+import { BUILTIN_EXPORTERS } from './builtins.js';
+import type { UnsupportedLayerError } from './errors.js';
 import type { OnnxGraphBuilder } from './graphBuilder.js';
 
 /** A weight's values, read from the backend once before export. @public */
@@ -34,7 +35,7 @@ export interface LayerExportContext {
  */
 export type LayerExporter = (ctx: LayerExportContext) => string;
 
-const exporters = new Map<string, LayerExporter>();
+const exporters = new Map<string, LayerExporter>(Object.entries(BUILTIN_EXPORTERS));
 
 /**
  * Registers how a layer class (by its registered `className`) is written to ONNX. Use it for your own layers;
