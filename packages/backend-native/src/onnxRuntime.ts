@@ -92,13 +92,20 @@ export function sessionThreads(): number {
 
 const sessions = new Map<string, BindingSession>();
 
-function session(key: string, graph: () => SmallGraph): BindingSession {
-  let s = sessions.get(key);
+/**
+ * Multiply-adds below which a kernel runs on one thread: waking a pool thread and joining it costs tens of
+ * microseconds, more than it saves on a small product (W1's 64×784×10 runs faster on one).
+ */
+export const PARALLEL_MIN_WORK = 1 << 21;
+
+function session(key: string, graph: () => SmallGraph, threads: number): BindingSession {
+  const id = `${threads} ${key}`;
+  let s = sessions.get(id);
   if (!s) {
     const model = graphModel(graph());
     s = new (runtime().binding.InferenceSession)();
     s.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, {
-      intraOpNumThreads: intraOpThreads,
+      intraOpNumThreads: threads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
@@ -106,7 +113,7 @@ function session(key: string, graph: () => SmallGraph): BindingSession {
       // Threads sleep between calls instead of spinning: Node's own thread does the work between kernels.
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
-    sessions.set(key, s);
+    sessions.set(id, s);
   }
   return s;
 }
@@ -125,13 +132,15 @@ export interface Operand {
 /**
  * Runs the graph named `key` (built by `graph` the first time) on float32 inputs, synchronously; returns output `y`.
  * `inputs[i]` feeds `x{i}`. With `output`, ONNX Runtime writes `y` straight into that array (e.g. a view of the
- * tensor's memory that will hold the result), which saves two copies.
+ * tensor's memory that will hold the result), which saves two copies. `work` (multiply-adds) below
+ * `PARALLEL_MIN_WORK` runs on one thread.
  */
 export function runGraph(
   key: string,
   graph: () => SmallGraph,
   inputs: readonly Operand[],
-  output?: Operand,
+  output: Operand | undefined,
+  work: number,
 ): OrtTensor {
   const { Tensor } = runtime();
   const feeds: Record<string, unknown> = {};
@@ -140,5 +149,6 @@ export function runGraph(
     string,
     null
   >;
-  return session(key, graph).run(feeds, fetches, {}).y;
+  const threads = work < PARALLEL_MIN_WORK ? 1 : intraOpThreads;
+  return session(key, graph, threads).run(feeds, fetches, {}).y;
 }

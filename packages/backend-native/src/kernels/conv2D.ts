@@ -84,6 +84,7 @@ export function nativeConv(
       { data: weights, shape: wShape },
     ],
     { data: out, shape: info.outShape },
+    out.length * info.filterHeight * info.filterWidth * (info.inChannels / group),
   );
 }
 

@@ -86,6 +86,7 @@ function backpropInputKernel(fallback: KernelFunc, depthwise: boolean): KernelFu
         { data: weights, shape: wShape },
       ],
       { data: valuesOf(backend, result), shape: a.inputShape },
+      tf.util.sizeFromShape(dy.shape) * info.filterHeight * info.filterWidth * (info.inChannels / group),
     );
     return result;
   };
@@ -146,6 +147,8 @@ function backpropFilterKernel(fallback: KernelFunc): KernelFunc {
         { data: valuesOf(backend, x), shape: x.shape },
         { data: valuesOf(backend, dy), shape: dy.shape },
       ],
+      undefined,
+      tf.util.sizeFromShape(dy.shape) * KH * KW * CI,
     );
     // [ci, co, CH, CW] → [kh, kw, ci, co], cropped to kh × kw.
     const [, , CH, CW] = out.dims;

@@ -96,6 +96,7 @@ export function nativeMatMul(
       { data: b, shape: transposeB ? [batchB, n, k] : [batchB, k, n] },
     ],
     { data: out, shape: [Math.max(batchA, batchB), m, n] },
+    out.length * k,
   );
 }
 
