@@ -111,7 +111,18 @@ interface RandomLayer {
 function randomLayers(model: TrainableModel): RandomLayer[] {
   const layers = (model as { layers?: unknown }).layers;
   if (!Array.isArray(layers)) return [];
-  return (layers as RandomLayer[]).filter((l) => l && (typeof l.getRandomState === 'function' || l.rng instanceof Rng));
+  // Depth first through composite layers' tracked sub-layers (a Dropout inside a residual block), each once.
+  const all: RandomLayer[] = [];
+  const seen = new Set<unknown>();
+  const visit = (l: unknown): void => {
+    if (!l || typeof l !== 'object' || seen.has(l)) return;
+    seen.add(l);
+    all.push(l as RandomLayer);
+    const subs = (l as { subLayers?: unknown }).subLayers;
+    if (Array.isArray(subs)) for (const s of subs) visit((s as { layer?: unknown }).layer);
+  };
+  layers.forEach(visit);
+  return all.filter((l) => typeof l.getRandomState === 'function' || l.rng instanceof Rng);
 }
 
 /**
