@@ -25,7 +25,7 @@ export interface ImageFolderOptions {
  * @example
  * ```ts
  * const train = await ImageFolder.open('digits/train', { channels: 1 });
- * await compile(model, { loss: 'sparseCategoricalCrossentropy', optimizer: 'adam' }).fit(train, { epochs: 3 });
+ * await compile(model, { loss: sparseCategoricalCrossentropy({ fromLogits: true }), optimizer: 'adam' }).fit(train, { epochs: 3 });
  * ```
  * @public
  */
