@@ -12,12 +12,13 @@ import { isDatasetMetric, resolveMetric } from '../metrics/metric.js';
 import type { BatchMetric, DatasetMetric, MetricSpec } from '../metrics/metric.js';
 import type { Callback, TrainingContext } from '../callbacks/callback.js';
 import { checkLossValues, firstSampleShapes } from './firstBatch.js';
-import { checkData, splitSource, toSource } from './dataSource.js';
+import { checkData, toSource } from './dataSource.js';
 import type { DataSource, FitData, TargetSpec } from './dataSource.js';
 import type { BatchEndEvent, History, TrainerEvent, TrainerEventOf } from './events.js';
 import type { TrainableModel } from './model.js';
 import { ensureBackend } from './autoBackend.js';
 import { BatchReader } from './prefetch.js';
+import { holdOutValidation } from './validationSplit.js';
 import { Observers } from './observers.js';
 import { openStore } from '../checkpoint/store.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
@@ -182,28 +183,19 @@ export class Trainer implements TrainingContext {
     const opts = checkFitOptions(options);
     const all = toSource(data, 'fit');
     if (all.size === 0) throw new DataError('fit: the training data has no samples.');
-    let source = all;
-    let validation = options.validationData ? toSource(options.validationData, 'fit (validationData)') : undefined;
+    const given = options.validationData ? toSource(options.validationData, 'fit (validationData)') : undefined;
     await all.prepare?.();
-    await validation?.prepare?.();
+    await given?.prepare?.();
     const spec = await this.targetSpec(all);
     // Checked before any split, so that a row is named by its index in the data given.
     if (options.checkData !== false) {
       await checkData(all, spec, 'fit');
-      if (validation) await checkData(validation, spec, 'fit (validationData)');
+      if (given) await checkData(given, spec, 'fit (validationData)');
     }
     await checkLossValues(this.model, this.loss, all);
     // Validation data the model or loss cannot take fails now, not after a whole epoch of training.
-    if (validation) await firstSampleShapes(this.model, this.loss, validation);
-    if (options.validationSplit !== undefined && options.validationSplit > 0) {
-      if (validation) throw new ConfigError('validationSplit', 'fit: give validationData or validationSplit, not both.');
-      const split = splitSource(all, options.validationSplit);
-      source = split.train;
-      validation = split.validation;
-      if (source.size === 0 || validation.size === 0) {
-        throw new ConfigError('validationSplit', `fit: validationSplit ${options.validationSplit} of ${all.size} samples leaves ${source.size} to train on and ${validation.size} to validate.`);
-      }
-    }
+    if (given) await firstSampleShapes(this.model, this.loss, given);
+    const { train: source, validation } = holdOutValidation(all, given, options.validationSplit);
     const callbacks = [...(options.callbacks ?? [])];
     const n = source.size;
     const batchSize = opts.batchSize;
