@@ -8,11 +8,13 @@
 export { tf, cpuBackend, registerBackend, listBackends, getBackendPlugin, useBackend, currentBackend } from '@nutshell/backend';
 export { lastBackendSelection, backendInfo, ready, NutshellError, BackendUnavailableError, UnknownBackendError } from '@nutshell/backend';
 export type { BackendPlugin, BackendInfo, ProbeResult, BackendSelection } from '@nutshell/backend';
+export { withoutGradientTape, readsSynchronously, replaceKernels, hasKernels } from '@nutshell/backend';
+export type { KernelReplacement } from '@nutshell/backend';
 export type { Tensor, Variable, DataType, Rank, TensorContainer, TensorValues, ShapeSpec, MemoryStats } from '@nutshell/tensor';
 export type { RngState, RandomOptions } from '@nutshell/tensor';
 export { tensor, zeros, ones, full, scalar, linspace, oneHot } from '@nutshell/tensor';
 export { assertShape, assertRank, assertSameShape, assertDtype, sizeOf } from '@nutshell/tensor';
-export { ShapeError, DTypeError, LeakError, formatShape } from '@nutshell/tensor';
+export { ShapeError, DTypeError, LeakError, ValueError, formatShape, FileError, asFileError } from '@nutshell/tensor';
 export { scope, keep, dispose, memoryStats, numTensors, expectNoLeaks, read } from '@nutshell/tensor';
 export { Rng, setSeed, randomUniform, randomNormal, truncatedNormal, shuffle, permutation } from '@nutshell/tensor';
 
@@ -31,4 +33,6 @@ export { oneHot as datasetsOneHot } from '@nutshell/datasets';
 export type { ModelLike } from '@nutshell/layers';
 export type { ModelLike as VizModelLike } from '@nutshell/viz';
 export { confusionMatrix } from '@nutshell/train';
+export type { Batch } from '@nutshell/train';
+export type { Batch as DatasetsBatch } from '@nutshell/datasets';
 export { confusionMatrix as vizConfusionMatrix } from '@nutshell/viz';

@@ -31,6 +31,7 @@ const CLASHES: Record<string, [string, [string, string][]]> = {
   oneHot: ['@nutshell/tensor', [['@nutshell/datasets', 'datasetsOneHot']]],
   confusionMatrix: ['@nutshell/train', [['@nutshell/viz', 'vizConfusionMatrix']]],
   ModelLike: ['@nutshell/layers', [['@nutshell/viz', 'VizModelLike']]],
+  Batch: ['@nutshell/train', [['@nutshell/datasets', 'DatasetsBatch']]],
 };
 
 function dtsOf(pkg: string): string {
