@@ -1,6 +1,6 @@
-import { Rng, permutation, readsSynchronously, tf } from '@nutshell/tensor';
+import { permutation, readsSynchronously, tf } from '@nutshell/tensor';
 import type { Tensor } from '@nutshell/tensor';
-import { CheckpointError, ConfigError, DataError } from '../errors.js';
+import { ConfigError, DataError } from '../errors.js';
 import { getLoss } from '../losses/getLoss.js';
 import type { LossName } from '../losses/getLoss.js';
 import { reduceLoss } from '../losses/loss.js';
@@ -19,11 +19,11 @@ import type { TrainableModel } from './model.js';
 import { ensureBackend } from './autoBackend.js';
 import { BatchReader } from './prefetch.js';
 import { holdOutValidation } from './validationSplit.js';
+import { startRun } from './resume.js';
 import { Observers } from './observers.js';
 import { openStore } from '../checkpoint/store.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
-import { applyRunState, latestRunCheckpoint, writeRunCheckpoint } from '../checkpoint/runCheckpoint.js';
-import type { RunState } from '../checkpoint/runCheckpoint.js';
+import { writeRunCheckpoint } from '../checkpoint/runCheckpoint.js';
 
 /** How a Trainer trains. @public */
 export interface TrainerOptions {
@@ -209,29 +209,15 @@ export class Trainer implements TrainingContext {
     const trackNorms = options.trackGradientNorms === true || callbacks.some((c) => c.needsGradientNorms);
 
     // Run state: fresh, or restored from the newest good checkpoint.
-    let rng = new Rng(options.seed ?? this.seed);
-    let startEpoch = 0;
-    let step = 0;
-    let resumed: RunState | undefined;
     this.history = { epochs: [], logs: {} };
     this.stopReason = undefined;
-    const resumeStore = options.resume !== undefined ? await openStore(options.resume) : undefined;
-    if (resumeStore) {
-      const found = await latestRunCheckpoint(resumeStore);
-      for (const w of found.warnings) await this.emit({ type: 'warning', message: w }, callbacks);
-      resumed = found.state;
-      if (resumed.order && resumed.order.length !== n) {
-        throw new CheckpointError(
-          resumed.file,
-          `Checkpoint ${resumed.file} was written while training on ${resumed.order.length} samples; this fit has ${n}. Resume with the same data (and validation split).`,
-        );
-      }
-      applyRunState(resumed, this.model, this.optimizer, callbacks);
-      rng = Rng.fromState(resumed.rng);
-      startEpoch = resumed.epoch;
-      step = resumed.step;
-      this.history = resumed.history;
-    }
+    const start = await startRun(options.resume, options.seed ?? this.seed, n, { model: this.model, optimizer: this.optimizer, callbacks }, (message) =>
+      this.emit({ type: 'warning', message }, callbacks),
+    );
+    const { rng, resumed, store: resumeStore } = start;
+    const startEpoch = start.epoch;
+    let step = start.step;
+    this.history = start.history;
     const ckpt = await checkpointPlan(options.checkpoint, resumeStore);
     // Made only now: a refused resume or checkpoint option above must not leak it.
     const classWeights = classWeightValues ? tf.keep(tf.tensor1d(classWeightValues)) : undefined;
