@@ -122,19 +122,23 @@ function dftSpectral(rows: number, cols: number): Spectral2D {
  *   of two;
  * - `'dft'`: dense DFT matrices, so each transform is a pair of matrix products per axis (exact sizes; any
  *   backend that has matmul);
- * - `'auto'` (default): the backend's FFT on GPU backends (webgl, webgpu, tensorflow), DFT matrices on cpu and
- *   wasm. wasm registers no FFT kernel, and tfjs-cpu's runs row by row through its generic tensor machinery:
- *   about 30× slower than the DFT matrices at image sizes up to 128 (measured, see the README).
+ * - `'auto'` (default): the backend's FFT on tensorflow (libtensorflow's real FFT), DFT matrices everywhere else.
+ *   wasm registers no FFT kernel; tfjs-cpu's runs row by row through its generic tensor machinery, about 30×
+ *   slower than the DFT matrices at image sizes up to 128 (measured, see the README); tfjs's webgl and webgpu
+ *   FFTs are naive DFTs too (one output per thread, a sum over every input) whose twiddles come from WGSL/GLSL
+ *   `cos`/`sin` of unreduced arguments, off by up to 3e-4 on SwiftShader, while the DFT matrices are made in
+ *   float64 on the host and run as matmuls.
  * @public
  */
 export type FourierTransform = 'auto' | 'backend' | 'dft';
 
-const GPU_BACKENDS = ['webgl', 'webgpu', 'tensorflow'];
+/** Backends whose FFT kernels are a real, accurate FFT. */
+const NATIVE_FFT_BACKENDS = ['tensorflow'];
 
 /** A transform at least `minRows × minCols` large (larger is harmless: the signals are zero-padded). */
 export function spectral2d(minRows: number, minCols: number, transform: FourierTransform = 'auto'): Spectral2D {
   const useBackend =
-    transform === 'backend' || (transform === 'auto' && GPU_BACKENDS.includes(tf.getBackend()) && backendHasFft());
+    transform === 'backend' || (transform === 'auto' && NATIVE_FFT_BACKENDS.includes(tf.getBackend()) && backendHasFft());
   return useBackend
     ? backendSpectral(nextPowerOfTwo(minRows), nextPowerOfTwo(minCols))
     : dftSpectral(minRows, minCols);
