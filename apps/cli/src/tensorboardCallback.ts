@@ -9,20 +9,25 @@ const PROBE_SAMPLES = 64;
 
 /**
  * The `--tensorboard` callback of `nutshell train`: event files in `<run dir>/tensorboard`, gradient histograms on
- * the first 64 training samples. `dispose()` frees those samples. Throws `LogDirError` (and frees them) when the
+ * the first 64 training samples, the first layer's kernel as images (a Dense one too when `imageShape` says the
+ * samples are images, flattened). `dispose()` frees those samples. Throws `LogDirError` (and frees them) when the
  * folder is a file.
  */
 export function tensorboardCallback(
   runDir: string,
   train: ArrayDataset,
   loss: Loss,
+  imageShape?: readonly [number, number, number],
 ): { callback: TensorBoard; logDir: string; dispose: () => void } {
   const logDir = join(runDir, 'tensorboard');
   const probe = train.gather(Array.from({ length: Math.min(PROBE_SAMPLES, train.size) }, (_, i) => i));
   const dispose = () => tf.dispose([probe.x, probe.y]);
   try {
     return {
-      callback: new TensorBoard(logDir, { gradients: { x: probe.x, y: probe.y, loss } }),
+      callback: new TensorBoard(logDir, {
+        gradients: { x: probe.x, y: probe.y, loss },
+        inputImageShape: imageShape,
+      }),
       logDir,
       dispose,
     };

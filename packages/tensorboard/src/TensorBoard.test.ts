@@ -110,6 +110,40 @@ describe('TensorBoard callback', () => {
     trainer.dispose();
   });
 
+  it("an MLP on images: the first Dense layer's units drawn as images of the input's shape", async () => {
+    const model = new Sequential(
+      [new Flatten(), new Dense({ units: 3, seed: 5 }), new Dense({ units: 2, seed: 6 })],
+      { inputShape: [4, 4, 1] },
+    );
+    const x = randomNormal([8, 4, 4, 1], { seed: 1 });
+    const y = randomNormal([8, 2], { seed: 2 });
+    const dir = join(tmp, 'mlp');
+    const trainer = new Trainer(model, {
+      loss: meanSquaredError,
+      optimizer: new SGD({ learningRate: 0.01 }),
+    });
+    await trainer.fit(
+      { x, y },
+      { epochs: 1, batchSize: 4, callbacks: [new TensorBoard(dir, { inputImageShape: [4, 4, 1] })] },
+    );
+    const images = readEvents(dir)
+      .flatMap((e) => e.values)
+      .filter((v) => v.image);
+    expect(images.map((v) => v.tag)).toEqual([`filters/${model.weights[0].name}`]); // the first Dense only
+    const png = decode(images[0].image!.png);
+    // 3 units of 4×4 in a 2×2 grid, drawn 1:1 with 1-pixel gaps: 9×9
+    expect([png.width, png.height]).toEqual([9, 9]);
+    const k = (await model.weights[0].variable.data()) as Float32Array; // [16, 3]
+    const lo = Math.min(...k);
+    const hi = Math.max(...k);
+    const level = (v: number) => Math.round((255 * (v - lo)) / (hi - lo));
+    // unit 0's pixel (row 1, col 2) is kernel row 1·4 + 2; unit 1's top-left sits 5 pixels to the right
+    expect(png.data[1 * 9 + 2]).toBe(level(k[(1 * 4 + 2) * 3 + 0]));
+    expect(png.data[5]).toBe(level(k[1]));
+    tf.dispose([x, y]);
+    trainer.dispose();
+  });
+
   it('a log folder that is a file, or under a file: LogDirError naming it, no tensor leaked', () => {
     const file = join(tmp, 'not-a-folder');
     writeFileSync(file, 'x');

@@ -30,6 +30,11 @@ export interface TensorBoardOptions {
   readonly gradients?: GradientProbe;
   /** Write the first convolution kernel's filters as an image. Default true. */
   readonly images?: boolean;
+  /**
+   * The shape of one input image, `[height, width, channels]`. When the model's first kernel is a Dense one over
+   * the flattened image (`[h·w·c, units]`, an MLP on images), each unit's weights are drawn as an image too.
+   */
+  readonly inputImageShape?: readonly [number, number, number];
 }
 
 /**
@@ -40,7 +45,8 @@ export interface TensorBoardOptions {
  * - `epoch/<key>` for every key of the epoch's logs (loss, metrics, `val_*`) and `epoch/lr`, the step being the
  *   epoch (from 1);
  * - `weights/<name>` histograms and, with a `gradients` probe, `gradients/<name>` histograms at each epoch end;
- * - `filters/<weight>`: the first 2-D convolution kernel's filters as an image.
+ * - `filters/<weight>`: the first layer's kernel as an image: a 2-D convolution's filters, or (with
+ *   `inputImageShape`) a Dense layer's units over the flattened image.
  *
  * Each fit writes a new event file (TensorBoard merges every file in the folder). Node only. Throws `LogDirError`
  * on construction when `logDir` is a file.
@@ -54,6 +60,7 @@ export class TensorBoard implements Callback {
   private readonly buckets: number;
   private readonly probe?: GradientProbe;
   private readonly images: boolean;
+  private readonly inputImageShape?: readonly [number, number, number];
 
   constructor(
     readonly logDir: string,
@@ -65,6 +72,7 @@ export class TensorBoard implements Callback {
     this.buckets = options.buckets ?? 30;
     this.probe = options.gradients;
     this.images = options.images ?? true;
+    this.inputImageShape = options.inputImageShape;
   }
 
   onBatchEnd(e: BatchEndEvent): void {
@@ -92,13 +100,23 @@ export class TensorBoard implements Callback {
   private async histograms(ctx: TrainingContext, step: number): Promise<void> {
     const w = this.writer;
     let drewFilters = !this.images;
+    const pixels = this.inputImageShape?.reduce((a, b) => a * b, 1);
     for (const weight of ctx.model.weights) {
       const values = (await weight.variable.data()) as Float32Array;
+      const shape = weight.variable.shape;
       w.histogram(`weights/${weight.name}`, histogram(values, this.buckets), step);
-      if (!drewFilters && weight.variable.rank === 4) {
-        w.image(`filters/${weight.name}`, filterImage(values, weight.variable.shape), step);
-        drewFilters = true;
-      }
+      if (!drewFilters && shape.length === 4) {
+        w.image(`filters/${weight.name}`, filterImage(values, shape), step);
+      } else if (
+        !drewFilters &&
+        shape.length === 2 &&
+        shape[0] === pixels &&
+        weight.name.endsWith('kernel')
+      ) {
+        // [h·w·c, units] is, row-major, the same array as [h, w, c, units]: one image per unit, drawn 1:1.
+        w.image(`filters/${weight.name}`, filterImage(values, [...this.inputImageShape!, shape[1]], 1), step);
+      } else if (shape.length < 2) continue;
+      drewFilters = true; // only the first layer's kernel
     }
     if (this.probe) {
       const trainable = ctx.model.trainableWeights;

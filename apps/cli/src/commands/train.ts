@@ -176,7 +176,9 @@ async function train(recipeName: string, flags: TrainFlags, out: Output): Promis
   trainer.on('warning', (e) => out.log(`warning: ${e.message}`));
   if (resume) trainer.on('fitStart', () => writeConfig(dir, { ...config, scaler: data.scaler }));
 
-  const tensorboard = flags.tensorboard ? tensorboardCallback(dir, train, recipe.loss()) : undefined;
+  // MNIST samples are 28×28 images (flattened for mnist-mlp): TensorBoard then draws an MLP's first layer too.
+  const imageShape = recipe.name.startsWith('mnist') ? ([28, 28, 1] as const) : undefined;
+  const tensorboard = flags.tensorboard ? tensorboardCallback(dir, train, recipe.loss(), imageShape) : undefined;
   if (tensorboard)
     out.log(
       `tensorboard: ${tensorboard.callback.writer.path} (view with: tensorboard --logdir ${tensorboard.logDir})`,
