@@ -125,6 +125,33 @@ export const CONV_CASES: readonly OpCase[] = CONV_ALGORITHMS.flatMap((algorithm)
   })),
 );
 
+/**
+ * `fft` through the backend's own FFT kernels (`fftTransform: 'backend'`; `'auto'` uses float64 DFT matrices
+ * except on tensorflow). On webgpu this runs tfjs's FFT program and Nutshell's Real/Imag kernels; its twiddles
+ * come from the shader's cos/sin, so the tolerance is 1e-3 (SwiftShader is off by up to 3e-4).
+ */
+export const FFT_BACKEND_CASES: readonly OpCase[] = [GEOMETRIES[0], GEOMETRIES[3], GEOMETRIES[7]].map(
+  (g): OpCase => ({
+    name: `conv2d fft (backend transform) ${g.label}`,
+    family: 'conv',
+    kernels: ['FFT', 'IFFT', 'Real', 'Imag'],
+    inputs: [{ shape: g.x }, { shape: g.w }],
+    run: ([x, w]) =>
+      conv2d(x, w, {
+        algorithm: 'fft',
+        fftTransform: 'backend',
+        strides: g.strides,
+        dilations: g.dilations,
+        padding: g.padding as Padding,
+        groups: g.groups,
+      }),
+    reference: ([x, w]) => convReference(x, w, g),
+    forwardTolerance: 1e-3,
+    gradientTolerance: 1e-3,
+    unsupported: (backend) => (backend === 'wasm' ? 'tfjs-backend-wasm registers no FFT kernel' : undefined),
+  }),
+);
+
 /** conv1d as the 2-D convolution of a one-row image. */
 export const CONV1D_CASES: readonly OpCase[] = [
   { label: 'stride 2 same', stride: 2, dilation: 1, padding: 'same' as const },

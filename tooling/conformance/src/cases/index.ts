@@ -1,6 +1,6 @@
 // Every family of cases, in report order. A new family (a new package) adds one import and one spread here.
 import type { OpCase, TrainingCase } from '@nutshell/backend-conformance';
-import { CONV1D_CASES, CONV_CASES } from './conv.js';
+import { CONV1D_CASES, CONV_CASES, FFT_BACKEND_CASES } from './conv.js';
 import { LAYER_CASES } from './layers.js';
 import { LENET_TRAINING } from './lenet.js';
 import { LOSS_CASES } from './losses.js';
@@ -11,6 +11,7 @@ import { RECURRENT_CASES } from './recurrent.js';
 /** What Nutshell composes, checked forward and backward on every backend. */
 export const STACK_CASES: readonly OpCase[] = [
   ...CONV_CASES,
+  ...FFT_BACKEND_CASES,
   ...CONV1D_CASES,
   ...POOLING_CASES,
   ...LAYER_CASES,

@@ -46,8 +46,9 @@ const logits: InputSpec = { shape: [B, C], min: -2, max: 2 };
  * Node cannot do: a real gap of @nutshell/train on webgpu, reported skipped here until those checks read
  * asynchronously or only where `readsSynchronously()`.
  */
+const inNode = typeof process !== 'undefined' && !!process.versions?.node;
 const syncTargetCheck = (backend: string) =>
-  backend === 'webgpu'
+  backend === 'webgpu' && inNode
     ? 'its target checks (train/src/losses/lossInputs.ts) read with dataSync, which WebGPU in Node cannot do'
     : undefined;
 
