@@ -72,8 +72,10 @@ async function nutshellStep(x: Tensor, y: Tensor): Promise<number> {
 
 async function tfjsLayersStep(x: Tensor, y: Tensor): Promise<number> {
   const model = tfl.sequential({
+    // glorotUniform for the recurrent kernel: tfjs-layers' orthogonal initializer calls a chained op
+    // (tensor.flatten) that tfjs-core alone does not register; the initial values do not change the timing.
     layers: [
-      tfl.layers.lstm({ units: UNITS, inputShape: [STEPS, FEATURES] }),
+      tfl.layers.lstm({ units: UNITS, inputShape: [STEPS, FEATURES], recurrentInitializer: 'glorotUniform' }),
       tfl.layers.dense({ units: 1 }),
     ],
   });
