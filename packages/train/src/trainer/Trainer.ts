@@ -20,10 +20,9 @@ import { ensureBackend } from './autoBackend.js';
 import { BatchReader } from './prefetch.js';
 import { holdOutValidation } from './validationSplit.js';
 import { startRun } from './resume.js';
+import { CheckpointCadence } from './checkpointCadence.js';
 import { Observers } from './observers.js';
-import { openStore } from '../checkpoint/store.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
-import { writeRunCheckpoint } from '../checkpoint/runCheckpoint.js';
 
 /** How a Trainer trains. @public */
 export interface TrainerOptions {
@@ -218,7 +217,7 @@ export class Trainer implements TrainingContext {
     const startEpoch = start.epoch;
     let step = start.step;
     this.history = start.history;
-    const ckpt = await checkpointPlan(options.checkpoint, resumeStore);
+    const ckpt = await CheckpointCadence.plan(options.checkpoint, resumeStore);
     // Made only now: a refused resume or checkpoint option above must not leak it.
     const classWeights = classWeightValues ? tf.keep(tf.tensor1d(classWeightValues)) : undefined;
 
@@ -305,14 +304,12 @@ export class Trainer implements TrainingContext {
             pending = current;
           }
           step++;
-          if (ckpt && step % ckpt.everySteps === 0 && batch + 1 < steps) {
+          if (ckpt?.dueAfter(step, batch, steps)) {
             await flush();
-            const location = await writeRunCheckpoint(ckpt.store, ckpt.keep, {
-              model: this.model,
-              optimizer: this.optimizer,
-              callbacks,
-              state: { epoch, batch: batch + 1, step, rng: rng.state(), order, sums: Array.from(sums), seen, history: this.history },
-            });
+            const location = await ckpt.write(
+              { model: this.model, optimizer: this.optimizer, callbacks },
+              { epoch, batch: batch + 1, step, rng: rng.state(), order, sums: Array.from(sums), seen, history: this.history },
+            );
             await this.emit({ type: 'checkpoint', epoch, step, location }, callbacks);
           }
         }
@@ -330,12 +327,10 @@ export class Trainer implements TrainingContext {
         (this.history.logs.lr ??= []).push(this.optimizer.learningRate);
         await this.emit({ type: 'epochEnd', epoch, logs, lr: this.optimizer.learningRate, seconds: (now() - epochStart) / 1000 }, callbacks);
         if (ckpt) {
-          const location = await writeRunCheckpoint(ckpt.store, ckpt.keep, {
-            model: this.model,
-            optimizer: this.optimizer,
-            callbacks,
-            state: { epoch: epoch + 1, batch: 0, step, rng: rng.state(), order: undefined, sums: [], seen: 0, history: this.history },
-          });
+          const location = await ckpt.write(
+            { model: this.model, optimizer: this.optimizer, callbacks },
+            { epoch: epoch + 1, batch: 0, step, rng: rng.state(), order: undefined, sums: [], seen: 0, history: this.history },
+          );
           await this.emit({ type: 'checkpoint', epoch, step, location }, callbacks);
         }
       }
@@ -527,18 +522,4 @@ function concatArrays(parts: ArrayLike<number>[]): Float32Array {
     o += p.length;
   }
   return out;
-}
-
-async function checkpointPlan(opt: FitOptions['checkpoint'], resumeStore: CheckpointStore | undefined) {
-  if (opt === undefined) return resumeStore ? { store: resumeStore, everySteps: 100, keep: 2 } : undefined;
-  const o: CheckpointOptions = typeof opt === 'string' || isStore(opt) ? { to: opt } : opt;
-  const everySteps = o.everySteps ?? 100;
-  const keep = o.keep ?? 2;
-  if (!Number.isInteger(everySteps) || everySteps <= 0) throw new ConfigError('checkpoint.everySteps', `fit: checkpoint.everySteps must be a positive integer, got ${everySteps}.`);
-  if (!Number.isInteger(keep) || keep <= 0) throw new ConfigError('checkpoint.keep', `fit: checkpoint.keep must be a positive integer, got ${keep}.`);
-  return { store: await openStore(o.to), everySteps, keep };
-}
-
-function isStore(x: unknown): x is CheckpointStore {
-  return typeof x === 'object' && x !== null && typeof (x as CheckpointStore).write === 'function';
 }

@@ -37,7 +37,15 @@ export async function startRun(
   run: { model: TrainableModel; optimizer: Optimizer; callbacks: readonly Callback[] },
   warn: (message: string) => Promise<void>,
 ): Promise<RunStart> {
-  if (resume === undefined) return { rng: new Rng(seed), epoch: 0, step: 0, history: { epochs: [], logs: {} }, resumed: undefined, store: undefined };
+  if (resume === undefined)
+    return {
+      rng: new Rng(seed),
+      epoch: 0,
+      step: 0,
+      history: { epochs: [], logs: {} },
+      resumed: undefined,
+      store: undefined,
+    };
   const store = await openStore(resume);
   const found = await latestRunCheckpoint(store);
   for (const w of found.warnings) await warn(w);
@@ -49,5 +57,12 @@ export async function startRun(
     );
   }
   applyRunState(state, run.model, run.optimizer, run.callbacks);
-  return { rng: Rng.fromState(state.rng), epoch: state.epoch, step: state.step, history: state.history, resumed: state, store };
+  return {
+    rng: Rng.fromState(state.rng),
+    epoch: state.epoch,
+    step: state.step,
+    history: state.history,
+    resumed: state,
+    store,
+  };
 }

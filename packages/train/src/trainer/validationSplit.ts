@@ -12,8 +12,10 @@ export function holdOutValidation(
   validationData: DataSource | undefined,
   validationSplit: number | undefined,
 ): { train: DataSource; validation: DataSource | undefined } {
-  if (validationSplit === undefined || validationSplit <= 0) return { train: all, validation: validationData };
-  if (validationData) throw new ConfigError('validationSplit', 'fit: give validationData or validationSplit, not both.');
+  if (validationSplit === undefined || validationSplit <= 0)
+    return { train: all, validation: validationData };
+  if (validationData)
+    throw new ConfigError('validationSplit', 'fit: give validationData or validationSplit, not both.');
   const split = splitSource(all, validationSplit);
   if (split.train.size === 0 || split.validation.size === 0) {
     throw new ConfigError(
