@@ -33,7 +33,7 @@ export async function registerNativeBackend(): Promise<void> {
       continue;
     }
     const fallback = counted(config.kernelName, config.kernelFunc);
-    const made = native.make(fallback);
+    const made = native.make(fallback, config.kernelFunc);
     tf.registerKernel({
       ...config,
       ...made,

@@ -15,7 +15,8 @@ export interface NativeKernel {
   readonly kernelName: string;
   /** The ONNX operators it runs. */
   readonly onnx: string;
-  readonly make: (fallback: KernelFunc) => KernelConfig;
+  /** Builds the kernel; `fallback` is wasm's kernel (counted as a fallback), `wasm` the same, uncounted. */
+  readonly make: (fallback: KernelFunc, wasm: KernelFunc) => KernelConfig;
 }
 
 /** Every kernel the native backend runs natively (the rest are wasm's). */

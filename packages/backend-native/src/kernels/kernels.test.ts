@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, useBackend } from '@nutshell/backend';
 import { nativeBackend } from '../index.js';
 import { fallbackCounts } from './index.js';
+import { setNativeMinWork } from './matMul.js';
 
 // Each native kernel against an independent float64 loop written here, and the cases that fall back to wasm.
 
@@ -98,10 +99,13 @@ function convRef(c: Conv, x: Float32Array, f: Float32Array, dy: Float32Array) {
   return { y, dx, dw };
 }
 
+let minWork = 0;
 beforeAll(async () => {
   await useBackend(nativeBackend);
+  minWork = setNativeMinWork(0); // these products are small: run them natively all the same
 });
 afterAll(async () => {
+  setNativeMinWork(minWork);
   await useBackend('cpu');
 });
 
@@ -146,6 +150,23 @@ describe('matrix products on ONNX Runtime', () => {
         tf.dispose([at, bt, biasT]);
       });
     }
+
+  it('a product under the work threshold runs on wasm’s XNNPACK kernel (not a fallback), with the same values', async () => {
+    const a = values(4 * 6);
+    const b = values(6 * 3);
+    const before = { ...fallbackCounts() };
+    setNativeMinWork(1 << 20);
+    try {
+      await expectClose(
+        tf.matMul(tf.tensor2d(a, [4, 6]), tf.tensor2d(b, [6, 3])),
+        matMulRef(a, [1, 4, 6], b, [1, 6, 3]),
+        [4, 3],
+      );
+    } finally {
+      setNativeMinWork(0);
+    }
+    expect(fallbackCounts()).toEqual(before);
+  });
 
   it('an empty inner dimension gives zeros, plus the bias', async () => {
     tf.dispose(tf.fill([64, 64], 7)); // non-zero memory around, so an unwritten output would show

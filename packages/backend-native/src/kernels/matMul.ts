@@ -100,7 +100,20 @@ export function nativeMatMul(
   );
 }
 
-function matMulKernel(fallback: KernelFunc, fused: boolean): KernelFunc {
+/**
+ * Multiply-adds below which a product stays on wasm's XNNPACK kernel: for W1's 64×784×10 (0.5 M) a call into
+ * ONNX Runtime costs more than XNNPACK's whole product (measured: W1 trained at 0.74× wasm's speed on native).
+ */
+let nativeMinWork = 1 << 20;
+
+/** Changes the threshold (tests set 0 to run every product natively). Returns the previous value. */
+export function setNativeMinWork(work: number): number {
+  const previous = nativeMinWork;
+  nativeMinWork = work;
+  return previous;
+}
+
+function matMulKernel(fallback: KernelFunc, wasm: KernelFunc, fused: boolean): KernelFunc {
   return (args) => {
     const backend = args.backend as BackendWasm;
     const { a, b, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo | undefined> & {
@@ -116,6 +129,7 @@ function matMulKernel(fallback: KernelFunc, fused: boolean): KernelFunc {
     const p =
       a.dtype === 'float32' && b.dtype === 'float32' ? describe(a, b, transposeA, transposeB) : undefined;
     if (!p || preluActivationWeights || (fused && !canFuse(activation, bias, p.n))) return fallback(args);
+    if (Math.max(p.batchA, p.batchB) * p.m * p.k * p.n < nativeMinWork) return wasm(args);
     // Allocate first: heap views taken before an allocation may die with it.
     const result = backend.makeOutput(p.outShape, 'float32');
     const out = valuesOf(backend, result);
@@ -127,11 +141,19 @@ function matMulKernel(fallback: KernelFunc, fused: boolean): KernelFunc {
 }
 
 /** BatchMatMul for 'native'; `fallback` is the wasm kernel. */
-export function batchMatMulConfig(fallback: KernelFunc): KernelConfig {
-  return { kernelName: tf.BatchMatMul, backendName: 'native', kernelFunc: matMulKernel(fallback, false) };
+export function batchMatMulConfig(fallback: KernelFunc, wasm: KernelFunc): KernelConfig {
+  return {
+    kernelName: tf.BatchMatMul,
+    backendName: 'native',
+    kernelFunc: matMulKernel(fallback, wasm, false),
+  };
 }
 
 /** _FusedMatMul (matmul + bias + activation) for 'native'; `fallback` is the wasm kernel. */
-export function fusedMatMulConfig(fallback: KernelFunc): KernelConfig {
-  return { kernelName: tf._FusedMatMul, backendName: 'native', kernelFunc: matMulKernel(fallback, true) };
+export function fusedMatMulConfig(fallback: KernelFunc, wasm: KernelFunc): KernelConfig {
+  return {
+    kernelName: tf._FusedMatMul,
+    backendName: 'native',
+    kernelFunc: matMulKernel(fallback, wasm, true),
+  };
 }
