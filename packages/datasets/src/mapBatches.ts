@@ -2,7 +2,7 @@ import { tf } from '@nutshell/tensor';
 import type { Tensor } from '@nutshell/tensor';
 
 /** A batch of features and targets. @public */
-export interface Batch {
+export interface TensorBatch {
   /** Features, `[batch, ...]`. */
   readonly x: Tensor;
   /** Targets, `[batch, ...]`. */
@@ -14,7 +14,7 @@ export interface BatchSource {
   /** Number of samples. */
   readonly size: number;
   /** The samples at `indices`; the caller disposes both tensors. */
-  gather(indices: ArrayLike<number>): Batch | Promise<Batch>;
+  gather(indices: ArrayLike<number>): TensorBatch | Promise<TensorBatch>;
   /** Optional: awaited once before reading batches. */
   prepare?(): Promise<void>;
 }
@@ -27,20 +27,20 @@ export interface BatchSource {
  * @example
  * ```ts
  * // Random horizontal flips of [batch, h, w, c] images.
- * const augmented = mapBatches(train, ({ x, y }) => ({ x: tf.tidy(() => (Math.random() < 0.5 ? tf.reverse(x, 2) : x.clone())), y }));
+ * const augmented = mapBatches(train, ({ x, y }) => ({ x: tf.tidy(() => (Math.random() < 0.5 ? tf.reverse(x, 2) : tf.clone(x))), y }));
  * ```
  * @public
  */
 export function mapBatches(
   source: BatchSource,
-  fn: (batch: Batch, indices: ArrayLike<number>) => Batch | Promise<Batch>,
+  fn: (batch: TensorBatch, indices: ArrayLike<number>) => TensorBatch | Promise<TensorBatch>,
 ): BatchSource {
   return {
     size: source.size,
     prepare: source.prepare ? () => source.prepare!() : undefined,
-    async gather(indices: ArrayLike<number>): Promise<Batch> {
+    async gather(indices: ArrayLike<number>): Promise<TensorBatch> {
       const batch = await source.gather(indices);
-      let out: Batch | undefined;
+      let out: TensorBatch | undefined;
       try {
         out = await fn(batch, indices);
         return out;
