@@ -196,7 +196,10 @@ describe('loadTfjsModel: bad input', () => {
     );
   });
 
-  it('a JSON file that is not a tfjs-layers model', () => {
+  it('a file that is not JSON, or JSON that is not a tfjs-layers model', () => {
+    expect(() => modelFromTfjs('{"modelTopology": ', new Map())).toThrow(
+      /^tfjs model: model.json is not valid JSON \(/,
+    );
     expect(() =>
       modelFromTfjs({ modelTopology: {}, weightsManifest: [] } as TfjsModelJson, new Map()),
     ).toThrow(/not a tfjs-layers model.json/);

@@ -518,6 +518,14 @@ function assignWeights(model: ModelLike, weights: Map<string, Tensor>): void {
 
 // ---- entry points -------------------------------------------------------------------------------------------
 
+function parseJson(text: string, where: string): TfjsModelJson {
+  try {
+    return JSON.parse(text) as TfjsModelJson;
+  } catch (e) {
+    throw new TfjsModelError(`tfjs model: ${where} is not valid JSON (${(e as Error).message}).`);
+  }
+}
+
 /**
  * Builds a Nutshell model from a tfjs-layers `model.json` (object or text) and its weight shards, given as a map
  * from each manifest path to its bytes or a function returning them. Sequential topologies become a `Sequential`,
@@ -531,7 +539,7 @@ export function modelFromTfjs(
   modelJson: TfjsModelJson | string,
   shards: ReadonlyMap<string, Uint8Array> | ((path: string) => Uint8Array | undefined),
 ): ModelLike {
-  const json = (typeof modelJson === 'string' ? JSON.parse(modelJson) : modelJson) as TfjsModelJson;
+  const json = typeof modelJson === 'string' ? parseJson(modelJson, 'model.json') : modelJson;
   const topology = json?.modelTopology as
     | {
         class_name?: string;
@@ -579,7 +587,7 @@ export async function loadTfjsModel(path: string): Promise<ModelLike> {
   } catch (e) {
     throw asFileError('loadTfjsModel', path, 'a tfjs model.json', e);
   }
-  const json = JSON.parse(text) as TfjsModelJson;
+  const json = parseJson(text, path);
   const shards = new Map<string, Uint8Array>();
   for (const p of (json.weightsManifest ?? []).flatMap((g) => g.paths)) {
     try {
