@@ -59,6 +59,19 @@ class Noisy extends Layer {
   }
 }
 
+/** A whole Sequential in a field. */
+class Wrapper extends Layer {
+  readonly className = 'TestWrapper';
+  readonly stack = new Sequential([
+    new Dense({ units: 4, activation: 'tanh', seed: 1 }),
+    new Dense({ units: 2, seed: 2 }),
+  ]);
+  call(x: Tensor | Tensor[]): Tensor {
+    return this.stack.apply(x as Tensor);
+  }
+}
+registerLayer('TestWrapper', (c) => new Wrapper(c));
+
 async function values(t: Tensor): Promise<number[]> {
   const v = Array.from(await t.data());
   t.dispose();
@@ -182,6 +195,25 @@ describe('composite layers track their sub-layers', () => {
     probe.dispose();
     copy.dispose();
     model.dispose();
+    expect(numTensors()).toBe(before);
+  });
+
+  it('a Sequential held in a field is tracked by position, and a saved model loads back', async () => {
+    const before = numTensors();
+    const outer = new Sequential([new Wrapper({ name: 'wrap' })], { inputShape: [3] });
+    expect(outer.weights.map((w) => w.name)).toEqual([
+      'wrap/stack/0/kernel',
+      'wrap/stack/0/bias',
+      'wrap/stack/1/kernel',
+      'wrap/stack/1/bias',
+    ]);
+    expect(outer.countParams()).toBe(3 * 4 + 4 + 4 * 2 + 2);
+    const copy = modelFromBytes(await modelToBytes(outer));
+    const probe = tf.tensor2d([[1, -2, 0.5]]);
+    expect(await values(copy.predict(probe))).toEqual(await values(outer.predict(probe)));
+    tf.dispose([probe]);
+    copy.dispose();
+    outer.dispose();
     expect(numTensors()).toBe(before);
   });
 

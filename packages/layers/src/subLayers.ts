@@ -3,7 +3,8 @@
  *
  * Keras tracks sub-layers when they are assigned (`__setattr__`); JavaScript has no such hook, so a layer's
  * sub-layers are found by walking its own properties whenever they are needed: a `Layer` held in a field, in an
- * array, in a `Map`/`Set`, in a plain object, or a model (`Sequential`, `Model`) held in a field (its layers).
+ * array, in a `Map`/`Set`, in a plain object, or a model (`Sequential`, `Model`) held in a field (its layers, by
+ * position).
  * Each is found once, with a path made of the property names and keys that lead to it (`blocks/0/dense`), so
  * weight names do not depend on the auto-generated names of the inner layers and a model rebuilt from its
  * config loads the same file. `#private` fields are invisible to JavaScript and cannot be tracked.
@@ -77,7 +78,8 @@ export function findSubLayers<L extends Trackable>(
       for (const [k, v] of Object.entries(value)) visit(v, `${path}/${k}`, depth + 1);
     } else {
       const layers = modelLayers(value, isLayer);
-      layers?.forEach((l) => visit(l, `${path}/${l.name}`, depth + 1));
+      // By position, not by the layers' auto-generated names, so a model rebuilt from config loads the same file.
+      layers?.forEach((l, i) => visit(l, `${path}/${i}`, depth + 1));
     }
   };
   for (const [key, value] of Object.entries(owner)) {
