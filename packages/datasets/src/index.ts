@@ -38,4 +38,4 @@ export type { BatchOptions } from './batches.js';
 export { SampleSource } from './sampleSource.js';
 export type { Sample, SampleTarget, SampleSourceOptions } from './sampleSource.js';
 export { mapBatches } from './mapBatches.js';
-export type { TensorBatch, BatchSource } from './mapBatches.js';
+export type { Batch, BatchSource } from './mapBatches.js';

@@ -2,7 +2,7 @@ import { tf } from '@nutshell/tensor';
 import type { Tensor } from '@nutshell/tensor';
 
 /** A batch of features and targets. @public */
-export interface TensorBatch {
+export interface Batch {
   /** Features, `[batch, ...]`. */
   readonly x: Tensor;
   /** Targets, `[batch, ...]`. */
@@ -14,7 +14,7 @@ export interface BatchSource {
   /** Number of samples. */
   readonly size: number;
   /** The samples at `indices`; the caller disposes both tensors. */
-  gather(indices: ArrayLike<number>): TensorBatch | Promise<TensorBatch>;
+  gather(indices: ArrayLike<number>): Batch | Promise<Batch>;
   /** Optional: awaited once before reading batches. */
   prepare?(): Promise<void>;
 }
@@ -33,14 +33,14 @@ export interface BatchSource {
  */
 export function mapBatches(
   source: BatchSource,
-  fn: (batch: TensorBatch, indices: ArrayLike<number>) => TensorBatch | Promise<TensorBatch>,
+  fn: (batch: Batch, indices: ArrayLike<number>) => Batch | Promise<Batch>,
 ): BatchSource {
   return {
     size: source.size,
     prepare: source.prepare ? () => source.prepare!() : undefined,
-    async gather(indices: ArrayLike<number>): Promise<TensorBatch> {
+    async gather(indices: ArrayLike<number>): Promise<Batch> {
       const batch = await source.gather(indices);
-      let out: TensorBatch | undefined;
+      let out: Batch | undefined;
       try {
         out = await fn(batch, indices);
         return out;
