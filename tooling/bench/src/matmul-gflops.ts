@@ -1,0 +1,103 @@
+// Matrix product speed, GFLOP/s: Nutshell's wasm and native backends against numpy (OpenBLAS), in one run,
+// interleaved over rounds (median of rounds per cell).
+//
+//   pnpm --filter @nutshell/bench exec tsx src/matmul-gflops.ts [--size 1024] [--rounds 3] [--python /usr/bin/python3]
+//
+// numpy runs with this machine's OpenBLAS cap lifted (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, the pthread
+// OpenBLAS selected) and OPENBLAS_NUM_THREADS 1 and 2; native runs with 1 and 2 threads.
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { tf, useBackend } from '@nutshell/backend';
+import '@nutshell/backend-wasm';
+import { configureNative } from '@nutshell/backend-native';
+
+const { values: args } = parseArgs({
+  options: {
+    size: { type: 'string', default: '1024' },
+    rounds: { type: 'string', default: '3' },
+    python: { type: 'string', default: '/usr/bin/python3' },
+  },
+});
+const N = Number(args.size);
+const FLOP = 2 * N ** 3;
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+async function nutshell(backend: 'wasm' | 'native', threads?: number): Promise<number> {
+  await useBackend(backend);
+  if (threads) await configureNative({ threads });
+  const a = tf.randomUniform([N, N]);
+  const b = tf.randomUniform([N, N]);
+  tf.matMul(a, b).dispose(); // warm-up: sessions and packed weights
+  let reps = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < 1500 || reps < 3) {
+    // wasm and native kernels are synchronous: the product is done when matMul returns (no read, as numpy's a @ b).
+    tf.matMul(a, b).dispose();
+    reps++;
+  }
+  const seconds = (performance.now() - t0) / 1000 / reps;
+  tf.dispose([a, b]);
+  return FLOP / seconds / 1e9;
+}
+
+const NUMPY = `
+import numpy as np, time
+a = np.random.rand(${N}, ${N}).astype(np.float32); b = np.random.rand(${N}, ${N}).astype(np.float32)
+a @ b
+reps, t0 = 0, time.perf_counter()
+while time.perf_counter() - t0 < 1.5 or reps < 3:
+    a @ b; reps += 1
+print(${FLOP} / ((time.perf_counter() - t0) / reps) / 1e9)
+`;
+
+function numpy(threads: number): number | string {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread',
+    OPENBLAS_NUM_THREADS: String(threads),
+  };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = spawnSync(args.python, ['-c', NUMPY], { encoding: 'utf8', env });
+  if (r.status !== 0 || r.error)
+    return `skipped: ${(r.stderr || String(r.error)).trim().split('\n').slice(-1)[0]}`;
+  return Number(r.stdout.trim());
+}
+
+const cells: Record<string, () => Promise<number | string>> = {
+  'wasm (1 thread)': () => nutshell('wasm'),
+  'native, 1 thread': () => nutshell('native', 1),
+  'native, 2 threads': () => nutshell('native', 2),
+  'numpy/OpenBLAS, 1 thread': async () => numpy(1),
+  'numpy/OpenBLAS, 2 threads': async () => numpy(2),
+};
+const results: Record<string, (number | string)[]> = {};
+const loads: string[] = [load()];
+for (let r = 0; r < Number(args.rounds); r++) {
+  for (const [name, run] of Object.entries(cells)) (results[name] ??= []).push(await run());
+  loads.push(load());
+}
+const median = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
+const value = (name: string) => {
+  const nums = results[name].filter((v): v is number => typeof v === 'number');
+  return nums.length ? median(nums) : undefined;
+};
+console.log(
+  `matmul ${N}×${N}×${N}, float32, median of ${args.rounds} interleaved rounds; load average ${loads.join(' → ')}`,
+);
+console.log('| implementation | GFLOP/s | vs numpy, same threads |');
+console.log('| --- | ---: | ---: |');
+for (const name of Object.keys(cells)) {
+  const v = value(name);
+  const peer = name.startsWith('native')
+    ? value(`numpy/OpenBLAS, ${name.endsWith('1 thread') ? '1 thread' : '2 threads'}`)
+    : undefined;
+  const text = v === undefined ? String(results[name][0]) : v.toFixed(1);
+  console.log(
+    `| ${name} | ${text} | ${v !== undefined && peer ? `${((v / peer) * 100).toFixed(0)}%` : ''} |`,
+  );
+}
