@@ -36,7 +36,7 @@ export { Concatenate, Add, Multiply, ElementwiseMerge } from './core/merge.js';
 export type { ConcatenateArgs } from './core/merge.js';
 
 // Models
-export type { ModelLike, ModelConfig, PredictOptions, LayerOutput } from './models/modelLike.js';
+export type { ModelLike, ModelConfig, PredictOptions, LayerOutput, TrainableModel, ModelWeight } from './models/modelLike.js';
 export { Sequential } from './models/Sequential.js';
 export type { SequentialArgs } from './models/Sequential.js';
 export { Model } from './models/Model.js';

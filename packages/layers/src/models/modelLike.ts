@@ -1,4 +1,4 @@
-import type { Tensor } from '@nutshell/tensor';
+import type { Tensor, Variable } from '@nutshell/tensor';
 import type { ApplyOptions, Layer, LayerWeight } from '../layer.js';
 import type { Shape } from '../shape.js';
 
@@ -26,12 +26,40 @@ export interface LayerOutput {
   readonly output: Tensor;
 }
 
+/** A weight of a model: its name (e.g. `'dense_1/kernel'`), variable and whether training changes it. @public */
+export interface ModelWeight {
+  /** Unique within the model, e.g. `'dense_1/kernel'`. */
+  readonly name: string;
+  /** Its values. */
+  readonly variable: Variable;
+  /** Whether training updates it. */
+  readonly trainable?: boolean;
+}
+
+/**
+ * What training needs of a model: a forward pass and named weights. Declared here once, beside `ModelLike` (which
+ * extends it); `@nutshell/train`'s Trainer takes it, so any object with these members trains too.
+ * @public
+ */
+export interface TrainableModel {
+  /** Used in messages. */
+  readonly name?: string;
+  /** Forward pass; the caller owns the result. `training: true` during fit (dropout on, etc.). */
+  apply(x: Tensor, options?: { training?: boolean }): Tensor;
+  /** Every weight, trainable or not (saved in checkpoints). */
+  readonly weights: readonly ModelWeight[];
+  /** The weights that training updates. */
+  readonly trainableWeights: readonly ModelWeight[];
+  /** The sum of the layers' regularization penalties, added to the loss; null when there are none. */
+  regularizationLoss?(): Tensor | null;
+}
+
 /**
  * What every model (Sequential, graph Model, LogisticRegression) offers: a forward pass, batched prediction,
  * each layer's output, its weights, a summary and a config. Trainers and visualisers code against this.
  * @public
  */
-export interface ModelLike {
+export interface ModelLike extends TrainableModel {
   /** The model's name. */
   readonly name: string;
   /** The layers in order of computation (input placeholders excluded). */
