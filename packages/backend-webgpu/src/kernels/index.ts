@@ -5,13 +5,14 @@ import type { webgpu_util as WebGpuUtil } from '@tensorflow/tfjs-backend-webgpu'
 import { accurateTrigKernels } from './accurateTrig.js';
 import { complexParts } from './complexParts.js';
 import { emptyMatMul } from './emptyMatMul.js';
-import { highRankPad } from './highRankPad.js';
+import { highRankMirrorPad, highRankPad } from './highRankPad.js';
 
 /** Why each kernel is replaced, by kernel name. */
 export const NUTSHELL_WEBGPU_KERNELS: Readonly<Record<string, string>> = {
   Sin: "WGSL's built-in sin may be off by 2^-11 (SwiftShader: 1e-4); Nutshell's is float32-accurate",
   Cos: "WGSL's built-in cos may be off by 2^-11 (SwiftShader: 1e-4); Nutshell's is float32-accurate",
   PadV2: highRankPad.why!,
+  MirrorPad: highRankMirrorPad.why!,
   BatchMatMul: emptyMatMul.why!,
   Real: complexParts[0].why!,
   Imag: complexParts[1].why!,
@@ -26,5 +27,5 @@ export function registerWebGpuKernels(util: typeof WebGpuUtil): void {
     kernelName: config.kernelName,
     make: () => config,
   }));
-  replaceKernels('webgpu', [...trig, highRankPad, ...complexParts, emptyMatMul]);
+  replaceKernels('webgpu', [...trig, highRankPad, highRankMirrorPad, ...complexParts, emptyMatMul]);
 }
