@@ -17,19 +17,68 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend: b, attrs }) => {
     pad: 'valid' | 'same' | number;
     dimRoundingMode?: 'floor' | 'round' | 'ceil';
   };
-  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
   const dx = backend.makeOutput(input.shape, 'float32');
   const out = heapF32(backend, dx);
   const x = heapF32(backend, input);
   const g = heapF32(backend, dy);
   out.fill(0);
   const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth } = info;
-  const { strideHeight, strideWidth, dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
+  const {
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    effectiveFilterHeight,
+    effectiveFilterWidth,
+  } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const y = heapF32(backend, output);
   // The forward output holds each window's maximum, so the first window position equal to it is the
   // first maximum (what tfjs-backend-cpu picks); scanning stops there.
+  const inside =
+    dilationHeight === 1 &&
+    dilationWidth === 1 &&
+    top === 0 &&
+    left === 0 &&
+    (outHeight - 1) * strideHeight + effectiveFilterHeight <= inHeight &&
+    (outWidth - 1) * strideWidth + effectiveFilterWidth <= inWidth;
+  if (inside) {
+    // Every window lies inside the image ('valid' pooling, LeNet's 2×2 stride 2): no bounds checks, and the window
+    // is walked by offsets from its corner.
+    const rowStride = inWidth * C;
+    for (let n = 0; n < batchSize; n++) {
+      const xBatch = n * inHeight * rowStride;
+      for (let yr = 0; yr < outHeight; yr++) {
+        for (let yc = 0; yc < outWidth; yc++) {
+          const corner = xBatch + yr * strideHeight * rowStride + yc * strideWidth * C;
+          const o = ((n * outHeight + yr) * outWidth + yc) * C;
+          for (let d = 0; d < C; d++) {
+            const target = y[o + d];
+            search: for (let wr = 0; wr < effectiveFilterHeight; wr++) {
+              const row = corner + wr * rowStride + d;
+              for (let wc = 0; wc < effectiveFilterWidth; wc++) {
+                const at = row + wc * C;
+                if (x[at] === target) {
+                  out[at] += g[o + d];
+                  break search;
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return dx;
+  }
   for (let n = 0; n < batchSize; n++) {
     const xBatch = n * inHeight * inWidth * C;
     for (let yr = 0; yr < outHeight; yr++) {
@@ -60,4 +109,8 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend: b, attrs }) => {
 };
 
 /** The corrected MaxPoolGrad kernel for the 'wasm' backend. */
-export const maxPoolGradConfig: KernelConfig = { kernelName: tf.MaxPoolGrad, backendName: 'wasm', kernelFunc: maxPoolGrad };
+export const maxPoolGradConfig: KernelConfig = {
+  kernelName: tf.MaxPoolGrad,
+  backendName: 'wasm',
+  kernelFunc: maxPoolGrad,
+};
