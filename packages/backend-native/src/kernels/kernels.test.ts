@@ -339,3 +339,35 @@ describe('convolutions and their gradients on ONNX Runtime', () => {
     tf.dispose([x, f]);
   });
 });
+
+describe('1,000 training steps', () => {
+  it('leak no tensor, no heap buffer and no session', async () => {
+    const x = tf.tensor4d(values(2 * 8 * 8 * 2), [2, 8, 8, 2]);
+    const w = tf.variable(tf.tensor4d(values(3 * 3 * 2 * 4), [3, 3, 2, 4]));
+    const d = tf.variable(tf.tensor2d(values(4 * 4 * 4 * 5), [4 * 4 * 4, 5]));
+    const y = tf.oneHot(tf.tensor1d([1, 3], 'int32'), 5);
+    const optimizer = tf.train.adam(1e-3);
+    const step = () =>
+      tf.dispose(
+        optimizer.minimize(() => {
+          const h = tf.relu(tf.conv2d(x, w as tf.Tensor4D, 2, 'same'));
+          const logits = tf.fused.matMul({
+            a: tf.reshape(h, [2, -1]) as tf.Tensor2D,
+            b: d as tf.Tensor2D,
+            activation: 'relu',
+          });
+          return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+        }, true),
+      );
+    step();
+    const tensors = tf.memory().numTensors;
+    const buffers = tf.engine().backend.numDataIds();
+    const sessions = nativeBackend.info().extra?.sessions;
+    for (let i = 0; i < 1000; i++) step();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(tf.engine().backend.numDataIds()).toBe(buffers);
+    expect(nativeBackend.info().extra?.sessions).toBe(sessions);
+    optimizer.dispose();
+    tf.dispose([x, w, d, y]);
+  });
+});
