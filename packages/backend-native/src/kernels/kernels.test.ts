@@ -357,7 +357,7 @@ describe('1,000 training steps', () => {
             activation: 'relu',
           });
           return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-        }, true),
+        }, true) ?? [],
       );
     step();
     const tensors = tf.memory().numTensors;
