@@ -369,5 +369,5 @@ describe('1,000 training steps', () => {
     expect(nativeBackend.info().extra?.sessions).toBe(sessions);
     optimizer.dispose();
     tf.dispose([x, w, d, y]);
-  });
+  }, 120_000); // took 5–10 s on the shared 2-core machine at load 28, over vitest's 5 s default
 });
