@@ -18,6 +18,7 @@ import type { BatchEndEvent, History, TrainerEvent, TrainerEventOf } from './eve
 import type { TrainableModel } from './model.js';
 import { ensureBackend } from './autoBackend.js';
 import { BatchReader } from './prefetch.js';
+import { ReadBack } from './readBack.js';
 import { holdOutValidation } from './validationSplit.js';
 import { startRun } from './resume.js';
 import { CheckpointCadence } from './checkpointCadence.js';
@@ -93,14 +94,6 @@ export interface EvaluateOptions {
 /** A subscriber to one event type; a returned promise is awaited before training goes on. @public */
 export type TrainerEventHandler<T extends TrainerEvent['type']> = (event: TrainerEventOf<T>) => unknown;
 
-interface PendingBatch {
-  readonly stats: Tensor;
-  readonly epoch: number;
-  readonly batch: number;
-  readonly step: number;
-  readonly size: number;
-  readonly lr: number;
-}
 
 /**
  * Trains a model: take data, predict, measure the error with the loss, adjust the weights with the optimizer,
@@ -226,15 +219,9 @@ export class Trainer implements TrainingContext {
     let seen = 0;
     let timed = 0; // samples trained since epochStart (a resumed epoch's earlier samples are not timed)
     let epochStart = 0;
-    let pending: PendingBatch | undefined;
     let currentEpoch = startEpoch;
     let reader: BatchReader | undefined;
-    const flush = async (): Promise<void> => {
-      if (!pending) return;
-      const p = pending;
-      pending = undefined;
-      const v = await p.stats.data();
-      p.stats.dispose();
+    const readBack = new ReadBack(lag, async (p, v) => {
       sums[0] += v[0] * p.size;
       const metrics: Record<string, number> = {};
       this.batchMetrics.forEach((m, i) => {
@@ -262,7 +249,8 @@ export class Trainer implements TrainingContext {
         ...(gradNorms ? { gradNorms } : {}),
       };
       await this.emit(event, callbacks);
-    };
+    });
+    const flush = () => readBack.flush();
 
     await this.emit({ type: 'fitStart', epochs: opts.epochs, stepsPerEpoch: steps, samples: n, initialEpoch: startEpoch, initialStep: step }, callbacks);
     try {
@@ -295,14 +283,7 @@ export class Trainer implements TrainingContext {
           } finally {
             tf.dispose([x, y]);
           }
-          const current = { stats, epoch, batch, step, size: indices.length, lr: this.optimizer.learningRate };
-          if (lag === 0) {
-            pending = current;
-            await flush();
-          } else {
-            await flush();
-            pending = current;
-          }
+          await readBack.push({ stats, epoch, batch, step, size: indices.length, lr: this.optimizer.learningRate });
           step++;
           if (ckpt?.dueAfter(step, batch, steps)) {
             await flush();
@@ -335,7 +316,7 @@ export class Trainer implements TrainingContext {
         }
       }
     } finally {
-      if (pending) (pending as PendingBatch).stats.dispose();
+      readBack.dispose();
       await reader?.close();
       classWeights?.dispose();
     }
