@@ -5,7 +5,7 @@ export { DataError, ConfigError, CheckpointError } from './errors.js';
 
 // Losses
 export { defineLoss, reduceLoss } from './losses/loss.js';
-export type { Loss, LossOptions, Reduction } from './losses/loss.js';
+export type { Loss, LossOptions, LossValues, Reduction } from './losses/loss.js';
 export { meanSquaredError } from './losses/meanSquaredError.js';
 export { meanAbsoluteError } from './losses/meanAbsoluteError.js';
 export { huber } from './losses/huber.js';

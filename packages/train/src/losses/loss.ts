@@ -1,5 +1,6 @@
 import { ShapeError, formatShape, tf } from '@nutshell/tensor';
 import { ConfigError } from '../errors.js';
+import { checkIfReadable } from './lossInputs.js';
 import type { Tensor } from '@nutshell/tensor';
 
 /**
@@ -34,13 +35,25 @@ export interface Loss {
    */
   perSample(yTrue: Tensor, yPred: Tensor): Tensor;
   /**
-   * Checks the values (labels within the classes, targets and probabilities within [0, 1]); throws a `DataError`
-   * naming the row or a `ConfigError` for logits given to a loss that takes probabilities. Reads the values
-   * synchronously. Calling the loss runs it; the Trainer runs it on the first batch of a fit.
+   * Checks the values (labels within the classes, targets and probabilities within [0, 1]), given as read back;
+   * throws a `DataError` naming the row or a `ConfigError` for logits given to a loss that takes probabilities.
+   * Calling the loss runs it where the backend reads synchronously; the Trainer runs it on the first batch of a
+   * fit after an asynchronous read (so on every backend).
    */
-  readonly checkInputs?: (yTrue: Tensor, yPred: Tensor) => void;
+  readonly checkInputs?: (yTrue: LossValues, yPred: LossValues) => void;
   /** True when the loss takes logits rather than probabilities (metrics then threshold binary outputs at 0). */
   readonly fromLogits?: boolean;
+}
+
+/**
+ * A tensor's values as read back from its backend, with its shape: what a loss's `checkInputs` looks at.
+ * @public
+ */
+export interface LossValues {
+  /** The values, row-major. */
+  readonly values: ArrayLike<number>;
+  /** The tensor's shape. */
+  readonly shape: readonly number[];
 }
 
 /**
@@ -52,22 +65,30 @@ export function defineLoss(
   name: string,
   perSample: (yTrue: Tensor, yPred: Tensor) => Tensor,
   fromLogits = false,
-  checkInputs?: (yTrue: Tensor, yPred: Tensor) => void,
+  checkInputs?: (yTrue: LossValues, yPred: LossValues) => void,
 ): Loss {
   const call = (yTrue: Tensor, yPred: Tensor, options: LossOptions = {}): Tensor => {
     checkReduction(name, options.reduction);
     return tf.tidy(() => {
       const l = perSample(yTrue, yPred); // shapes first: the value checks assume them
-      checkInputs?.(yTrue, yPred);
+      if (checkInputs) checkIfReadable(checkInputs, yTrue, yPred);
       return reduceLoss(name, l, options);
     });
   };
-  return Object.assign(call, { lossName: name, perSample, fromLogits, ...(checkInputs ? { checkInputs } : {}) });
+  return Object.assign(call, {
+    lossName: name,
+    perSample,
+    fromLogits,
+    ...(checkInputs ? { checkInputs } : {}),
+  });
 }
 
 function checkReduction(name: string, reduction: unknown): void {
   if (reduction !== undefined && reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
-    throw new ConfigError('reduction', `${name}: unknown reduction '${String(reduction)}'; expected 'mean', 'sum' or 'none'.`);
+    throw new ConfigError(
+      'reduction',
+      `${name}: unknown reduction '${String(reduction)}'; expected 'mean', 'sum' or 'none'.`,
+    );
   }
 }
 
@@ -81,7 +102,12 @@ export function reduceLoss(name: string, perSample: Tensor, options: LossOptions
   let l = perSample;
   if (sampleWeight) {
     if (sampleWeight.size !== perSample.shape[0]) {
-      throw new ShapeError(name, [perSample.shape[0]], sampleWeight.shape, 'sampleWeight needs one weight per sample');
+      throw new ShapeError(
+        name,
+        [perSample.shape[0]],
+        sampleWeight.shape,
+        'sampleWeight needs one weight per sample',
+      );
     }
     l = tf.mul(l, tf.reshape(sampleWeight, [perSample.shape[0]]));
   }
@@ -95,20 +121,31 @@ export function sameShape(name: string, yTrue: Tensor, yPred: Tensor): void {
   const a = yTrue.shape;
   const b = yPred.shape;
   if (a.length !== b.length || a.some((d, i) => d !== b[i])) {
-    throw new ShapeError(name, yPred.shape, yTrue.shape, `yTrue must have the shape of yPred ${formatShape(yPred.shape)}`);
+    throw new ShapeError(
+      name,
+      yPred.shape,
+      yTrue.shape,
+      `yTrue must have the shape of yPred ${formatShape(yPred.shape)}`,
+    );
   }
 }
 
 /** Mean over every axis but the first: `[batch, ...]` → `[batch]`. A rank-1 input is one value per sample. */
 export function meanPerSample(t: Tensor): Tensor {
   if (t.rank <= 1) return t;
-  return tf.mean(t, Array.from({ length: t.rank - 1 }, (_, i) => i + 1));
+  return tf.mean(
+    t,
+    Array.from({ length: t.rank - 1 }, (_, i) => i + 1),
+  );
 }
 
 /** Sum over every axis but the first: `[batch, ...]` → `[batch]`. */
 export function sumPerSample(t: Tensor): Tensor {
   if (t.rank <= 1) return t;
-  return tf.sum(t, Array.from({ length: t.rank - 1 }, (_, i) => i + 1));
+  return tf.sum(
+    t,
+    Array.from({ length: t.rank - 1 }, (_, i) => i + 1),
+  );
 }
 
 /** Clip for logs of probabilities (the same epsilon as Keras). */

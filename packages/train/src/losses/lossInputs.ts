@@ -2,20 +2,22 @@
  * @file Value checks a loss runs on its inputs before computing (labels in range, probabilities in [0, 1]).
  *
  * A cross-entropy given a label outside its classes, or logits where it expects probabilities, still returns a
- * number — a wrong one, which trains a model to chance without a word. These checks read the values (one
- * synchronous read of the labels and of the predictions' minimum and maximum), so a loss runs them when called
- * as a function (`loss(yTrue, yPred)`) and the Trainer runs them once on the first batch of a fit; `perSample`
- * does not, so that a training step stays asynchronous.
+ * number — a wrong one, which trains a model to chance without a word. These checks work on values already read
+ * back (`LossValues`), so that who reads decides how: a loss called as a function (`loss(yTrue, yPred)`) reads
+ * synchronously where the backend can (`readsSynchronously()`), and the Trainer reads the first batch of a fit
+ * asynchronously, which works on every backend (WebGPU in Node included). `perSample` reads nothing, so a training
+ * step stays asynchronous.
  */
-import { tf, type Tensor } from '@nutshell/tensor';
+import { readsSynchronously, type Tensor } from '@nutshell/tensor';
 import { ConfigError, DataError } from '../errors.js';
+import type { LossValues } from './loss.js';
 
 // Softmax and sigmoid round to values a few ulps outside [0, 1].
 const TOLERANCE = 1e-5;
 
 /** Throws a `DataError` naming the row unless every label is an integer class index in [0, classes). @internal */
-export function checkClassIndices(op: string, yTrue: Tensor, classes: number): void {
-  const values = yTrue.dataSync();
+export function checkClassIndices(op: string, yTrue: LossValues, classes: number): void {
+  const values = yTrue.values;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (!Number.isInteger(v) || v < 0 || v >= classes) {
@@ -28,8 +30,8 @@ export function checkClassIndices(op: string, yTrue: Tensor, classes: number): v
 }
 
 /** Throws a `DataError` naming the row unless every target lies in [0, 1] (0/1 labels or probabilities). @internal */
-export function checkUnitTargets(op: string, yTrue: Tensor): void {
-  const values = yTrue.dataSync();
+export function checkUnitTargets(op: string, yTrue: LossValues): void {
+  const values = yTrue.values;
   const per = yTrue.shape.length > 1 ? values.length / Math.max(1, yTrue.shape[0]) : 1;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -48,9 +50,15 @@ export function checkUnitTargets(op: string, yTrue: Tensor): void {
  * [0, 1]: the model outputs logits, and the loss needs `{ fromLogits: true }` (or the model a softmax/sigmoid).
  * NaN predictions are left to the caller (a diverged run, not a wrong loss). @internal
  */
-export function checkProbabilities(op: string, yPred: Tensor): void {
-  if (yPred.size === 0) return;
-  const [min, max] = tf.tidy(() => tf.stack([tf.min(yPred), tf.max(yPred)]).dataSync());
+export function checkProbabilities(op: string, yPred: LossValues): void {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < yPred.values.length; i++) {
+    const v = yPred.values[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (min === Infinity) return; // empty, or all NaN
   if (min < -TOLERANCE || max > 1 + TOLERANCE) {
     throw new ConfigError(
       'loss',
@@ -58,4 +66,31 @@ export function checkProbabilities(op: string, yPred: Tensor): void {
         `Use ${op}({ fromLogits: true }) (losses given by name take probabilities), or end the model with a softmax or sigmoid.`,
     );
   }
+}
+
+/** A tensor's values and shape, read synchronously. @internal */
+function readSync(t: Tensor): LossValues {
+  return { values: t.dataSync(), shape: t.shape };
+}
+
+/**
+ * Runs `check` on the two tensors' values when the current backend reads synchronously; otherwise does nothing
+ * (on WebGPU in Node a synchronous read throws): the Trainer then checks the first batch asynchronously. @internal
+ */
+export function checkIfReadable(
+  check: (yTrue: LossValues, yPred: LossValues) => void,
+  yTrue: Tensor,
+  yPred: Tensor,
+): void {
+  if (readsSynchronously()) check(readSync(yTrue), readSync(yPred));
+}
+
+/** Reads both tensors asynchronously and runs `check` on their values (every backend). @internal */
+export async function checkAfterReading(
+  check: (yTrue: LossValues, yPred: LossValues) => void,
+  yTrue: Tensor,
+  yPred: Tensor,
+): Promise<void> {
+  const [t, p] = await Promise.all([yTrue.data(), yPred.data()]);
+  check({ values: t, shape: yTrue.shape }, { values: p, shape: yPred.shape });
 }

@@ -4,14 +4,21 @@
  */
 import { tf, type Tensor } from '@nutshell/tensor';
 import type { Loss } from '../losses/loss.js';
+import { checkAfterReading } from '../losses/lossInputs.js';
 import type { DataSource } from './dataSource.js';
 import type { TrainableModel } from './model.js';
 
 /** How many samples the value check looks at: enough that a model's logits almost surely leave [0, 1]. */
 const FIRST_BATCH = 64;
 
-async function onFirstBatch(source: DataSource, count: number, fn: (x: Tensor, y: Tensor) => void): Promise<void> {
-  const { x, y } = await source.gather(Int32Array.from({ length: Math.min(source.size, count) }, (_, i) => i));
+async function onFirstBatch(
+  source: DataSource,
+  count: number,
+  fn: (x: Tensor, y: Tensor) => void,
+): Promise<void> {
+  const { x, y } = await source.gather(
+    Int32Array.from({ length: Math.min(source.size, count) }, (_, i) => i),
+  );
   try {
     tf.tidy(() => fn(x, y));
   } finally {
@@ -46,5 +53,15 @@ export async function firstSampleShapes(
 export async function checkLossValues(model: TrainableModel, loss: Loss, source: DataSource): Promise<void> {
   const check = loss.checkInputs;
   if (!check) return;
-  await onFirstBatch(source, FIRST_BATCH, (x, y) => check(y, model.apply(x, { training: false })));
+  const { x, y } = await source.gather(
+    Int32Array.from({ length: Math.min(source.size, FIRST_BATCH) }, (_, i) => i),
+  );
+  let out: Tensor | undefined;
+  try {
+    out = tf.tidy(() => model.apply(x, { training: false }));
+    // Read asynchronously: a synchronous read throws on WebGPU in Node.
+    await checkAfterReading(check, y, out);
+  } finally {
+    tf.dispose([x, y, ...(out ? [out] : [])]);
+  }
 }

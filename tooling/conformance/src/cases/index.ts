@@ -7,6 +7,7 @@ import { LOSS_CASES } from './losses.js';
 import { OPTIMIZER_CASES } from './optimizers.js';
 import { POOLING_CASES } from './pooling.js';
 import { RECURRENT_CASES } from './recurrent.js';
+import { TRAINER_MLP_TRAINING } from './trainerMlp.js';
 
 /** What Nutshell composes, checked forward and backward on every backend. */
 export const STACK_CASES: readonly OpCase[] = [
@@ -21,4 +22,4 @@ export const STACK_CASES: readonly OpCase[] = [
 ];
 
 /** Training runs built from Nutshell's layers and optimizers. */
-export const STACK_TRAINING: readonly TrainingCase[] = [LENET_TRAINING];
+export const STACK_TRAINING: readonly TrainingCase[] = [LENET_TRAINING, TRAINER_MLP_TRAINING];

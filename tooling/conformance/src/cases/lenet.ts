@@ -1,6 +1,6 @@
 // The LeNet training curve: Nutshell's own lenet() (Conv2D, MaxPool2D, Flatten, Dense) and Adam, with the
-// softmax cross-entropy written out in ops (train's loss functions are checked by the loss cases; their target
-// checks read synchronously, which WebGPU in Node cannot do, see losses.ts), on one batch of 32 of the 8×8 digits upscaled to 16×16. The loss curve must match the CPU
+// softmax cross-entropy written out in ops (train's loss functions are checked by the loss cases and through the
+// Trainer in trainerMlp.ts), on one batch of 32 of the 8×8 digits upscaled to 16×16. The loss curve must match the CPU
 // backend's step by step and must fall.
 import type { DigitsData, TrainingCase, TrainingCurve } from '@nutshell/backend-conformance';
 import { lenet } from '@nutshell/conv';

@@ -40,21 +40,6 @@ const fixed = (values: number[], extra: Partial<InputSpec> = {}): InputSpec => (
 const probabilities: InputSpec = { shape: [B, C], min: 0.05, max: 0.95 };
 const logits: InputSpec = { shape: [B, C], min: -2, max: 2 };
 
-/**
- * The cross-entropies check their targets (and, from probabilities, their predictions) with `dataSync` in
- * train/src/losses/lossInputs.ts (checkClassIndices, checkUnitTargets, checkProbabilities), which WebGPU in
- * Node cannot do; in Chromium the same synchronous read lost the device. A real gap of @nutshell/train on
- * webgpu, reported skipped here until those checks read asynchronously or only where `readsSynchronously()`.
- */
-const inNode = typeof process !== 'undefined' && !!process.versions?.node;
-const syncTargetCheck = (backend: string) => {
-  if (backend !== 'webgpu') return undefined;
-  return inNode
-    ? 'its target checks (train/src/losses/lossInputs.ts) read with dataSync, which WebGPU in Node cannot do'
-    : 'its target checks (train/src/losses/lossInputs.ts) read with dataSync; in Chromium (SwiftShader) that read ' +
-        "ended with the device lost ('Device was destroyed') and every later case failing: not yet investigated";
-};
-
 const lossCase = (
   name: string,
   loss: Loss,
@@ -104,14 +89,12 @@ export const LOSS_CASES: readonly OpCase[] = [
     binaryCrossentropy(),
     [fixed(BINARY), probabilities],
     ([t, p]) => meanOfSums(t, p, (a, b) => -(a * Math.log(b) + (1 - a) * Math.log(1 - b)), true),
-    { unsupported: syncTargetCheck },
   ),
   lossCase(
     'binaryCrossentropy (logits)',
     binaryCrossentropy({ fromLogits: true }),
     [fixed(BINARY), logits],
     ([t, z]) => meanOfSums(t, z, (a, x) => Math.max(x, 0) - x * a + Math.log1p(Math.exp(-Math.abs(x))), true),
-    { unsupported: syncTargetCheck },
   ),
   lossCase(
     'categoricalCrossentropy (probabilities)',
@@ -123,14 +106,12 @@ export const LOSS_CASES: readonly OpCase[] = [
       const q = R.zip(p, sums, (a, s) => a / s);
       return meanOfSums(t, q, (a, b) => -a * Math.log(b));
     },
-    { unsupported: syncTargetCheck },
   ),
   lossCase(
     'categoricalCrossentropy (logits)',
     categoricalCrossentropy({ fromLogits: true }),
     [fixed(ONE_HOT), logits],
     ([t, z]) => meanOfSums(t, logSoftmaxRows(z), (a, l) => -a * l),
-    { unsupported: syncTargetCheck },
   ),
   lossCase(
     'sparseCategoricalCrossentropy (logits)',
@@ -140,7 +121,6 @@ export const LOSS_CASES: readonly OpCase[] = [
       const l = logSoftmaxRows(z);
       return R.nd([], [-LABELS.reduce((s, k, i) => s + l.data[i * C + k], 0) / B]);
     },
-    { unsupported: syncTargetCheck },
   ),
   lossCase('hinge', hinge, [fixed(SIGNS), { shape: [B, C], min: -2, max: 2, avoid: [-1, 1] }], ([t, p]) =>
     meanOfSums(t, p, (a, b) => Math.max(0, 1 - a * b), true),
