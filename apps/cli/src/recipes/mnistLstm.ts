@@ -13,8 +13,8 @@ import { MNIST_INPUTS, loadMnistSplits, loadMnistTest } from './mnist.js';
  * Measured once (2026-12-05, `nutshell train mnist-lstm --backend wasm`, seed 0, the defaults below): 97.60% test
  * accuracy on the 10,000 test images (loss 0.0806), training accuracy 89.6% after epoch 1 and 97.2% after epoch 2;
  * 43 min 56 s of training on a 2-core machine shared with five other jobs (epoch 1 at 30 samples/s under a load
- * average near 15, epoch 2 at 96 samples/s). The `auto` backend picked `native` there, which stayed at the first
- * batch for minutes; the measurement names wasm.
+ * average near 15, epoch 2 at 96 samples/s). The `auto` backend picked `native` there; that run was stopped after
+ * 3.5 minutes with its progress line still at batch 1, so its speed is not known, and the measurement names wasm.
  */
 export const mnistLstm: Recipe = {
   name: 'mnist-lstm',
