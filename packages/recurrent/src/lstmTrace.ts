@@ -21,7 +21,7 @@ export interface LSTMTrace {
 /**
  * Runs the first sequence of `x` (`[batch, steps, features]`) through a built `LSTM` in inference mode and
  * records every gate, the memory and the output at each step, in processing order. For pictures
- * (`gateHeatmaps` in @nutshell/viz); leaks no tensor.
+ * (`gateHeatmaps` in `@nutshell/viz`); leaks no tensor.
  * @public
  */
 export async function traceLSTM(layer: LSTM, x: Tensor): Promise<LSTMTrace> {
