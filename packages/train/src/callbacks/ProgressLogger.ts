@@ -109,8 +109,12 @@ export class ProgressLogger implements Callback {
     if (e.initialStep > 0 && this.mode !== 'none')
       this.log(`resumed at epoch ${e.initialEpoch + 1}, step ${e.initialStep}`);
     if (this.mode === 'bar' && !this.makeBar) {
-      // Loaded only for a terminal, so a browser bundle never needs it.
-      const { default: cliProgress } = await import('cli-progress');
+      // Loaded only for a terminal, and through a computed specifier so that bundlers (Vite, esbuild, webpack) do
+      // not follow it (it needs Node's readline) into a browser bundle; Node resolves it from this package.
+      const cliProgressModule = ['cli', 'progress'].join('-');
+      const { default: cliProgress } = (await import(/* @vite-ignore */ cliProgressModule)) as {
+        default: typeof import('cli-progress');
+      };
       this.makeBar = () =>
         new cliProgress.SingleBar(
           {
