@@ -52,12 +52,22 @@ export function conv2d(x: Tensor, w: Tensor, options: Conv2DOptions = {}): Tenso
  * @public
  */
 export interface Conv1DOptions {
-  /** Default 1. */
+  /** Step along the length. Default 1. */
+  readonly strides?: number;
+  /** Spacing between kernel taps. Default 1. */
+  readonly dilations?: number;
+  /**
+   * Old name of `strides`, still accepted.
+   * @deprecated Use `strides` (the name `conv2d` uses).
+   */
   readonly stride?: number;
+  /**
+   * Old name of `dilations`, still accepted.
+   * @deprecated Use `dilations` (the name `conv2d` uses).
+   */
+  readonly dilation?: number;
   /** `'valid'` (default), `'same'` or explicit `[before, after]`. */
   readonly padding?: 'valid' | 'same' | readonly [number, number];
-  /** Default 1. */
-  readonly dilation?: number;
   /** Default 1. */
   readonly groups?: number;
   /** Any `ConvAlgorithm` except `'winograd'` (which needs 3×3 kernels). Default `'direct'`. */
@@ -75,11 +85,10 @@ export interface Conv1DOptions {
 export function conv1d(x: Tensor, w: Tensor, options: Conv1DOptions = {}): Tensor {
   if (x.rank !== 3) throw new ShapeError('conv1d', 'rank 3 [batch, length, channels]', x.shape, 'input');
   if (w.rank !== 3) throw new ShapeError('conv1d', 'rank 3 [kernelSize, channels / groups, filters]', w.shape, 'kernel');
-  for (const [name, v] of [
-    ['stride', options.stride],
-    ['dilation', options.dilation],
-  ] as const) {
-    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new ConvArgumentError('conv1d', name, 'a positive integer', v);
+  const strides = aliasedOption(options, 'strides', 'stride');
+  const dilations = aliasedOption(options, 'dilations', 'dilation');
+  for (const { name, value } of [strides, dilations]) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) throw new ConvArgumentError('conv1d', name, 'a positive integer', value);
   }
   const p = options.padding ?? 'valid';
   let padding: Conv2DOptions['padding'];
@@ -89,8 +98,8 @@ export function conv1d(x: Tensor, w: Tensor, options: Conv1DOptions = {}): Tenso
   if (p === 'same') {
     // 'same' along the length only (2-D 'same' would also pad the height-1 axis for kernels of height 1: no-op,
     // but the rule is computed here so that it is TensorFlow's along the length).
-    const k = ((w.shape as number[])[0] - 1) * (options.dilation ?? 1) + 1;
-    const s = options.stride ?? 1;
+    const k = ((w.shape as number[])[0] - 1) * (dilations.value ?? 1) + 1;
+    const s = strides.value ?? 1;
     const len = (x.shape as number[])[1];
     const total = Math.max((Math.ceil(len / s) - 1) * s + k - len, 0);
     padding = [[0, 0], [Math.floor(total / 2), total - Math.floor(total / 2)]];
@@ -106,20 +115,20 @@ export function conv1d(x: Tensor, w: Tensor, options: Conv1DOptions = {}): Tenso
       `kernel for an input with ${xs[2]} channels in ${groups} group(s); input shape [${xs.join(', ')}]`,
     );
   }
-  const k = (ws[0] - 1) * (options.dilation ?? 1) + 1;
+  const k = (ws[0] - 1) * (dilations.value ?? 1) + 1;
   const padded = xs[1] + (Array.isArray(padding) ? padding[1][0] + padding[1][1] : 0);
   if (k > padded) {
     throw new ShapeError(
       'conv1d',
       `an input at least ${k} long after padding`,
       xs,
-      `kernel [${ws.join(', ')}] with dilation ${options.dilation ?? 1} spans ${k}, longer than the padded input ${padded}`,
+      `kernel [${ws.join(', ')}] with dilation ${dilations.value ?? 1} spans ${k}, longer than the padded input ${padded}`,
     );
   }
   const y = tf.tidy(() =>
     conv2dAs('conv1d', tf.expandDims(x, 1), tf.expandDims(w, 0), {
-      strides: [1, options.stride ?? 1],
-      dilations: [1, options.dilation ?? 1],
+      strides: [1, strides.value ?? 1],
+      dilations: [1, dilations.value ?? 1],
       padding,
       groups: options.groups,
       algorithm: options.algorithm,
@@ -129,4 +138,20 @@ export function conv1d(x: Tensor, w: Tensor, options: Conv1DOptions = {}): Tenso
   const out = tf.squeeze(y, [1]);
   y.dispose();
   return out;
+}
+
+// conv1d once took `stride`/`dilation`; they stay as aliases of conv2d's `strides`/`dilations`. Two different values
+// would leave one silently ignored, so that is an error naming both. Returns the value and the name it came under
+// (for the range error).
+function aliasedOption(
+  options: Conv1DOptions,
+  name: 'strides' | 'dilations',
+  alias: 'stride' | 'dilation',
+): { readonly name: string; readonly value: number | undefined } {
+  const v = options[name];
+  const a = options[alias];
+  if (v !== undefined && a !== undefined && v !== a) {
+    throw new ConvArgumentError('conv1d', `${name} (and its deprecated alias ${alias})`, 'one value when both are given', { [name]: v, [alias]: a });
+  }
+  return { name: v === undefined && a !== undefined ? alias : name, value: v ?? a };
 }

@@ -70,6 +70,7 @@ export type { Pool2DLayerArgs, Pool1DLayerArgs } from './layers/poolingLayers.js
 export { Inception } from './layers/Inception.js';
 export type { InceptionArgs } from './layers/Inception.js';
 export { ConvCommon } from './layers/common.js';
+export { BaseConv } from './layers/baseConv.js';
 export type { ConvLayerCommonArgs } from './layers/common.js';
 
 // Networks

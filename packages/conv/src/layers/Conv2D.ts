@@ -1,7 +1,8 @@
-import { Layer, type ApplyOptions, type LayerConfig, type LayerInputShape, type Shape } from '@nutshell/layers';
-import { ShapeError, tf, type Tensor, type Variable } from '@nutshell/tensor';
+import { type LayerInputShape, type Shape } from '@nutshell/layers';
+import { type Tensor, type Variable } from '@nutshell/tensor';
 import { conv2d } from '../conv2d.js';
-import { ConvCommon, conv2dOutputShape, intArg, pairArg, type ConvLayerCommonArgs } from './common.js';
+import { BaseConv } from './baseConv.js';
+import { conv2dOutputShape, intArg, pairArg, type ConvLayerCommonArgs } from './common.js';
 
 /** Arguments of {@link Conv2D}. @public */
 export interface Conv2DArgs extends ConvLayerCommonArgs {
@@ -23,7 +24,7 @@ export interface Conv2DArgs extends ConvLayerCommonArgs {
  * `[kh, kw, channels / groups, filters]` (the same layout as Keras).
  * @public
  */
-export class Conv2D extends Layer {
+export class Conv2D extends BaseConv {
   readonly className: string = 'Conv2D';
   /** Output channels. */
   readonly filters: number;
@@ -31,20 +32,16 @@ export class Conv2D extends Layer {
   readonly strides: [number, number];
   readonly dilationRate: [number, number];
   readonly groups: number;
-  /** Padding, activation, bias, initializers, regularizers, algorithm. */
-  readonly common: ConvCommon;
   private kernel?: Variable;
-  private bias?: Variable;
 
   constructor(args: Conv2DArgs) {
     super(args);
-    const op = `Conv2D '${this.name}'`;
-    this.filters = intArg(op, 'filters', args.filters);
-    this.kernelSize = pairArg(op, 'kernelSize', args.kernelSize, 0);
-    this.strides = pairArg(op, 'strides', args.strides, 1);
-    this.dilationRate = pairArg(op, 'dilationRate', args.dilationRate, 1);
-    this.groups = intArg(op, 'groups', args.groups, 1);
-    this.common = new ConvCommon(op, args);
+    this.filters = intArg(this.op, 'filters', args.filters);
+    this.kernelSize = pairArg(this.op, 'kernelSize', args.kernelSize, 0);
+    this.strides = pairArg(this.op, 'strides', args.strides, 1);
+    this.dilationRate = pairArg(this.op, 'dilationRate', args.dilationRate, 1);
+    this.groups = intArg(this.op, 'groups', args.groups, 1);
+    this.parseCommonArgs(args);
   }
 
   /** The kernel variable (after building). */
@@ -52,21 +49,24 @@ export class Conv2D extends Layer {
     return this.kernel;
   }
 
-  override build(inputShape: LayerInputShape): void {
-    const c = (inputShape as Shape)[3] as number;
+  protected buildKernels(c: number): void {
     const k = this.common;
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, c / this.groups, this.filters], k.kernelInitializer, { regularizer: k.kernelRegularizer });
-    if (k.useBias) this.bias = this.addWeight('bias', [this.filters], k.biasInitializer, { regularizer: k.biasRegularizer });
+    this.kernel = this.addWeight(
+      'kernel',
+      [...this.kernelSize, c / this.groups, this.filters],
+      k.kernelInitializer,
+      { regularizer: k.kernelRegularizer },
+    );
+  }
+
+  protected biasSize(): number {
+    return this.filters;
   }
 
   override computeOutputShape(inputShape: LayerInputShape): Shape {
     const shape = inputShape as Shape;
-    const op = `Conv2D '${this.name}'`;
-    const built = this.kernel ? (this.kernel.shape as number[])[2] * this.groups : undefined;
-    if (built !== undefined && shape.length === 4 && shape[3] !== built) {
-      throw new ShapeError(op, `[?, ?, ?, ${built}]`, shape as number[], `the layer was built for ${built} input channels`);
-    }
-    return conv2dOutputShape(op, shape, this.kernelSize, undefined, this.filters, {
+    this.checkBuiltChannels(shape, 4);
+    return conv2dOutputShape(this.op, shape, this.kernelSize, undefined, this.filters, {
       strides: this.strides,
       padding: this.common.padding,
       dilations: this.dilationRate,
@@ -74,27 +74,23 @@ export class Conv2D extends Layer {
     });
   }
 
-  call(inputs: Tensor | Tensor[], _opts: ApplyOptions): Tensor {
-    let y = conv2d(inputs as Tensor, this.kernel!, {
+  protected convolve(x: Tensor): Tensor {
+    return conv2d(x, this.kernel!, {
       strides: this.strides,
       padding: this.common.padding,
       dilations: this.dilationRate,
       groups: this.groups,
       algorithm: this.common.algorithm,
     });
-    if (this.bias) y = tf.add(y, this.bias);
-    return this.common.activate(y);
   }
 
-  override getConfig(): LayerConfig {
+  protected convConfig(): Record<string, unknown> {
     return {
-      ...super.getConfig(),
       filters: this.filters,
       kernelSize: this.kernelSize,
       strides: this.strides,
       dilationRate: this.dilationRate,
       groups: this.groups,
-      ...this.common.config(),
     };
   }
 }

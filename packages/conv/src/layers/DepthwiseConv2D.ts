@@ -1,7 +1,8 @@
-import { Layer, type ApplyOptions, type LayerConfig, type LayerInputShape, type Shape } from '@nutshell/layers';
-import { ShapeError, tf, type Tensor, type Variable } from '@nutshell/tensor';
+import { type LayerInputShape, type Shape } from '@nutshell/layers';
+import { tf, type Tensor, type Variable } from '@nutshell/tensor';
 import { conv2d } from '../conv2d.js';
-import { ConvCommon, conv2dOutputShape, intArg, pairArg, type ConvLayerCommonArgs } from './common.js';
+import { BaseConv } from './baseConv.js';
+import { conv2dOutputShape, intArg, pairArg, type ConvLayerCommonArgs } from './common.js';
 
 /** Arguments of {@link DepthwiseConv2D}. @public */
 export interface DepthwiseConv2DArgs extends ConvLayerCommonArgs {
@@ -18,43 +19,42 @@ export interface DepthwiseConv2DArgs extends ConvLayerCommonArgs {
  * layout); output channel `c · depthMultiplier + m` comes from kernel `m` of input channel `c`.
  * @public
  */
-export class DepthwiseConv2D extends Layer {
+export class DepthwiseConv2D extends BaseConv {
   readonly className: string = 'DepthwiseConv2D';
   readonly kernelSize: [number, number];
   readonly depthMultiplier: number;
   readonly strides: [number, number];
   readonly dilationRate: [number, number];
-  /** Padding, activation, bias, initializers, regularizers, algorithm. */
-  readonly common: ConvCommon;
   private kernel?: Variable;
-  private bias?: Variable;
 
   constructor(args: DepthwiseConv2DArgs) {
     super(args);
-    const op = `DepthwiseConv2D '${this.name}'`;
-    this.kernelSize = pairArg(op, 'kernelSize', args.kernelSize, 0);
-    this.depthMultiplier = intArg(op, 'depthMultiplier', args.depthMultiplier, 1);
-    this.strides = pairArg(op, 'strides', args.strides, 1);
-    this.dilationRate = pairArg(op, 'dilationRate', args.dilationRate, 1);
-    this.common = new ConvCommon(op, args);
+    this.kernelSize = pairArg(this.op, 'kernelSize', args.kernelSize, 0);
+    this.depthMultiplier = intArg(this.op, 'depthMultiplier', args.depthMultiplier, 1);
+    this.strides = pairArg(this.op, 'strides', args.strides, 1);
+    this.dilationRate = pairArg(this.op, 'dilationRate', args.dilationRate, 1);
+    this.parseCommonArgs(args);
   }
 
-  override build(inputShape: LayerInputShape): void {
-    const c = (inputShape as Shape)[3] as number;
+  protected buildKernels(c: number): void {
     const k = this.common;
-    this.kernel = this.addWeight('depthwise_kernel', [...this.kernelSize, c, this.depthMultiplier], k.kernelInitializer, { regularizer: k.kernelRegularizer });
-    if (k.useBias) this.bias = this.addWeight('bias', [c * this.depthMultiplier], k.biasInitializer, { regularizer: k.biasRegularizer });
+    this.kernel = this.addWeight(
+      'depthwise_kernel',
+      [...this.kernelSize, c, this.depthMultiplier],
+      k.kernelInitializer,
+      { regularizer: k.kernelRegularizer },
+    );
+  }
+
+  protected biasSize(c: number): number {
+    return c * this.depthMultiplier;
   }
 
   override computeOutputShape(inputShape: LayerInputShape): Shape {
     const shape = inputShape as Shape;
-    const op = `DepthwiseConv2D '${this.name}'`;
-    const built = this.kernel?.shape[2];
-    if (built !== undefined && shape.length === 4 && shape[3] !== built) {
-      throw new ShapeError(op, `[?, ?, ?, ${built}]`, shape as number[], `the layer was built for ${built} input channels`);
-    }
+    this.checkBuiltChannels(shape, 4);
     const c = shape.length === 4 && shape[3] != null ? shape[3] : 1;
-    return conv2dOutputShape(op, shape, this.kernelSize, 1, c * this.depthMultiplier, {
+    return conv2dOutputShape(this.op, shape, this.kernelSize, 1, c * this.depthMultiplier, {
       strides: this.strides,
       padding: this.common.padding,
       dilations: this.dilationRate,
@@ -62,30 +62,25 @@ export class DepthwiseConv2D extends Layer {
     });
   }
 
-  call(inputs: Tensor | Tensor[], _opts: ApplyOptions): Tensor {
-    const x = inputs as Tensor;
+  protected convolve(x: Tensor): Tensor {
     const c = x.shape[3] as number;
     // [kh, kw, c, m] → [kh, kw, 1, c·m]: the grouped layout, group c holding filters c·m … c·m + m − 1.
     const w = tf.reshape(this.kernel!, [...this.kernelSize, 1, c * this.depthMultiplier]);
-    let y = conv2d(x, w, {
+    return conv2d(x, w, {
       strides: this.strides,
       padding: this.common.padding,
       dilations: this.dilationRate,
       groups: c,
       algorithm: this.common.algorithm,
     });
-    if (this.bias) y = tf.add(y, this.bias);
-    return this.common.activate(y);
   }
 
-  override getConfig(): LayerConfig {
+  protected convConfig(): Record<string, unknown> {
     return {
-      ...super.getConfig(),
       kernelSize: this.kernelSize,
       depthMultiplier: this.depthMultiplier,
       strides: this.strides,
       dilationRate: this.dilationRate,
-      ...this.common.config(),
     };
   }
 }

@@ -1,7 +1,15 @@
-import { getInitializer, initializers, Layer, type ApplyOptions, type Initializer, type InitializerSpec, type LayerConfig, type LayerInputShape, type Shape } from '@nutshell/layers';
-import { ShapeError, tf, type Tensor, type Variable } from '@nutshell/tensor';
+import {
+  getInitializer,
+  initializers,
+  type Initializer,
+  type InitializerSpec,
+  type LayerInputShape,
+  type Shape,
+} from '@nutshell/layers';
+import { tf, type Tensor, type Variable } from '@nutshell/tensor';
 import { conv2d } from '../conv2d.js';
-import { ConvCommon, conv2dOutputShape, intArg, pairArg, type ConvLayerCommonArgs } from './common.js';
+import { BaseConv } from './baseConv.js';
+import { conv2dOutputShape, intArg, pairArg, type ConvLayerCommonArgs } from './common.js';
 
 /** Arguments of {@link SeparableConv2D}. @public */
 export interface SeparableConv2DArgs extends ConvLayerCommonArgs {
@@ -23,52 +31,54 @@ export interface SeparableConv2DArgs extends ConvLayerCommonArgs {
  * `[kh, kw, c, m]` and `pointwise_kernel` `[1, 1, c·m, filters]`.
  * @public
  */
-export class SeparableConv2D extends Layer {
+export class SeparableConv2D extends BaseConv {
   readonly className: string = 'SeparableConv2D';
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly depthMultiplier: number;
   readonly strides: [number, number];
   readonly dilationRate: [number, number];
-  /** Padding, activation, bias, initializers (the kernel initializer is the depthwise one), algorithm. */
-  readonly common: ConvCommon;
   private readonly pointwiseInitializer: Initializer;
   private depthwise?: Variable;
   private pointwise?: Variable;
-  private bias?: Variable;
 
   constructor(args: SeparableConv2DArgs) {
     super(args);
-    const op = `SeparableConv2D '${this.name}'`;
-    this.filters = intArg(op, 'filters', args.filters);
-    this.kernelSize = pairArg(op, 'kernelSize', args.kernelSize, 0);
-    this.depthMultiplier = intArg(op, 'depthMultiplier', args.depthMultiplier, 1);
-    this.strides = pairArg(op, 'strides', args.strides, 1);
-    this.dilationRate = pairArg(op, 'dilationRate', args.dilationRate, 1);
-    this.common = new ConvCommon(op, args);
+    this.filters = intArg(this.op, 'filters', args.filters);
+    this.kernelSize = pairArg(this.op, 'kernelSize', args.kernelSize, 0);
+    this.depthMultiplier = intArg(this.op, 'depthMultiplier', args.depthMultiplier, 1);
+    this.strides = pairArg(this.op, 'strides', args.strides, 1);
+    this.dilationRate = pairArg(this.op, 'dilationRate', args.dilationRate, 1);
+    this.parseCommonArgs(args);
     this.pointwiseInitializer = getInitializer(
-      args.pointwiseInitializer ?? initializers.glorotUniform({ seed: args.seed === undefined ? undefined : args.seed + 1 }),
+      args.pointwiseInitializer ??
+        initializers.glorotUniform({ seed: args.seed === undefined ? undefined : args.seed + 1 }),
     );
   }
 
-  override build(inputShape: LayerInputShape): void {
-    const c = (inputShape as Shape)[3] as number;
+  protected buildKernels(c: number): void {
     const k = this.common;
     const m = this.depthMultiplier;
-    this.depthwise = this.addWeight('depthwise_kernel', [...this.kernelSize, c, m], k.kernelInitializer, { regularizer: k.kernelRegularizer });
-    this.pointwise = this.addWeight('pointwise_kernel', [1, 1, c * m, this.filters], this.pointwiseInitializer, { regularizer: k.kernelRegularizer });
-    if (k.useBias) this.bias = this.addWeight('bias', [this.filters], k.biasInitializer, { regularizer: k.biasRegularizer });
+    this.depthwise = this.addWeight('depthwise_kernel', [...this.kernelSize, c, m], k.kernelInitializer, {
+      regularizer: k.kernelRegularizer,
+    });
+    this.pointwise = this.addWeight(
+      'pointwise_kernel',
+      [1, 1, c * m, this.filters],
+      this.pointwiseInitializer,
+      { regularizer: k.kernelRegularizer },
+    );
+  }
+
+  protected biasSize(): number {
+    return this.filters;
   }
 
   override computeOutputShape(inputShape: LayerInputShape): Shape {
     const shape = inputShape as Shape;
-    const op = `SeparableConv2D '${this.name}'`;
-    const built = this.depthwise?.shape[2];
-    if (built !== undefined && shape.length === 4 && shape[3] !== built) {
-      throw new ShapeError(op, `[?, ?, ?, ${built}]`, shape as number[], `the layer was built for ${built} input channels`);
-    }
+    this.checkBuiltChannels(shape, 4);
     const c = shape.length === 4 && shape[3] != null ? shape[3] : 1;
-    const mid = conv2dOutputShape(op, shape, this.kernelSize, 1, c * this.depthMultiplier, {
+    const mid = conv2dOutputShape(this.op, shape, this.kernelSize, 1, c * this.depthMultiplier, {
       strides: this.strides,
       padding: this.common.padding,
       dilations: this.dilationRate,
@@ -77,8 +87,7 @@ export class SeparableConv2D extends Layer {
     return [mid[0], mid[1], mid[2], this.filters];
   }
 
-  call(inputs: Tensor | Tensor[], _opts: ApplyOptions): Tensor {
-    const x = inputs as Tensor;
+  protected convolve(x: Tensor): Tensor {
     const c = x.shape[3] as number;
     const w = tf.reshape(this.depthwise!, [...this.kernelSize, 1, c * this.depthMultiplier]);
     const mid = conv2d(x, w, {
@@ -88,21 +97,20 @@ export class SeparableConv2D extends Layer {
       groups: c,
       algorithm: this.common.algorithm,
     });
-    let y = conv2d(mid, this.pointwise!, { algorithm: this.common.algorithm });
-    if (this.bias) y = tf.add(y, this.bias);
-    return this.common.activate(y);
+    return conv2d(mid, this.pointwise!, { algorithm: this.common.algorithm });
   }
 
-  override getConfig(): LayerConfig {
+  protected convConfig(): Record<string, unknown> {
     return {
-      ...super.getConfig(),
       filters: this.filters,
       kernelSize: this.kernelSize,
       depthMultiplier: this.depthMultiplier,
       strides: this.strides,
       dilationRate: this.dilationRate,
-      pointwiseInitializer: { className: this.pointwiseInitializer.className, config: { ...this.pointwiseInitializer.config } },
-      ...this.common.config(),
+      pointwiseInitializer: {
+        className: this.pointwiseInitializer.className,
+        config: { ...this.pointwiseInitializer.config },
+      },
     };
   }
 }

@@ -162,7 +162,7 @@ export const CONV1D_CASES: readonly OpCase[] = [
   family: 'conv',
   kernels: [],
   inputs: [{ shape: [2, 9, 3] }, { shape: [3, 3, 4] }],
-  run: ([x, w]) => conv1d(x, w, { stride: o.stride, dilation: o.dilation, padding: o.padding }),
+  run: ([x, w]) => conv1d(x, w, { strides: o.stride, dilations: o.dilation, padding: o.padding }),
   reference: ([x, w]) => {
     const padding: R.Padding =
       typeof o.padding === 'string'
