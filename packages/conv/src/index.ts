@@ -65,6 +65,7 @@ export {
   GlobalAvgPool1D,
   Pool2DLayer,
   Pool1DLayer,
+  GlobalPoolLayer,
 } from './layers/poolingLayers.js';
 export type { Pool2DLayerArgs, Pool1DLayerArgs } from './layers/poolingLayers.js';
 export { Inception } from './layers/Inception.js';

@@ -1,4 +1,10 @@
-import { Layer, type ApplyOptions, type LayerConfig, type LayerInputShape, type Shape } from '@nutshell/layers';
+import {
+  Layer,
+  type ApplyOptions,
+  type LayerConfig,
+  type LayerInputShape,
+  type Shape,
+} from '@nutshell/layers';
 import { ShapeError, type Tensor } from '@nutshell/tensor';
 import {
   avgPool1d,
@@ -36,10 +42,23 @@ export interface Pool1DLayerArgs {
   readonly padding?: 'valid' | 'same';
 }
 
-function outSize(op: string, size: number | null, window: number, stride: number, padding: 'valid' | 'same', shape: Shape): number | null {
+function outSize(
+  op: string,
+  size: number | null,
+  window: number,
+  stride: number,
+  padding: 'valid' | 'same',
+  shape: Shape,
+): number | null {
   if (size == null) return null;
   if (padding === 'same') return Math.ceil(size / stride);
-  if (window > size) throw new ShapeError(op, `an input at least ${window} along each pooled axis`, shape as number[], `pool window ${window} is larger than the input`);
+  if (window > size)
+    throw new ShapeError(
+      op,
+      `an input at least ${window} along each pooled axis`,
+      shape as number[],
+      `pool window ${window} is larger than the input`,
+    );
   return Math.floor((size - window) / stride) + 1;
 }
 
@@ -57,13 +76,19 @@ export abstract class Pool2DLayer extends Layer {
     this.poolSize = pairArg(op, 'poolSize', args.poolSize, 2);
     this.strides = args.strides === undefined ? this.poolSize : pairArg(op, 'strides', args.strides, 1);
     this.padding = args.padding ?? 'valid';
-    if (this.padding !== 'valid' && this.padding !== 'same') throw new ConvArgumentError(op, 'padding', "'valid' or 'same'", args.padding);
+    if (this.padding !== 'valid' && this.padding !== 'same')
+      throw new ConvArgumentError(op, 'padding', "'valid' or 'same'", args.padding);
   }
   override computeOutputShape(inputShape: LayerInputShape): Shape {
     const s = inputShape as Shape;
     const op = `${this.className} '${this.name}'`;
     if (s.length !== 4) throw new ShapeError(op, 'rank 4 [batch, height, width, channels]', s as number[]);
-    return [s[0], outSize(op, s[1], this.poolSize[0], this.strides[0], this.padding, s), outSize(op, s[2], this.poolSize[1], this.strides[1], this.padding, s), s[3]];
+    return [
+      s[0],
+      outSize(op, s[1], this.poolSize[0], this.strides[0], this.padding, s),
+      outSize(op, s[2], this.poolSize[1], this.strides[1], this.padding, s),
+      s[3],
+    ];
   }
   protected get options() {
     return { poolSize: this.poolSize, strides: this.strides, padding: this.padding };
@@ -108,7 +133,8 @@ export abstract class Pool1DLayer extends Layer {
     this.poolSize = pairArg(op, 'poolSize', args.poolSize, 2)[0];
     this.strides = args.strides === undefined ? this.poolSize : pairArg(op, 'strides', args.strides, 1)[0];
     this.padding = args.padding ?? 'valid';
-    if (this.padding !== 'valid' && this.padding !== 'same') throw new ConvArgumentError(op, 'padding', "'valid' or 'same'", args.padding);
+    if (this.padding !== 'valid' && this.padding !== 'same')
+      throw new ConvArgumentError(op, 'padding', "'valid' or 'same'", args.padding);
   }
   override computeOutputShape(inputShape: LayerInputShape): Shape {
     const s = inputShape as Shape;
@@ -143,51 +169,64 @@ export class AvgPool1D extends Pool1DLayer {
 function globalShape(layer: Layer, inputShape: LayerInputShape, rank: number): Shape {
   const s = inputShape as Shape;
   if (s.length !== rank) {
-    throw new ShapeError(`${layer.className} '${layer.name}'`, rank === 4 ? 'rank 4 [batch, height, width, channels]' : 'rank 3 [batch, length, channels]', s as number[]);
+    throw new ShapeError(
+      `${layer.className} '${layer.name}'`,
+      rank === 4 ? 'rank 4 [batch, height, width, channels]' : 'rank 3 [batch, length, channels]',
+      s as number[],
+    );
   }
   return [s[0], s[rank - 1]];
 }
 
-/** `[batch, h, w, c]` → `[batch, c]`: the largest value of each channel. @public */
-export class GlobalMaxPool2D extends Layer {
-  readonly className: string = 'GlobalMaxPool2D';
+/**
+ * Base of the global pooling layers (no weights): `[batch, ...spatial, c]` → `[batch, c]`, one value per channel.
+ * @public
+ */
+export abstract class GlobalPoolLayer extends Layer {
+  /** The input rank: 4 for images `[batch, h, w, c]`, 3 for sequences `[batch, length, c]`. */
+  protected abstract readonly inputRank: 3 | 4;
+  /** The pooling op. */
+  protected abstract pool(x: Tensor): Tensor;
   override computeOutputShape(s: LayerInputShape): Shape {
-    return globalShape(this, s, 4);
+    return globalShape(this, s, this.inputRank);
   }
   call(x: Tensor | Tensor[], _o: ApplyOptions): Tensor {
-    return globalMaxPool2d(x as Tensor);
+    return this.pool(x as Tensor);
+  }
+}
+
+/** `[batch, h, w, c]` → `[batch, c]`: the largest value of each channel. @public */
+export class GlobalMaxPool2D extends GlobalPoolLayer {
+  readonly className: string = 'GlobalMaxPool2D';
+  protected readonly inputRank = 4;
+  protected pool(x: Tensor): Tensor {
+    return globalMaxPool2d(x);
   }
 }
 
 /** `[batch, h, w, c]` → `[batch, c]`: the mean of each channel (the classifier head of GoogLeNet). @public */
-export class GlobalAvgPool2D extends Layer {
+export class GlobalAvgPool2D extends GlobalPoolLayer {
   readonly className: string = 'GlobalAvgPool2D';
-  override computeOutputShape(s: LayerInputShape): Shape {
-    return globalShape(this, s, 4);
-  }
-  call(x: Tensor | Tensor[], _o: ApplyOptions): Tensor {
-    return globalAvgPool2d(x as Tensor);
+  protected readonly inputRank = 4;
+  protected pool(x: Tensor): Tensor {
+    return globalAvgPool2d(x);
   }
 }
 
 /** `[batch, length, c]` → `[batch, c]`: the largest value of each channel. @public */
-export class GlobalMaxPool1D extends Layer {
+export class GlobalMaxPool1D extends GlobalPoolLayer {
   readonly className: string = 'GlobalMaxPool1D';
-  override computeOutputShape(s: LayerInputShape): Shape {
-    return globalShape(this, s, 3);
-  }
-  call(x: Tensor | Tensor[], _o: ApplyOptions): Tensor {
-    return globalMaxPool1d(x as Tensor);
+  protected readonly inputRank = 3;
+  protected pool(x: Tensor): Tensor {
+    return globalMaxPool1d(x);
   }
 }
 
 /** `[batch, length, c]` → `[batch, c]`: the mean of each channel. @public */
-export class GlobalAvgPool1D extends Layer {
+export class GlobalAvgPool1D extends GlobalPoolLayer {
   readonly className: string = 'GlobalAvgPool1D';
-  override computeOutputShape(s: LayerInputShape): Shape {
-    return globalShape(this, s, 3);
-  }
-  call(x: Tensor | Tensor[], _o: ApplyOptions): Tensor {
-    return globalAvgPool1d(x as Tensor);
+  protected readonly inputRank = 3;
+  protected pool(x: Tensor): Tensor {
+    return globalAvgPool1d(x);
   }
 }
