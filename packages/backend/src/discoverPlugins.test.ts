@@ -60,6 +60,18 @@ describe('discoverPlugins: packages that declare backends in package.json', () =
     });
   }
 
+  it('finds plugins installed but not listed in package.json (npm install --no-save, or hoisted from another dependency)', async () => {
+    const app = fakeApp(
+      { '@nutshell/all': {}, '@nutshell/backend-wasm': { nutshell: { backends: ['wasm'] } } },
+      'hoisted',
+    );
+    writeJson(join(app, 'package.json'), { name: 'app', dependencies: { '@nutshell/all': '1.0.0' } });
+    const found = await discoverPlugins([app]);
+    expect(found.map((p) => [p.packageName, p.backends])).toEqual([['@nutshell/backend-wasm', ['wasm']]]);
+    writeJson(join(app, 'package.json'), { name: 'app' });
+    expect((await discoverPlugins([app])).map((p) => p.packageName)).toEqual(['@nutshell/backend-wasm']);
+  });
+
   it('finds nothing for an application without plugin dependencies, or with no package.json above it', async () => {
     const app = fakeApp({ lodash: {} }, 'hoisted');
     expect(await discoverPlugins([app])).toEqual([]);

@@ -6,7 +6,8 @@
 //
 // In Node, the application's installed dependencies are scanned for that field: the nearest package.json above
 // the current directory and above the main script, each of whose dependencies (dependencies, optional,
-// dev and peer) is looked up in node_modules walking upwards, as Node resolves. That works under pnpm's strict
+// dev and peer) is looked up in node_modules walking upwards, as Node resolves, together with every package
+// installed in those node_modules folders (installed without saving, or hoisted from another dependency). That works under pnpm's strict
 // layout (the application sees its own dependencies) and under hoisted npm/yarn layouts, and finds third-party
 // plugins the same way as Nutshell's own. Where there is no filesystem (browsers, bundles) nothing is scanned:
 // a plugin registers itself when the application imports its package.
@@ -86,6 +87,9 @@ export async function discoverPlugins(roots?: readonly string[]): Promise<Discov
       ...Object.keys(app.optionalDependencies ?? {}),
       ...Object.keys(app.devDependencies ?? {}),
       ...Object.keys(app.peerDependencies ?? {}),
+      // Also what is installed but not listed: `npm install --no-save`, and a plugin that another dependency
+      // brought in and npm hoisted (@nutshell/all's plugins).
+      ...installedNames(fs, path, appDir),
     ]);
     for (const name of names) {
       if (found.has(name)) continue;
@@ -98,6 +102,26 @@ export async function discoverPlugins(roots?: readonly string[]): Promise<Discov
     }
   }
   return [...found.values()];
+}
+
+/** The packages (`name`, `@scope/name`) in every node_modules folder from `from` up to the root. */
+function installedNames(fs: NodeFs, path: NodePath, from: string): string[] {
+  const names: string[] = [];
+  const list = (dir: string): string[] => {
+    try {
+      return fs.readdirSync(dir).filter((e) => !e.startsWith('.'));
+    } catch {
+      return [];
+    }
+  };
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const nm = path.join(dir, 'node_modules');
+    for (const entry of list(nm)) {
+      if (entry.startsWith('@')) names.push(...list(path.join(nm, entry)).map((n) => `${entry}/${n}`));
+      else names.push(entry);
+    }
+    if (path.dirname(dir) === dir) return names;
+  }
 }
 
 function nearestManifestDir(fs: NodeFs, path: NodePath, start: string): string | undefined {
