@@ -16,7 +16,7 @@ import { checkData, toSource } from './dataSource.js';
 import type { DataSource, FitData, TargetSpec } from './dataSource.js';
 import type { BatchEndEvent, History, TrainerEvent, TrainerEventOf } from './events.js';
 import type { TrainableModel } from './model.js';
-import { ensureBackend } from './autoBackend.js';
+import { ensureBackend, notice } from './autoBackend.js';
 import { BatchReader } from './prefetch.js';
 import { ReadBack } from './readBack.js';
 import { holdOutValidation } from './validationSplit.js';
@@ -164,7 +164,7 @@ export class Trainer implements TrainingContext {
     if (this.running) throw new ConfigError('fit', 'fit: this Trainer is already training; await the running fit first.');
     this.running = true;
     try {
-      await ensureBackend((line) => console.info(line));
+      await ensureBackend(notice);
       return await this.runFit(data, options);
     } finally {
       this.running = false;

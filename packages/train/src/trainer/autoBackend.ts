@@ -24,3 +24,12 @@ export function ensureBackend(log: (line: string) => void): Promise<void> {
 function backendChosenByProgram(): boolean {
   return lastBackendSelection().reason !== 'built-in default';
 }
+
+/**
+ * Writes a one-line notice where it does not mix with a program's own output: standard error in Node (a script
+ * that prints JSON on standard output stays parseable), the console elsewhere.
+ */
+export function notice(line: string): void {
+  if (typeof process !== 'undefined' && process.stderr?.write) process.stderr.write(`${line}\n`);
+  else console.info(line);
+}
