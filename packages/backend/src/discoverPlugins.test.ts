@@ -72,6 +72,17 @@ describe('discoverPlugins: packages that declare backends in package.json', () =
     expect((await discoverPlugins([app])).map((p) => p.packageName)).toEqual(['@nutshell/backend-wasm']);
   });
 
+  it("does not scan a package manager's store above an installed tool (pnpm's .pnpm/node_modules holds everything)", async () => {
+    const app = fakeApp({ tool: {} }, 'hoisted');
+    const store = join(app, 'node_modules', '.pnpm', 'node_modules', 'acme-backend');
+    mkdirSync(store, { recursive: true });
+    writeJson(join(store, 'package.json'), { name: 'acme-backend', nutshell: { backends: ['acme'] } });
+    const toolDir = join(app, 'node_modules', '.pnpm', 'tool@1.0.0', 'node_modules', 'tool');
+    mkdirSync(toolDir, { recursive: true });
+    writeJson(join(toolDir, 'package.json'), { name: 'tool' });
+    expect(await discoverPlugins([toolDir])).toEqual([]);
+  });
+
   it('finds nothing for an application without plugin dependencies, or with no package.json above it', async () => {
     const app = fakeApp({ lodash: {} }, 'hoisted');
     expect(await discoverPlugins([app])).toEqual([]);

@@ -116,7 +116,10 @@ function installedNames(fs: NodeFs, path: NodePath, from: string): string[] {
   };
   for (let dir = from; ; dir = path.dirname(dir)) {
     const nm = path.join(dir, 'node_modules');
-    for (const entry of list(nm)) {
+    // Only the application's own folders: from inside an installed package (a tool's main script), the folders
+    // above are a package manager's store (pnpm's .pnpm/node_modules holds every package of the workspace).
+    const insideAnInstall = dir.split(path.sep).includes('node_modules');
+    for (const entry of insideAnInstall ? [] : list(nm)) {
       if (entry.startsWith('@')) names.push(...list(path.join(nm, entry)).map((n) => `${entry}/${n}`));
       else names.push(entry);
     }
