@@ -7,5 +7,9 @@
 // The plugin
 export { wasmBackend, setWasmPaths } from './plugin.js';
 
+// For backends that run on wasm's heap (@nutshell/backend-native): one description of a matmul's geometry
+export { describeMatMul } from './kernels/matMulProduct.js';
+export type { MatMulProduct } from './kernels/matMulProduct.js';
+
 // Selecting a backend (re-exported from @nutshell/backend, so installing this package is enough to switch)
 export { useBackend, backendInfo } from '@nutshell/backend';

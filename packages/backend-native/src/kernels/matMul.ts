@@ -8,49 +8,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { describeMatMul } from '@nutshell/backend-wasm';
+import type { MatMulProduct } from '@nutshell/backend-wasm';
 import { runGraph } from '../onnxRuntime.js';
 import { applyBiasAndActivation, canFuse } from './activation.js';
 import type { Activation } from './activation.js';
 import { valuesOf } from './tensorData.js';
 import type { GraphNode } from '../onnxModel.js';
-
-const size = tf.util.sizeFromShape;
-
-interface Product {
-  readonly m: number;
-  readonly k: number;
-  readonly n: number;
-  readonly batchA: number;
-  readonly batchB: number;
-  readonly outShape: number[];
-}
-
-function describe(
-  a: TensorInfo,
-  b: TensorInfo,
-  transposeA: boolean,
-  transposeB: boolean,
-): Product | undefined {
-  const ra = a.shape.length;
-  const rb = b.shape.length;
-  if (ra < 2 || rb < 2) return undefined;
-  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
-  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
-  const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
-  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
-  if (k !== kb) return undefined;
-  let outBatch: number[];
-  try {
-    outBatch = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  } catch {
-    return undefined;
-  }
-  const batchA = size(a.shape.slice(0, -2));
-  const batchB = size(b.shape.slice(0, -2));
-  const batch = size(outBatch);
-  if ((batchA !== 1 && batchA !== batch) || (batchB !== 1 && batchB !== batch)) return undefined;
-  return { m, k, n, batchA, batchB, outShape: [...outBatch, m, n] };
-}
 
 /**
  * MatMul with its transposed operands transposed in the graph: ONNX Runtime fuses Transpose + MatMul into one
@@ -78,7 +42,7 @@ export function nativeMatMul(
   a: Float32Array,
   b: Float32Array,
   out: Float32Array,
-  p: Pick<Product, 'm' | 'k' | 'n' | 'batchA' | 'batchB'>,
+  p: Pick<MatMulProduct, 'm' | 'k' | 'n' | 'batchA' | 'batchB'>,
   transposeA: boolean,
   transposeB: boolean,
 ): void {
@@ -127,7 +91,9 @@ function matMulKernel(fallback: KernelFunc, wasm: KernelFunc, fused: boolean): K
       leakyreluAlpha?: number;
     };
     const p =
-      a.dtype === 'float32' && b.dtype === 'float32' ? describe(a, b, transposeA, transposeB) : undefined;
+      a.dtype === 'float32' && b.dtype === 'float32'
+        ? describeMatMul(a, b, transposeA, transposeB)
+        : undefined;
     if (!p || preluActivationWeights || (fused && !canFuse(activation, bias, p.n))) return fallback(args);
     if (Math.max(p.batchA, p.batchB) * p.m * p.k * p.n < nativeMinWork) return wasm(args);
     // Allocate first: heap views taken before an allocation may die with it.

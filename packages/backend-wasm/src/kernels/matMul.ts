@@ -25,6 +25,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { asWasm, heapF32, release, runWasmKernel } from './heap.js';
+import { describeMatMul } from './matMulProduct.js';
+import type { MatMulProduct } from './matMulProduct.js';
 
 /** Below this many multiply-adds per batch entry, tfjs's loop beats creating an XNNPACK operator per entry. */
 const MIN_WORK_PER_BATCH_ENTRY = 16 * 16 * 16;
@@ -71,44 +73,6 @@ function biasOfLength(backend: BackendWasm, bias: TensorInfo, n: number): Tensor
 /** The same buffer seen with another shape of the same size (no copy; tfjs's kernels only read it). */
 const view = (t: TensorInfo, shape: number[]): TensorInfo => ({ dataId: t.dataId, shape, dtype: t.dtype });
 
-/** What one call multiplies: a [batchA, m, k] · b [batchB, k, n] after transposes, and the output shape. */
-interface Product {
-  readonly m: number;
-  readonly k: number;
-  readonly n: number;
-  readonly batchA: number;
-  readonly batchB: number;
-  readonly outShape: number[];
-}
-
-function describe(
-  a: TensorInfo,
-  b: TensorInfo,
-  transposeA: boolean,
-  transposeB: boolean,
-): Product | undefined {
-  const ra = a.shape.length;
-  const rb = b.shape.length;
-  if (ra < 2 || rb < 2) return undefined;
-  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
-  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
-  const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
-  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
-  if (k !== kb) return undefined;
-  let outBatch: number[];
-  try {
-    outBatch = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  } catch {
-    return undefined;
-  }
-  const batchA = size(a.shape.slice(0, -2));
-  const batchB = size(b.shape.slice(0, -2));
-  const batch = size(outBatch);
-  // Flat batch indices map onto each operand only when it has one entry or all of them (as tfjs's loop assumes).
-  if ((batchA !== 1 && batchA !== batch) || (batchB !== 1 && batchB !== batch)) return undefined;
-  return { m, k, n, batchA, batchB, outShape: [...outBatch, m, n] };
-}
-
 /** A zero-filled float32 tensor in the wasm heap; the caller releases it. */
 function zeros(backend: BackendWasm, shape: number[]): TensorInfo {
   const t = backend.makeOutput(shape, 'float32');
@@ -145,7 +109,9 @@ function routed(kernelName: string, previous: KernelFunc | undefined): KernelFun
     const { a, b, bias } = inputs;
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const p =
-      a.dtype === 'float32' && b.dtype === 'float32' ? describe(a, b, transposeA, transposeB) : undefined;
+      a.dtype === 'float32' && b.dtype === 'float32'
+        ? describeMatMul(a, b, transposeA, transposeB)
+        : undefined;
     // Bad shapes and dtypes: tfjs's kernel throws its own error.
     if (!p) return previous(args);
     const backend = asWasm(args.backend);
@@ -225,7 +191,7 @@ function previousWithBias(
   previous: KernelFunc,
   args: Parameters<KernelFunc>[0],
   bias: TensorInfo | undefined,
-  p: Product,
+  p: MatMulProduct,
   temp: (t: TensorInfo) => TensorInfo,
 ): TensorInfo {
   if (bias && bias.shape.length === 1 && bias.dtype === 'float32' && bias.shape[0] !== 1 && p.m > 1) {
