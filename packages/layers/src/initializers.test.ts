@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { numTensors, tf } from '@nutshell/tensor';
+import { numTensors, randomNormal, setSeed, tf } from '@nutshell/tensor';
 import { computeFans, getInitializer, getRegularizer, initializers, regularizers } from './index.js';
 
 async function stats(name: keyof typeof initializers, shape: number[]) {
-  const t = (initializers[name] as (o: { seed: number }) => { init: (s: number[]) => tf.Tensor })({ seed: 3 }).init(shape);
+  const t = (initializers[name] as (o: { seed: number }) => { init: (s: number[]) => tf.Tensor })({
+    seed: 3,
+  }).init(shape);
   const v = Array.from(await t.data());
   t.dispose();
   const mean = v.reduce((a, b) => a + b, 0) / v.length;
@@ -65,6 +67,69 @@ describe('initializers', () => {
     expect(() => initializers.orthogonal().init([4])).toThrow(/rank >= 2/);
   });
 
+  // Q with R's diagonal positive is unique, so Gram–Schmidt on the same Gaussian numbers (which gives exactly that
+  // Q) is an independent reference for the Householder QR.
+  it('orthogonal is the Q of the seeded Gaussian matrix, as float64 Gram–Schmidt computes it (tall and wide)', async () => {
+    for (const [rows, cols] of [
+      [7, 4],
+      [3, 5],
+    ] as const) {
+      const [m, n] = rows < cols ? [cols, rows] : [rows, cols];
+      const g = randomNormal([m * n], { seed: 5 });
+      const a = Array.from(await g.data());
+      g.dispose();
+      const q: number[][] = []; // columns
+      for (let j = 0; j < n; j++) {
+        const v = Array.from({ length: m }, (_, i) => a[i * n + j]);
+        for (const u of q) {
+          const d = u.reduce((s, x, i) => s + x * v[i], 0);
+          for (let i = 0; i < m; i++) v[i] -= d * u[i];
+        }
+        const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+        q.push(v.map((x) => x / norm));
+      }
+      const w = initializers.orthogonal({ seed: 5, gain: 1.5 }).init([rows, cols]);
+      const got = await w.data();
+      w.dispose();
+      for (let i = 0; i < rows; i++) {
+        for (let j = 0; j < cols; j++) {
+          const want = rows < cols ? q[i][j] : q[j][i];
+          expect(Math.abs(got[i * cols + j] - 1.5 * want)).toBeLessThan(1e-6);
+        }
+      }
+    }
+  });
+
+  it("orthogonal builds an LSTM(128)'s 128 × 512 recurrent kernel in well under a second, rows orthonormal to 1e-6", async () => {
+    const started = performance.now();
+    const w = initializers.orthogonal({ seed: 2 }).init([128, 512]);
+    const ms = performance.now() - started; // tfjs's linalg.qr took about 50 s here on the cpu backend
+    const v = await w.data();
+    w.dispose();
+    let worst = 0;
+    for (let r = 0; r < 128; r++) {
+      for (let s = r; s < 128; s++) {
+        let dot = 0;
+        for (let c = 0; c < 512; c++) dot += v[r * 512 + c] * v[s * 512 + c];
+        worst = Math.max(worst, Math.abs(dot - (r === s ? 1 : 0)));
+      }
+    }
+    expect(worst).toBeLessThan(1e-6);
+    expect(ms).toBeLessThan(5_000); // measured about 20 ms; generous for a loaded machine
+  });
+
+  it('orthogonal without a seed draws from the global generator: setSeed repeats it', async () => {
+    setSeed(11);
+    const a = initializers.orthogonal().init([4, 6]);
+    setSeed(11);
+    const b = initializers.orthogonal().init([4, 6]);
+    const c = initializers.orthogonal().init([4, 6]);
+    const [av, bv, cv] = [Array.from(await a.data()), Array.from(await b.data()), Array.from(await c.data())];
+    expect(av).toEqual(bv);
+    expect(av).not.toEqual(cv);
+    tf.dispose([a, b, c]);
+  });
+
   it('the same seed gives the same values bit for bit; a different seed does not', async () => {
     const a = await initializers.heNormal({ seed: 9 }).init([20]).data();
     const b = await initializers.heNormal({ seed: 9 }).init([20]).data();
@@ -76,13 +141,18 @@ describe('initializers', () => {
   it('resolves names and serialised forms; unknown names list the known ones', () => {
     expect(getInitializer('heUniform').className).toBe('heUniform');
     expect(getInitializer({ className: 'glorotNormal', config: { seed: 4 } }).config).toEqual({ seed: 4 });
-    expect(() => getInitializer('kaiming')).toThrow(/Unknown initializer 'kaiming'. Known initializers: zeros, ones/);
+    expect(() => getInitializer('kaiming')).toThrow(
+      /Unknown initializer 'kaiming'. Known initializers: zeros, ones/,
+    );
   });
 
   it('leaks nothing', () => {
     const before = numTensors();
     for (const name of Object.keys(initializers) as (keyof typeof initializers)[]) {
-      const init = name === 'constant' ? initializers.constant({ value: 1 }) : (initializers[name] as () => { init: (s: number[]) => tf.Tensor })();
+      const init =
+        name === 'constant'
+          ? initializers.constant({ value: 1 })
+          : (initializers[name] as () => { init: (s: number[]) => tf.Tensor })();
       init.init([4, 3]).dispose();
     }
     expect(numTensors()).toBe(before);
@@ -95,8 +165,12 @@ describe('regularizers', () => {
     expect((await regularizers.l1(0.1).apply(w).data())[0]).toBeCloseTo(0.6, 6);
     expect((await regularizers.l2(0.1).apply(w).data())[0]).toBeCloseTo(1.4, 6);
     expect((await regularizers.l1l2({ l1: 0.1, l2: 0.1 }).apply(w).data())[0]).toBeCloseTo(2.0, 6);
-    const g1 = await tf.grad((t: tf.Tensor) => regularizers.l1(0.1).apply(t))(w).data();
-    const g2 = await tf.grad((t: tf.Tensor) => regularizers.l2(0.1).apply(t))(w).data();
+    const g1 = await tf
+      .grad((t: tf.Tensor) => regularizers.l1(0.1).apply(t))(w)
+      .data();
+    const g2 = await tf
+      .grad((t: tf.Tensor) => regularizers.l2(0.1).apply(t))(w)
+      .data();
     Array.from(g1).forEach((v, i) => expect(v).toBeCloseTo(0.1 * Math.sign([1, -2, 3][i]), 6));
     Array.from(g2).forEach((v, i) => expect(v).toBeCloseTo(0.2 * [1, -2, 3][i], 6));
     expect(getRegularizer({ className: 'l2', config: { l2: 0.3 } }).config).toEqual({ l2: 0.3 });

@@ -1,4 +1,13 @@
-import { NutshellError, Rng, tf, truncatedNormal, randomNormal, randomUniform, type RandomOptions, type Tensor } from '@nutshell/tensor';
+import {
+  NutshellError,
+  Rng,
+  tf,
+  truncatedNormal,
+  randomNormal,
+  randomUniform,
+  type RandomOptions,
+  type Tensor,
+} from '@nutshell/tensor';
 
 /**
  * Makes a layer's initial weights. `className` and `config` let a layer config record it and rebuild it.
@@ -43,7 +52,13 @@ function rand(seed: number | undefined): RandomOptions {
 const TRUNCATED_STD = 0.8796256610342398;
 
 type Mode = 'fanIn' | 'fanOut' | 'fanAvg';
-function varianceScaling(className: string, scale: number, mode: Mode, distribution: 'uniform' | 'truncatedNormal', opts: SeedOptions): Initializer {
+function varianceScaling(
+  className: string,
+  scale: number,
+  mode: Mode,
+  distribution: 'uniform' | 'truncatedNormal',
+  opts: SeedOptions,
+): Initializer {
   return {
     className,
     config: opts.seed === undefined ? {} : { seed: opts.seed },
@@ -60,26 +75,88 @@ function varianceScaling(className: string, scale: number, mode: Mode, distribut
   };
 }
 
+/**
+ * The Q of a Householder QR of the `m × n` matrix `a` (row-major, m ≥ n), in float64, with each column's sign
+ * chosen so that R's diagonal is positive: that Q is unique, and for a Gaussian `a` it is uniformly distributed
+ * over the matrices with orthonormal columns (Mezzadri 2007). Plain JavaScript on purpose: tfjs's `linalg.qr`
+ * builds it from hundreds of small tensor ops and takes about 50 s for an LSTM(128)'s 128 × 512 kernel on the cpu
+ * backend, where these loops take milliseconds.
+ */
+function householderQ(a: Float64Array, m: number, n: number): Float64Array {
+  const vs: Float64Array[] = []; // the reflectors H_k = I − 2 v vᵀ, v a unit vector over rows k … m−1
+  const signs = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const v = new Float64Array(m - k);
+    let norm = 0;
+    for (let i = k; i < m; i++) norm += a[i * n + k] ** 2;
+    norm = Math.sqrt(norm);
+    const x0 = a[k * n + k];
+    // Reflect x onto −sign(x0)·‖x‖·e1 (no cancellation in x0 − alpha); R's diagonal entry is then alpha.
+    const alpha = x0 >= 0 ? -norm : norm;
+    signs[k] = alpha > 0 ? 1 : -1; // a zero column (probability 0) keeps the sign +1
+    for (let i = k; i < m; i++) v[i - k] = a[i * n + k];
+    v[0] -= alpha;
+    let vNorm = 0;
+    for (const x of v) vNorm += x * x;
+    vNorm = Math.sqrt(vNorm);
+    if (vNorm > 0) for (let i = 0; i < v.length; i++) v[i] /= vNorm;
+    vs.push(v);
+    for (let j = k; j < n; j++) {
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += v[i - k] * a[i * n + j];
+      for (let i = k; i < m; i++) a[i * n + j] -= 2 * dot * v[i - k];
+    }
+  }
+  // Q = H_0 H_1 … H_{n−1} applied to the first n columns of the identity, the last reflector first.
+  const q = new Float64Array(m * n);
+  for (let j = 0; j < n; j++) q[j * n + j] = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    const v = vs[k];
+    for (let j = 0; j < n; j++) {
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += v[i - k] * q[i * n + j];
+      for (let i = k; i < m; i++) q[i * n + j] -= 2 * dot * v[i - k];
+    }
+  }
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) q[i * n + j] *= signs[j];
+  return q;
+}
+
+/** `count` standard normal numbers from the seeded or the global generator (the numbers `randomNormal` draws). */
+function gaussians(count: number, seed: number | undefined): Float32Array {
+  if (seed !== undefined) {
+    const rng = new Rng(seed);
+    return Float32Array.from({ length: count }, () => rng.nextNormal());
+  }
+  // The global generator is reached only through the tensor functions. A tensor just made from host values still
+  // holds them on the host on every tfjs backend (WebGPU and WebGL upload lazily), so this read is synchronous.
+  const t = randomNormal([count]);
+  const values = t.dataSync() as Float32Array;
+  t.dispose();
+  return values;
+}
+
 function orthogonal(opts: SeedOptions & { gain?: number } = {}): Initializer {
   const gain = opts.gain ?? 1;
   return {
     className: 'orthogonal',
     config: { ...(opts.seed === undefined ? {} : { seed: opts.seed }), gain },
     init(shape) {
-      if (shape.length < 2) throw new NutshellError(`orthogonal initializer: needs a shape of rank >= 2, got [${shape.join(', ')}].`);
+      if (shape.length < 2)
+        throw new NutshellError(
+          `orthogonal initializer: needs a shape of rank >= 2, got [${shape.join(', ')}].`,
+        );
       const cols = shape[shape.length - 1];
       const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-      // QR of a Gaussian matrix gives a uniformly random orthogonal Q once the signs of R's diagonal are fixed
-      // (Mezzadri 2007). For a wide matrix, orthogonalise its transpose: the rows come out orthonormal.
+      // QR of a Gaussian matrix gives a uniformly random orthogonal Q. For a wide matrix, orthogonalise its
+      // transpose: the rows come out orthonormal.
       const [m, n] = rows < cols ? [cols, rows] : [rows, cols];
-      return tf.tidy(() => {
-        const a = randomNormal([m, n], rand(opts.seed));
-        const [q, r] = tf.linalg.qr(a);
-        const d = tf.sign(tf.sum(tf.mul(r, tf.eye(n)), 0));
-        let w = tf.mul(q, d);
-        if (rows < cols) w = tf.transpose(w);
-        return tf.reshape(tf.mul(w, gain), [...shape]);
-      });
+      const q = householderQ(Float64Array.from(gaussians(m * n, opts.seed)), m, n);
+      const w = new Float32Array(rows * cols);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) w[rows < cols ? j * m + i : i * n + j] = gain * q[i * n + j];
+      }
+      return tf.tensor(w, [...shape], 'float32');
     },
   };
 }
@@ -102,35 +179,55 @@ export const initializers = {
   /** All ones. */
   ones: (): Initializer => ({ className: 'ones', config: {}, init: (s) => tf.ones([...s]) }),
   /** Every weight `value`. */
-  constant: (opts: { value: number }): Initializer => ({ className: 'constant', config: { value: opts.value }, init: (s) => tf.fill([...s], opts.value) }),
+  constant: (opts: { value: number }): Initializer => ({
+    className: 'constant',
+    config: { value: opts.value },
+    init: (s) => tf.fill([...s], opts.value),
+  }),
   /** Uniform on [min, max) (default [−0.05, 0.05)). */
   randomUniform: (opts: SeedOptions & { min?: number; max?: number } = {}): Initializer => {
     const min = opts.min ?? -0.05;
     const max = opts.max ?? 0.05;
-    return { className: 'randomUniform', config: { ...opts, min, max }, init: (s) => randomUniform(s, { ...rand(opts.seed), min, max }) };
+    return {
+      className: 'randomUniform',
+      config: { ...opts, min, max },
+      init: (s) => randomUniform(s, { ...rand(opts.seed), min, max }),
+    };
   },
   /** Normal with the given mean and standard deviation (default 0, 0.05). */
   randomNormal: (opts: SeedOptions & { mean?: number; std?: number } = {}): Initializer => {
     const mean = opts.mean ?? 0;
     const std = opts.std ?? 0.05;
-    return { className: 'randomNormal', config: { ...opts, mean, std }, init: (s) => randomNormal(s, { ...rand(opts.seed), mean, std }) };
+    return {
+      className: 'randomNormal',
+      config: { ...opts, mean, std },
+      init: (s) => randomNormal(s, { ...rand(opts.seed), mean, std }),
+    };
   },
   /** Glorot/Xavier uniform: U(±√(6 / (fanIn + fanOut))). */
-  glorotUniform: (opts: SeedOptions = {}): Initializer => varianceScaling('glorotUniform', 1, 'fanAvg', 'uniform', opts),
+  glorotUniform: (opts: SeedOptions = {}): Initializer =>
+    varianceScaling('glorotUniform', 1, 'fanAvg', 'uniform', opts),
   /** Glorot/Xavier normal: std √(2 / (fanIn + fanOut)). */
-  glorotNormal: (opts: SeedOptions = {}): Initializer => varianceScaling('glorotNormal', 1, 'fanAvg', 'truncatedNormal', opts),
+  glorotNormal: (opts: SeedOptions = {}): Initializer =>
+    varianceScaling('glorotNormal', 1, 'fanAvg', 'truncatedNormal', opts),
   /** Alias of `glorotUniform`. */
-  xavierUniform: (opts: SeedOptions = {}): Initializer => varianceScaling('glorotUniform', 1, 'fanAvg', 'uniform', opts),
+  xavierUniform: (opts: SeedOptions = {}): Initializer =>
+    varianceScaling('glorotUniform', 1, 'fanAvg', 'uniform', opts),
   /** Alias of `glorotNormal`. */
-  xavierNormal: (opts: SeedOptions = {}): Initializer => varianceScaling('glorotNormal', 1, 'fanAvg', 'truncatedNormal', opts),
+  xavierNormal: (opts: SeedOptions = {}): Initializer =>
+    varianceScaling('glorotNormal', 1, 'fanAvg', 'truncatedNormal', opts),
   /** He (Kaiming) uniform: U(±√(6 / fanIn)). */
-  heUniform: (opts: SeedOptions = {}): Initializer => varianceScaling('heUniform', 2, 'fanIn', 'uniform', opts),
+  heUniform: (opts: SeedOptions = {}): Initializer =>
+    varianceScaling('heUniform', 2, 'fanIn', 'uniform', opts),
   /** He (Kaiming) normal: std √(2 / fanIn). */
-  heNormal: (opts: SeedOptions = {}): Initializer => varianceScaling('heNormal', 2, 'fanIn', 'truncatedNormal', opts),
+  heNormal: (opts: SeedOptions = {}): Initializer =>
+    varianceScaling('heNormal', 2, 'fanIn', 'truncatedNormal', opts),
   /** LeCun uniform: U(±√(3 / fanIn)). */
-  lecunUniform: (opts: SeedOptions = {}): Initializer => varianceScaling('lecunUniform', 1, 'fanIn', 'uniform', opts),
+  lecunUniform: (opts: SeedOptions = {}): Initializer =>
+    varianceScaling('lecunUniform', 1, 'fanIn', 'uniform', opts),
   /** LeCun normal: std √(1 / fanIn). */
-  lecunNormal: (opts: SeedOptions = {}): Initializer => varianceScaling('lecunNormal', 1, 'fanIn', 'truncatedNormal', opts),
+  lecunNormal: (opts: SeedOptions = {}): Initializer =>
+    varianceScaling('lecunNormal', 1, 'fanIn', 'truncatedNormal', opts),
   /** A random orthogonal matrix (rows or columns orthonormal), times `gain` (Saxe et al. 2014). */
   orthogonal: (opts: SeedOptions & { gain?: number } = {}): Initializer => orthogonal(opts),
 };
@@ -148,7 +245,9 @@ export function getInitializer(spec: InitializerSpec): Initializer {
   const config = typeof spec === 'string' ? {} : (spec.config ?? {});
   const make = (initializers as Record<string, (c: any) => Initializer>)[name];
   if (!make) {
-    throw new NutshellError(`Unknown initializer '${name}'. Known initializers: ${Object.keys(initializers).join(', ')}.`);
+    throw new NutshellError(
+      `Unknown initializer '${name}'. Known initializers: ${Object.keys(initializers).join(', ')}.`,
+    );
   }
   return make(config);
 }

@@ -44,14 +44,7 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe("nutshell export: every recipe's network gives Nutshell's outputs in ONNX Runtime", () => {
-  // Building mnist-lstm's LSTM(128) takes about 50 s on the cpu backend (its recurrent kernel's orthogonal
-  // initializer); LSTM export is checked in @nutshell/onnx's tests instead.
-  const SLOW_TO_BUILD = new Set(['mnist-lstm']);
   for (const recipe of RECIPES.values()) {
-    if (SLOW_TO_BUILD.has(recipe.name)) {
-      it.skip(`${recipe.name} (skipped: ~50 s to build on cpu; LSTM export is tested in @nutshell/onnx)`, () => {});
-      continue;
-    }
     it(recipe.name, async () => {
       const model = recipe.buildModel(3);
       const x = recipe.name.startsWith('mnist')
