@@ -25,6 +25,15 @@ const descriptor = {
             name: { type: 'string', id: 2 },
             input: { rule: 'repeated', type: 'ValueInfoProto', id: 11 },
             output: { rule: 'repeated', type: 'ValueInfoProto', id: 12 },
+            initializer: { rule: 'repeated', type: 'TensorProto', id: 5 },
+          },
+        },
+        TensorProto: {
+          fields: {
+            dims: { rule: 'repeated', type: 'int64', id: 1 },
+            dataType: { type: 'int32', id: 2 },
+            int64Data: { rule: 'repeated', type: 'int64', id: 7 },
+            name: { type: 'string', id: 8 },
           },
         },
         NodeProto: {
@@ -62,6 +71,7 @@ const descriptor = {
 const ModelProto = protobuf.Root.fromJSON(descriptor).lookupType('onnx.ModelProto');
 
 const FLOAT = 1;
+const INT64 = 7;
 const ATTRIBUTE_TYPE = { FLOAT: 1, INT: 2, STRING: 3, INTS: 7 } as const;
 /** Opset 17: Gemm, MatMul, Conv and ConvTranspose as used here are unchanged since opset 13 or earlier. */
 const OPSET = 17;
@@ -84,6 +94,8 @@ export interface SmallGraph {
   readonly nodes: readonly GraphNode[];
   readonly inputRanks: readonly number[];
   readonly outputRank: number;
+  /** Constant 1-D int64 inputs of nodes (Slice's starts and ends, Reshape's shape), by name. */
+  readonly constants?: Readonly<Record<string, readonly number[]>>;
 }
 
 function valueInfo(name: string, rank: number) {
@@ -121,6 +133,12 @@ export function graphModel(graph: SmallGraph): Uint8Array {
       node: nodes,
       input: inputs,
       output: [valueInfo('y', graph.outputRank)],
+      initializer: Object.entries(graph.constants ?? {}).map(([name, values]) => ({
+        name,
+        dataType: INT64,
+        dims: [values.length],
+        int64Data: [...values],
+      })),
     },
   });
   return ModelProto.encode(message).finish();

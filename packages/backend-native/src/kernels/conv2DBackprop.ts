@@ -1,5 +1,5 @@
-// The gradients of a 2-D convolution on ONNX Runtime: Conv2DBackpropInput, Conv2DBackpropFilter and
-// DepthwiseConv2dNativeBackpropInput. ONNX has inference operators only, so each gradient is written as one:
+// The gradients of a 2-D convolution on ONNX Runtime: Conv2DBackpropInput, Conv2DBackpropFilter,
+// DepthwiseConv2dNativeBackpropInput and DepthwiseConv2dNativeBackpropFilter. ONNX has inference operators only, so each gradient is written as one:
 //
 // - input gradient: dx is the transposed convolution of dy with the same weights (ONNX ConvTranspose, weights
 //   [out, in/group, kh, kw], the layout of the forward Conv's); `pads` are the forward pads and `output_padding`
@@ -162,6 +162,86 @@ function backpropFilterKernel(fallback: KernelFunc): KernelFunc {
   };
 }
 
+/**
+ * DepthwiseConv2dNativeBackpropFilter: dW[kh,kw,ci,m] = Σ_{b,oh,ow} x[b, oh·s + kh·d − top, ow·s + kw·d − left, ci] ·
+ * dy[b, oh, ow, ci·M + m]. As one grouped Conv: x viewed as one image of ci·b channels ([ci, b, h, w], batch inside
+ * each channel's group), dy as weights [ci·M, b, oh, ow] (b input channels per group), ci groups; the Conv's stride
+ * is the forward dilation and its dilation the forward stride. Its output [1, ci·M, ≥kh, ≥kw] is cropped and laid
+ * out as [kh, kw, ci, M] here.
+ */
+function depthwiseBackpropFilterKernel(fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+    const a = args.attrs as unknown as BackpropAttrs;
+    if (
+      x.dtype !== 'float32' ||
+      dy.dtype !== 'float32' ||
+      !channelsLast(a.dataFormat) ||
+      !a.filterShape ||
+      x.shape.length !== 4 ||
+      a.filterShape.length !== 4 ||
+      a.filterShape[2] !== x.shape[3]
+    )
+      return fallback(args);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as Shape4,
+      a.filterShape,
+      a.strides,
+      a.dilations ?? 1,
+      a.pad,
+      a.dimRoundingMode,
+      true,
+    );
+    const { filterHeight: KH, filterWidth: KW, inChannels: CI, inHeight: H, inWidth: W } = info;
+    const { outHeight: OH, outWidth: OW, strideHeight: SH, strideWidth: SW } = info;
+    const { dilationHeight: DH, dilationWidth: DW } = info;
+    const CM = a.filterShape[3];
+    if (!tf.util.arraysEqual(dy.shape, info.outShape)) return fallback(args);
+    const dW = new Float32Array(KH * KW * CI * CM);
+    if (tf.util.sizeFromShape(x.shape) === 0 || tf.util.sizeFromShape(dy.shape) === 0)
+      return tensorFrom(backend, a.filterShape, dW);
+    const { top, left } = info.padInfo;
+    // Enough bottom/right padding that the Conv yields at least kh × kw outputs (extra ones are cropped below).
+    const bottom = Math.max(0, (KH - 1) * DH + (OH - 1) * SH + 1 - top - H);
+    const right = Math.max(0, (KW - 1) * DW + (OW - 1) * SW + 1 - left - W);
+    const attributes = {
+      strides: [DH, DW],
+      dilations: [SH, SW],
+      pads: [top, left, bottom, right],
+      group: CI,
+    };
+    const out = runGraph(
+      `DepthwiseBackpropFilter ${JSON.stringify(attributes)}`,
+      () => ({
+        nodes: [
+          { opType: 'Transpose', inputs: ['x0'], outputs: ['xt'], attributes: { perm: [3, 0, 1, 2] } },
+          { opType: 'Reshape', inputs: ['xt', 'oneImage'], outputs: ['xg'] },
+          { opType: 'Transpose', inputs: ['x1'], outputs: ['dyt'], attributes: { perm: [3, 0, 1, 2] } },
+          { opType: 'Conv', inputs: ['xg', 'dyt'], outputs: ['y'], attributes },
+        ],
+        // [ci, b, h, w] → [1, ci·b, h, w] (0 keeps that axis's size).
+        constants: { oneImage: [1, -1, 0, 0] },
+        inputRanks: [4, 4],
+        outputRank: 4,
+      }),
+      [
+        { data: valuesOf(backend, x), shape: x.shape },
+        { data: valuesOf(backend, dy), shape: dy.shape },
+      ],
+      undefined,
+      tf.util.sizeFromShape(dy.shape) * KH * KW,
+    );
+    // [1, ci·M, CH, CW] → [kh, kw, ci, M], cropped to kh × kw.
+    const [, , CH, CW] = out.dims;
+    const src = out.data;
+    for (let c = 0; c < CI * CM; c++)
+      for (let kh = 0; kh < KH; kh++)
+        for (let kw = 0; kw < KW; kw++) dW[(kh * KW + kw) * CI * CM + c] = src[(c * CH + kh) * CW + kw];
+    return tensorFrom(backend, a.filterShape, dW);
+  };
+}
+
 /** Conv2DBackpropInput for 'native'; `fallback` is the wasm kernel. */
 export function conv2DBackpropInputConfig(fallback: KernelFunc): KernelConfig {
   return {
@@ -186,5 +266,14 @@ export function conv2DBackpropFilterConfig(fallback: KernelFunc): KernelConfig {
     kernelName: tf.Conv2DBackpropFilter,
     backendName: 'native',
     kernelFunc: backpropFilterKernel(fallback),
+  };
+}
+
+/** DepthwiseConv2dNativeBackpropFilter for 'native'; `fallback` is the wasm kernel. */
+export function depthwiseConv2dNativeBackpropFilterConfig(fallback: KernelFunc): KernelConfig {
+  return {
+    kernelName: tf.DepthwiseConv2dNativeBackpropFilter,
+    backendName: 'native',
+    kernelFunc: depthwiseBackpropFilterKernel(fallback),
   };
 }

@@ -3,6 +3,7 @@ import { tf, useBackend } from '@nutshell/backend';
 import { nativeBackend } from '../index.js';
 import { fallbackCounts } from './index.js';
 import { setNativeMinWork } from './matMul.js';
+import { setSumNativeMinSize } from './sum.js';
 
 // Each native kernel against an independent float64 loop written here, and the cases that fall back to wasm.
 
@@ -97,6 +98,15 @@ function convRef(c: Conv, x: Float32Array, f: Float32Array, dy: Float32Array) {
               }
             }
   return { y, dx, dw };
+}
+
+/** A depthwise filter [taps, ci, m] as a full conv filter [taps, ci, ci·m], zero between different channels. */
+function depthwiseAsFull(f: Float32Array, taps: number, CI: number, CM: number): Float32Array {
+  const full = new Float32Array(taps * CI * CI * CM);
+  for (let t = 0; t < taps; t++)
+    for (let ci = 0; ci < CI; ci++)
+      for (let m = 0; m < CM; m++) full[(t * CI + ci) * CI * CM + ci * CM + m] = f[(t * CI + ci) * CM + m];
+  return full;
 }
 
 let minWork = 0;
@@ -291,18 +301,14 @@ describe('convolutions and their gradients on ONNX Runtime', () => {
     tf.dispose([xt, ft]);
   });
 
-  it('depthwise conv2d (multiplier 2) and its input gradient natively; its filter gradient on the wasm kernel', async () => {
+  it('depthwise conv2d (multiplier 2) and its input gradient natively', async () => {
     const [B, H, W, CI, CM, K] = [2, 6, 6, 3, 2, 3];
     const x = values(B * H * W * CI);
     const f = values(K * K * CI * CM);
     const dy = values(B * 4 * 4 * CI * CM);
-    // Depthwise = a conv whose filter is zero between different input channels.
-    const full = new Float32Array(K * K * CI * CI * CM);
-    for (let t = 0; t < K * K; t++)
-      for (let ci = 0; ci < CI; ci++)
-        for (let m = 0; m < CM; m++) full[(t * CI + ci) * CI * CM + ci * CM + m] = f[(t * CI + ci) * CM + m];
     const c: Conv = { B, H, W, CI, KH: K, KW: K, CO: CI * CM, s: 1, d: 1, top: 0, left: 0, OH: 4, OW: 4 };
-    const ref = convRef(c, x, full, dy);
+    const ref = convRef(c, x, depthwiseAsFull(f, K * K, CI, CM), dy);
+    const before = { ...fallbackCounts() };
     const xt = tf.tensor4d(x, [B, H, W, CI]);
     const ft = tf.tensor4d(f, [K, K, CI, CM]);
     await expectClose(tf.depthwiseConv2d(xt, ft, 1, 'valid'), ref.y, [B, 4, 4, CI * CM]);
@@ -311,21 +317,74 @@ describe('convolutions and their gradients on ONNX Runtime', () => {
       tf.tensor4d(dy, [B, 4, 4, CI * CM]),
     );
     await expectClose(dx, ref.dx, [B, H, W, CI]);
-    // No native kernel for the depthwise filter gradient: 'native' runs the very kernel 'wasm' registers.
-    expect(tf.getKernel(tf.DepthwiseConv2dNativeBackpropFilter, 'native')?.kernelFunc).toBe(
-      tf.getKernel(tf.DepthwiseConv2dNativeBackpropFilter, 'wasm')?.kernelFunc,
-    );
-    const [dw] = tf.grads((b: tf.Tensor) => tf.depthwiseConv2d(xt, b as tf.Tensor4D, 1, 'valid'))(
-      [ft],
-      tf.tensor4d(dy, [B, 4, 4, CI * CM]),
-    );
-    const dwRef = new Float64Array(f.length);
-    for (let t = 0; t < K * K; t++)
-      for (let ci = 0; ci < CI; ci++)
-        for (let m = 0; m < CM; m++)
-          dwRef[(t * CI + ci) * CM + m] = ref.dw[(t * CI + ci) * CI * CM + ci * CM + m];
-    await expectClose(dw, dwRef, [K, K, CI, CM]);
+    expect(fallbackCounts()).toEqual(before);
     tf.dispose([xt, ft]);
+  });
+
+  const depthwiseCases: Array<{ name: string; c: Conv; CM: number; pad: 'same' | 'valid' }> = [
+    {
+      name: '3×3, multiplier 2, valid',
+      CM: 2,
+      pad: 'valid',
+      c: { B: 2, H: 6, W: 6, CI: 3, KH: 3, KW: 3, CO: 6, s: 1, d: 1, top: 0, left: 0, OH: 4, OW: 4 },
+    },
+    {
+      name: '3×3 stride 2, same',
+      CM: 1,
+      pad: 'same',
+      c: { B: 2, H: 7, W: 8, CI: 2, KH: 3, KW: 3, CO: 2, s: 2, d: 1, top: 1, left: 0, OH: 4, OW: 4 },
+    },
+    {
+      name: '3×2 dilated 2, multiplier 2, valid',
+      CM: 2,
+      pad: 'valid',
+      c: { B: 1, H: 7, W: 6, CI: 2, KH: 3, KW: 2, CO: 4, s: 1, d: 2, top: 0, left: 0, OH: 3, OW: 4 },
+    },
+  ];
+  for (const { name, c, CM, pad } of depthwiseCases)
+    it(`depthwise filter gradient natively, ${name}, against float64`, async () => {
+      const x = values(c.B * c.H * c.W * c.CI);
+      const f = values(c.KH * c.KW * c.CI * CM);
+      const dy = values(c.B * c.OH * c.OW * c.CO);
+      const ref = convRef(c, x, depthwiseAsFull(f, c.KH * c.KW, c.CI, CM), dy);
+      const dwRef = new Float64Array(f.length);
+      for (let t = 0; t < c.KH * c.KW; t++)
+        for (let ci = 0; ci < c.CI; ci++)
+          for (let m = 0; m < CM; m++)
+            dwRef[(t * c.CI + ci) * CM + m] = ref.dw[(t * c.CI + ci) * c.CO + ci * CM + m];
+      const before = { ...fallbackCounts() };
+      const sessions = nativeBackend.info().extra?.sessions as number;
+      const xt = tf.tensor4d(x, [c.B, c.H, c.W, c.CI]);
+      const dyt = tf.tensor4d(dy, [c.B, c.OH, c.OW, c.CO]);
+      const dw = tf
+        .engine()
+        .runKernel(
+          tf.DepthwiseConv2dNativeBackpropFilter,
+          { x: xt, dy: dyt },
+          { strides: c.s, pad, dilations: c.d, filterShape: [c.KH, c.KW, c.CI, CM] },
+        ) as tf.Tensor;
+      await expectClose(dw, dwRef, [c.KH, c.KW, c.CI, CM]);
+      expect(fallbackCounts()).toEqual(before);
+      expect(nativeBackend.info().extra?.sessions).toBeGreaterThan(sessions); // ran in ONNX Runtime
+      tf.dispose([xt, dyt]);
+    });
+
+  it('a depthwise filter gradient the native kernel does not take (NCHW) runs the wasm kernel, counted', async () => {
+    const x = tf.tensor4d(values(2 * 5 * 5 * 2), [2, 5, 5, 2]);
+    const dy = tf.tensor4d(values(2 * 3 * 3 * 2), [2, 3, 3, 2]);
+    const attrs = { strides: 1, pad: 'valid', dilations: 1, filterShape: [3, 3, 2, 1], dataFormat: 'NCHW' };
+    const run = () =>
+      tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x, dy }, attrs) as tf.Tensor;
+    const before = fallbackCounts().DepthwiseConv2dNativeBackpropFilter ?? 0;
+    const n = tf.memory().numTensors;
+    const got = await run().data();
+    expect(fallbackCounts().DepthwiseConv2dNativeBackpropFilter).toBe(before + 1);
+    expect(tf.memory().numTensors).toBe(n + 1);
+    await useBackend('wasm');
+    const want = await run().data();
+    await useBackend(nativeBackend);
+    expect(Array.from(got)).toEqual(Array.from(want));
+    tf.dispose([x, dy]);
   });
 
   it('NCHW data falls back to the wasm kernel, which rejects it as on wasm', () => {
@@ -337,6 +396,74 @@ describe('convolutions and their gradients on ONNX Runtime', () => {
     );
     expect(tf.memory().numTensors).toBe(n);
     tf.dispose([x, f]);
+  });
+});
+
+describe('sums on ONNX Runtime', () => {
+  /** The float64 sum of x (shape) over `axes`, in row-major order of the kept axes. */
+  function sumRef(x: Float32Array, shape: number[], axes: number[]): Float64Array {
+    const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    const out = new Float64Array(kept.reduce((p, i) => p * shape[i], 1));
+    const index = new Array<number>(shape.length).fill(0);
+    for (let flat = 0; flat < x.length; flat++) {
+      let o = 0;
+      for (const i of kept) o = o * shape[i] + index[i];
+      out[o] += x[flat];
+      for (let i = shape.length - 1; i >= 0 && ++index[i] === shape[i]; i--) index[i] = 0;
+    }
+    return out;
+  }
+  let minSize = 0;
+  beforeAll(() => (minSize = setSumNativeMinSize(0)));
+  afterAll(() => setSumNativeMinSize(minSize));
+
+  const cases: Array<{ shape: number[]; axis: number | number[]; keepDims?: boolean; want: number[] }> = [
+    { shape: [4, 5, 6, 3], axis: [0, 1, 2], want: [3] }, // a bias gradient
+    { shape: [4, 5, 6, 3], axis: [2, 0], keepDims: true, want: [1, 5, 1, 3] },
+    { shape: [7, 9], axis: -1, want: [7] },
+    { shape: [3, 4, 5], axis: [0, 1, 2], want: [] },
+  ];
+  for (const { shape, axis, keepDims = false, want } of cases)
+    it(`[${shape}] over ${JSON.stringify(axis)}${keepDims ? ', keepDims' : ''}, natively, against float64`, async () => {
+      const x = values(shape.reduce((a, b) => a * b, 1));
+      const axes = tf.util.parseAxisParam(axis, shape);
+      const before = { ...fallbackCounts() };
+      const sessions = nativeBackend.info().extra?.sessions as number;
+      const xt = tf.tensor(x, shape);
+      await expectClose(tf.sum(xt, axis, keepDims), sumRef(x, shape, axes), want);
+      expect(fallbackCounts()).toEqual(before);
+      expect(nativeBackend.info().extra?.sessions).toBeGreaterThanOrEqual(sessions);
+      xt.dispose();
+    });
+
+  it('an int32 sum runs on the wasm kernel, counted, with exact values', async () => {
+    const before = fallbackCounts().Sum ?? 0;
+    const t = tf.sum(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32'), 0);
+    expect(t.dtype).toBe('int32');
+    expect(Array.from(await t.data())).toEqual([5, 7, 9]);
+    expect(fallbackCounts().Sum).toBe(before + 1);
+  });
+
+  it('a sum under the size threshold stays on the wasm kernel (not a fallback), with the same values', async () => {
+    setSumNativeMinSize(1 << 15);
+    try {
+      const x = values(12);
+      const sessions = nativeBackend.info().extra?.sessions;
+      const before = { ...fallbackCounts() };
+      await expectClose(tf.sum(tf.tensor2d(x, [3, 4]), 1), sumRef(x, [3, 4], [1]), [3]);
+      expect(fallbackCounts()).toEqual(before);
+      expect(nativeBackend.info().extra?.sessions).toBe(sessions);
+    } finally {
+      setSumNativeMinSize(0);
+    }
+  });
+
+  it('an axis out of range raises tfjs’s error and leaks nothing', () => {
+    const x = tf.zeros([2, 3]);
+    const n = tf.memory().numTensors;
+    expect(() => tf.sum(x, 2)).toThrow('All values in axis param must be in range [-2, 2) but got axis 2');
+    expect(tf.memory().numTensors).toBe(n);
+    x.dispose();
   });
 });
 
