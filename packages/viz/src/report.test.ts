@@ -9,6 +9,7 @@ import {
   VizError,
   buildRunReport,
   createReport,
+  gateHeatmaps,
   lineChart,
   runFigures,
   visualizeRun,
@@ -79,6 +80,34 @@ describe('run report', () => {
     expect(externalRefs(html)).toEqual([]);
     expect(html).toContain('<h2>Filters</h2>');
     expect(html).toContain('<td>val_accuracy</td><td>0.7500</td>');
+  });
+
+  it("adds the caller's moreFigures after its own, each time it is made, under the caller's section text", async () => {
+    let calls = 0;
+    const gates = gateHeatmaps([
+      {
+        name: 'forget gate f',
+        values: [
+          [0.2, 0.9],
+          [0.3, 0.8],
+        ],
+      },
+    ]);
+    const input = {
+      ...run.input,
+      moreFigures: async () => {
+        calls++;
+        return [
+          { name: 'lstm-gates', section: 'LSTM gates', sectionText: 'Gates <over> steps.', figure: gates },
+        ];
+      },
+    };
+    const figs = await runFigures(input);
+    expect(figs.map((f) => f.name).slice(-2)).toEqual(['feature-maps-1', 'lstm-gates']);
+    const html = await buildRunReport(input);
+    expect(calls).toBe(2);
+    expect(html).toContain('<h2>LSTM gates</h2>');
+    expect(html).toContain('Gates &lt;over&gt; steps.');
   });
 
   it('refuses an empty history', async () => {

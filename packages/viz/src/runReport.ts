@@ -43,6 +43,11 @@ export interface RunReportInput {
   readonly classNames?: readonly string[];
   /** Facts shown at the top (configuration, final metrics, backend, ...). */
   readonly facts?: Readonly<Record<string, string | number>>;
+  /**
+   * More pictures the caller draws, asked for each time the report is made (so they show the model as it is
+   * then): an LSTM's gates over one sequence, for example. They follow the built-in ones.
+   */
+  readonly moreFigures?: () => Promise<readonly NamedFigure[]>;
 }
 
 /** A figure of a run with a file-friendly name and the report section it belongs to. @public */
@@ -53,6 +58,8 @@ export interface NamedFigure {
   readonly section: string;
   /** The picture. */
   readonly figure: Figure;
+  /** The text under the section heading, for a section the report does not know (its own sections have theirs). */
+  readonly sectionText?: string;
 }
 
 function hasKernel(layer: ModelLike['layers'][number]): boolean {
@@ -61,7 +68,8 @@ function hasKernel(layer: ModelLike['layers'][number]): boolean {
 
 /**
  * Every picture of a run: training curves, the confusion matrix and per-class accuracy, gradient flow, the network
- * diagram, the filters of each convolution layer and the feature maps of a few examples. Leaves no tensor behind.
+ * diagram, the filters of each convolution layer and the feature maps of a few examples, then the caller's
+ * `moreFigures`. Leaves no tensor behind.
  * @throws VizError for an empty history
  * @public
  */
@@ -70,7 +78,11 @@ export async function runFigures(input: RunReportInput): Promise<NamedFigure[]> 
   const out: NamedFigure[] = [];
   // One epoch gives per-epoch curves of single dots: draw the batches instead, while there are fewer than two.
   const perBatch = input.history.epochs.length < 2 && (input.batches?.length ?? 0) >= 2;
-  out.push({ name: 'training-curves', section: 'Training', figure: perBatch ? batchCurves(input.batches!) : trainingCurves(input.history) });
+  out.push({
+    name: 'training-curves',
+    section: 'Training',
+    figure: perBatch ? batchCurves(input.batches!) : trainingCurves(input.history),
+  });
   if (input.evaluation) {
     const m = await confusionMatrix(
       input.evaluation.labels,
@@ -117,6 +129,7 @@ export async function runFigures(input: RunReportInput): Promise<NamedFigure[]> 
       }
     }
   }
+  if (input.moreFigures) out.push(...(await input.moreFigures()));
   return out;
 }
 
@@ -158,7 +171,8 @@ export async function buildRunReport(
     let s = sections.find((x) => x.title === f.section) as
       { title: string; text?: string; figures: Figure[] } | undefined;
     if (!s) {
-      s = { title: f.section, text: f.section === 'Training' ? trainingText : SECTION_TEXT[f.section], figures: [] };
+      const text = f.section === 'Training' ? trainingText : (SECTION_TEXT[f.section] ?? f.sectionText);
+      s = { title: f.section, text, figures: [] };
       sections.push(s);
     }
     s.figures.push(f.figure);

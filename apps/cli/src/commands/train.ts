@@ -15,6 +15,7 @@ import { RunReporter } from '@nutshell/viz';
 import { tensorboardCallback } from '../tensorboardCallback.js';
 import { lockRunFolder } from '../runFolderLock.js';
 import { readHistory } from './visualize.js';
+import { lstmGateFigures } from '../lstmGates.js';
 
 /** The flags of `nutshell train`. */
 export interface TrainFlags {
@@ -146,7 +147,7 @@ async function train(recipeName: string, flags: TrainFlags, out: Output): Promis
   });
 
   // report.html in the run folder, rewritten at each epoch end (@nutshell/viz): curves, confusion matrix on up to
-  // 1,000 test samples, gradient flow, network, filters, feature maps of 3 test samples.
+  // 1,000 test samples, gradient flow, network, filters, feature maps of 3 test samples, an LSTM's gates.
   const evalN = Math.min(1000, test.size);
   const evalData = test.gather(Array.from({ length: evalN }, (_, i) => i));
   const examples = tf.slice(evalData.x, 0, Math.min(3, evalN));
@@ -165,6 +166,7 @@ async function train(recipeName: string, flags: TrainFlags, out: Output): Promis
       seed: config.seed,
     },
     initialHistory: resume ? readHistory(dir, { optional: true }) : undefined,
+    moreFigures: lstmGateFigures(model, examples),
   }).attach(trainer);
 
   // The progress display is @nutshell/train's: a live bar on a terminal, about ten plain lines per epoch otherwise.
@@ -178,7 +180,9 @@ async function train(recipeName: string, flags: TrainFlags, out: Output): Promis
 
   // MNIST samples are 28×28 images (flattened for mnist-mlp): TensorBoard then draws an MLP's first layer too.
   const imageShape = recipe.name.startsWith('mnist') ? ([28, 28, 1] as const) : undefined;
-  const tensorboard = flags.tensorboard ? tensorboardCallback(dir, train, recipe.loss(), imageShape) : undefined;
+  const tensorboard = flags.tensorboard
+    ? tensorboardCallback(dir, train, recipe.loss(), imageShape)
+    : undefined;
   if (tensorboard)
     out.log(
       `tensorboard: ${tensorboard.callback.writer.path} (view with: tensorboard --logdir ${tensorboard.logDir})`,

@@ -58,6 +58,31 @@ describe('run pictures', () => {
     expect(readHistory(run).epochs).toEqual([0, 1]);
   }, 180_000);
 
+  it("mnist-lstm: the report and visualize draw the LSTM's gates over one test image's rows", () => {
+    const run = join(tmp, 'lstm');
+    const t = nutshell(
+      'train',
+      'mnist-lstm',
+      '--limit',
+      '64',
+      '--epochs',
+      '1',
+      '--out',
+      run,
+      '--backend',
+      'wasm',
+    );
+    expect(t.code, t.stderr).toBe(0);
+    const report = readFileSync(join(run, 'report.html'), 'utf8');
+    expect(report).toContain('<h2>LSTM gates</h2>');
+    expect(report).toContain('A forget gate near 1 (bright) keeps what the memory holds');
+    const v = nutshell('visualize', run, '--limit', '64', '--backend', 'wasm');
+    expect(v.code, v.stderr).toBe(0);
+    const files = readdirSync(join(run, 'visualize'));
+    expect(files).toContain('lstm-gates.svg');
+    expect(files).toContain('lstm-gates.png');
+  }, 180_000);
+
   it('visualize refuses a folder that is not a run, with one line', () => {
     const r = nutshell('visualize', tmp);
     expect(r.code).toBe(2);

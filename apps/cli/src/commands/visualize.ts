@@ -3,6 +3,7 @@ import { ArrayDataset } from '@nutshell/datasets';
 import { loadModel } from '@nutshell/layers';
 import { tf, type Tensor } from '@nutshell/tensor';
 import { visualizeRun } from '@nutshell/viz';
+import { lstmGateFigures } from '../lstmGates.js';
 import { selectBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { getRecipe } from '../recipes/index.js';
@@ -75,6 +76,7 @@ export async function visualizeCommand(
       featureMapExamples: flags.examples,
       evaluation: { labels: data.y, predictions },
       classNames: data.classNames,
+      moreFigures: lstmGateFigures(model, examples),
       facts: {
         recipe: recipe.name,
         epochs: config.epochs,
