@@ -43,4 +43,10 @@ export const EXAMPLES: readonly Example[] = [
     concept: 'long memory: LSTM and GRU remember for hundreds of steps, a simple RNN for about ten',
     args: '[--quick] [--lstm-only]',
   },
+  {
+    name: 'generate-words',
+    file: 'generate-words.ts',
+    concept: 'a character-level LSTM that makes up English-looking words, sampled at three temperatures',
+    args: '[--quick]',
+  },
 ];
