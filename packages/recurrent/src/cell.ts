@@ -19,6 +19,7 @@ import {
 } from '@nutshell/layers';
 import { ShapeError, tf, type Tensor, type Variable } from '@nutshell/tensor';
 import { RecurrentArgumentError } from './errors.js';
+import type { FusedRecurrence } from './fusedSequence.js';
 
 /** Arguments every recurrent cell (and so every recurrent layer) accepts. @public */
 export interface RecurrentCellArgs extends LayerArgs {
@@ -210,6 +211,36 @@ export abstract class RecurrentCell extends Layer {
    * `recurrentMask` (training only) multiplies the state before the recurrent matmul.
    */
   abstract recurrentStep(xp: Tensor, states: readonly Tensor[], recurrentMask?: Tensor): StepResult;
+
+  /**
+   * The cell's step split for a whole-sequence op with a hand-written backward pass (what the recurrent layers run
+   * in training), or undefined where the cell cannot (an activation that is not element-wise, e.g. softmax; GRU
+   * with `resetAfter: false`): the layer then runs `recurrentStep` step by step on the autodiff tape.
+   */
+  fusedRecurrence(): FusedRecurrence | undefined {
+    return undefined;
+  }
+
+  /** The input kernel `[inputDim, gates·units]` (throws before the cell is built). */
+  get kernel(): Variable {
+    return this.w.kernel;
+  }
+
+  /** The bias added to x·kernel `[gates·units]` (part of the bias for GRU with `resetAfter`), or undefined. */
+  inputBiasValue(): Tensor | undefined {
+    const b = this.w.bias;
+    return b ? this.inputBias(b) : undefined;
+  }
+
+  /** The recurrent kernel `[units, gates·units]` (throws before the cell is built). */
+  get recurrentKernel(): Variable {
+    return this.w.recurrentKernel;
+  }
+
+  /** A bias added to the recurrent product h·U at every step (GRU with `resetAfter`), or undefined. */
+  recurrentBias(): Tensor | undefined {
+    return undefined;
+  }
 
   /** Zero states for a batch of `batch`. The caller owns them. */
   zeroStates(batch: number): Tensor[] {

@@ -2,6 +2,7 @@
 import { canonicalActivationName, getActivation } from '@nutshell/activations';
 import { tf, type Tensor } from '@nutshell/tensor';
 import { RecurrentCell, type RecurrentCellArgs, type StepResult } from './cell.js';
+import { activationDerivative, hasClosedFormDerivative, type FusedRecurrence } from './fusedSequence.js';
 
 /** Arguments of {@link GRUCell} (and of the `GRU` layer). @public */
 export interface GRUCellArgs extends RecurrentCellArgs {
@@ -52,7 +53,9 @@ export class GRUCell extends RecurrentCell {
   }
 
   protected override inputBias(bias: Tensor): Tensor {
-    return this.resetAfter ? tf.reshape(tf.slice(bias, [0, 0], [1, -1]), [-1]) : bias;
+    // Sliced from the flattened bias, so the result is rank 1 in its own data (the wasm backend's fused matmul reads
+    // a bias's shape from its data, which a reshape shares).
+    return this.resetAfter ? tf.slice(tf.reshape(bias, [-1]), 0, 3 * this.units) : bias;
   }
 
   recurrentStep(xp: Tensor, states: readonly Tensor[], recurrentMask?: Tensor): StepResult {
@@ -81,6 +84,51 @@ export class GRUCell extends RecurrentCell {
     }
     const hNext = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), candidate));
     return { output: hNext, states: [hNext] };
+  }
+
+  override recurrentBias(): Tensor | undefined {
+    const b = this.w.bias;
+    return this.resetAfter && b ? tf.slice(tf.reshape(b, [-1]), 3 * this.units, 3 * this.units) : undefined;
+  }
+
+  /**
+   * The step for a whole-sequence op (`resetAfter` only: without it the candidate's matmul needs the reset gate
+   * first). With `hu = h·U + b'` split into hz, hr, hh: backward from the gradient g of the new h,
+   * `d pre_z = g ⊙ (h − h̃) ⊙ σ'`, `d pre_h = g ⊙ (1 − z) ⊙ act'`, `d pre_r = d pre_h ⊙ hh ⊙ σ'`, `d hh = d pre_h ⊙ r`,
+   * and `g ⊙ z` straight to the previous h.
+   */
+  override fusedRecurrence(): FusedRecurrence | undefined {
+    if (
+      !this.resetAfter ||
+      !hasClosedFormDerivative(this.activation) ||
+      !hasClosedFormDerivative(this.recurrentActivation)
+    )
+      return undefined;
+    const gate = this.gateFn;
+    const act = this.activationFn;
+    const dGate = (y: Tensor) => activationDerivative(this.recurrentActivation, y);
+    const dAct = (y: Tensor) => activationDerivative(this.activation, y);
+    return {
+      forwardStep: (xp, hu, [h]) => {
+        const [xz, xr, xh] = tf.split(xp, 3, 1);
+        const [hz, hr, hh] = tf.split(hu, 3, 1);
+        const z = gate(tf.add(xz, hz));
+        const r = gate(tf.add(xr, hr));
+        const candidate = act(tf.add(xh, tf.mul(r, hh)));
+        const next = tf.add(candidate, tf.mul(z, tf.sub(h, candidate)));
+        return { states: [next], save: [z, r, hh, candidate] };
+      },
+      backwardStep: ([g], [z, r, hh, candidate], [hPrev]) => {
+        const dz = tf.mul(tf.mul(g, tf.sub(hPrev, candidate)), dGate(z));
+        const dPreH = tf.mul(tf.mul(g, tf.sub(1, z)), dAct(candidate));
+        const dr = tf.mul(tf.mul(dPreH, hh), dGate(r));
+        return {
+          dxp: tf.concat([dz, dr, dPreH], 1),
+          dhu: tf.concat([dz, dr, tf.mul(dPreH, r)], 1),
+          dStates: [tf.mul(g, z)],
+        };
+      },
+    };
   }
 
   override cellConfig(): Record<string, unknown> {

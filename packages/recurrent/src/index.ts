@@ -13,6 +13,14 @@ export { LSTMCell } from './lstmCell.js';
 export type { LSTMCellArgs, LSTMGates } from './lstmCell.js';
 export { GRUCell } from './gruCell.js';
 export type { GRUCellArgs } from './gruCell.js';
+export { runFusedSequence } from './fusedSequence.js';
+export type {
+  FusedRecurrence,
+  FusedStepResult,
+  FusedBackResult,
+  FusedSequenceInputs,
+  FusedSequenceResult,
+} from './fusedSequence.js';
 
 // Recurrent layers (a cell run over a sequence)
 export { RNN } from './rnn.js';

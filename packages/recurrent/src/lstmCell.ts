@@ -2,6 +2,7 @@
 import { canonicalActivationName, getActivation } from '@nutshell/activations';
 import { tf, type Tensor } from '@nutshell/tensor';
 import { RecurrentCell, type RecurrentCellArgs, type StepResult, type WeightAdder } from './cell.js';
+import { activationDerivative, hasClosedFormDerivative, type FusedRecurrence } from './fusedSequence.js';
 
 /** One LSTM step laid open, each `[batch, units]`. @public */
 export interface LSTMGates {
@@ -105,6 +106,43 @@ export class LSTMCell extends RecurrentCell {
   recurrentStep(xp: Tensor, states: readonly Tensor[], recurrentMask?: Tensor): StepResult {
     const g = this.gateActivations(xp, states, recurrentMask);
     return { output: g.hidden, states: [g.hidden, g.cell] };
+  }
+
+  /**
+   * The step for a whole-sequence op. Backward, per step, from the gradients gh, gc of the new h and c:
+   * `dc = gc + gh ⊙ o ⊙ act'(c)`; the gates' pre-activation gradients `dc ⊙ c̃ ⊙ σ'(i)`, `dc ⊙ c_prev ⊙ σ'(f)`,
+   * `dc ⊙ i ⊙ act'(c̃)`, `gh ⊙ act(c) ⊙ σ'(o)`; and `dc_prev = dc ⊙ f`: the additive memory path, whose gradient
+   * is only scaled by the forget gate.
+   */
+  override fusedRecurrence(): FusedRecurrence | undefined {
+    if (!hasClosedFormDerivative(this.activation) || !hasClosedFormDerivative(this.recurrentActivation))
+      return undefined;
+    const gate = this.gateFn;
+    const act = this.activationFn;
+    const dGate = (y: Tensor) => activationDerivative(this.recurrentActivation, y);
+    const dAct = (y: Tensor) => activationDerivative(this.activation, y);
+    return {
+      forwardStep: (xp, hu, [, c]) => {
+        const [zi, zf, zc, zo] = tf.split(tf.add(xp, hu), 4, 1);
+        const [i, f, g, o] = [gate(zi), gate(zf), act(zc), gate(zo)];
+        const cell = tf.add(tf.mul(f, c), tf.mul(i, g));
+        const tc = act(cell);
+        return { states: [tf.mul(o, tc), cell], save: [i, f, g, o, tc] };
+      },
+      backwardStep: ([gh, gc], [i, f, g, o, tc], [, cPrev]) => {
+        const dc = tf.add(gc, tf.mul(tf.mul(gh, o), dAct(tc)));
+        const dz = tf.concat(
+          [
+            tf.mul(tf.mul(dc, g), dGate(i)),
+            tf.mul(tf.mul(dc, cPrev), dGate(f)),
+            tf.mul(tf.mul(dc, i), dAct(g)),
+            tf.mul(tf.mul(gh, tc), dGate(o)),
+          ],
+          1,
+        );
+        return { dxp: dz, dhu: dz, dStates: [undefined, tf.mul(dc, f)] };
+      },
+    };
   }
 
   override cellConfig(): Record<string, unknown> {

@@ -9,9 +9,23 @@ import {
 } from '@nutshell/layers';
 import { Rng, ShapeError, randomUniform, tf, type Tensor } from '@nutshell/tensor';
 import type { RecurrentCell } from './cell.js';
+import { runFusedSequence } from './fusedSequence.js';
 
 // Layers built without a seed fork this generator, so even unseeded runs repeat within a program.
 const unseeded = new Rng(0x5eed5);
+
+let fusedEnabled = true;
+
+/**
+ * Tests only: turn the whole-sequence op off (every layer then runs its cell step by step on the autodiff tape),
+ * so the two paths can be compared on the same dropout masks. Returns the previous setting.
+ * @internal
+ */
+export function setFusedSequences(on: boolean): boolean {
+  const was = fusedEnabled;
+  fusedEnabled = on;
+  return was;
+}
 
 /** Arguments of every recurrent layer, besides its cell's. @public */
 export interface RecurrentLayerArgs extends LayerArgs {
@@ -182,7 +196,29 @@ export abstract class RNN extends Layer {
         ? this.dropoutMask(batch, cell.units, cell.recurrentDropout)
         : undefined;
 
-    // Every step's input projection in one matmul, before the loop.
+    const initial: Tensor[] = opts.initialState ? [...opts.initialState] : cell.zeroStates(batch);
+
+    const fused = fusedEnabled ? cell.fusedRecurrence() : undefined;
+    if (fused) {
+      // The whole loop as one op with its backward pass through time written by hand (fusedSequence.ts).
+      // Time-major, in processing order: reading backwards is reading the reversed sequence forwards.
+      const order = (t: Tensor) => (this.goBackwards ? tf.reverse(t, 0) : t);
+      const r = runFusedSequence(fused, {
+        x: order(tf.transpose(xin, [1, 0, 2])),
+        kernel: cell.kernel,
+        inputBias: cell.inputBiasValue(),
+        recurrentKernel: cell.recurrentKernel,
+        recurrentBias: cell.recurrentBias(),
+        initial,
+        mask: opts.mask ? order(tf.expandDims(tf.transpose(tf.cast(opts.mask, 'float32')), 2)) : undefined,
+        recurrentMask,
+        returnSequences: this.returnSequences,
+      });
+      const output = r.outputs ? tf.transpose(r.outputs, [1, 0, 2]) : tf.clone(r.states[0]);
+      return { output, states: r.states };
+    }
+
+    // Step by step on the tape: every step's input projection in one matmul, before the loop.
     const projected = tf.reshape(cell.projectInput(tf.reshape(xin, [batch * steps, features])), [
       batch,
       steps,
@@ -193,7 +229,7 @@ export abstract class RNN extends Layer {
       ? tf.unstack(tf.cast(opts.mask, 'float32'), 1).map((m) => tf.reshape(m, [batch, 1]))
       : undefined;
 
-    let states: Tensor[] = opts.initialState ? [...opts.initialState] : cell.zeroStates(batch);
+    let states: Tensor[] = initial;
     const outputs: Tensor[] = [];
     for (let k = 0; k < steps; k++) {
       const t = this.goBackwards ? steps - 1 - k : k;

@@ -2,6 +2,7 @@
 import type { Tensor } from '@nutshell/tensor';
 import { tf } from '@nutshell/tensor';
 import { RecurrentCell, type RecurrentCellArgs, type StepResult } from './cell.js';
+import { activationDerivative, hasClosedFormDerivative, type FusedRecurrence } from './fusedSequence.js';
 
 /** Arguments of {@link SimpleRNNCell} (and of the `SimpleRNN` layer). @public */
 export type SimpleRNNCellArgs = RecurrentCellArgs;
@@ -29,5 +30,21 @@ export class SimpleRNNCell extends RecurrentCell {
     const h = recurrentMask ? tf.mul(states[0], recurrentMask) : states[0];
     const hNext = this.activationFn(tf.add(xp, tf.matMul(h, this.w.recurrentKernel)));
     return { output: hNext, states: [hNext] };
+  }
+
+  /** The step for a whole-sequence op: backward, `d pre = gh ⊙ act'(pre)`, then through Uᵀ to the previous h. */
+  override fusedRecurrence(): FusedRecurrence | undefined {
+    if (!hasClosedFormDerivative(this.activation)) return undefined;
+    const act = this.activationFn;
+    return {
+      forwardStep: (xp, hu) => {
+        const h = act(tf.add(xp, hu));
+        return { states: [h], save: [h] };
+      },
+      backwardStep: ([gh], [h]) => {
+        const dPre = tf.mul(gh, activationDerivative(this.activation, h));
+        return { dxp: dPre, dhu: dPre, dStates: [undefined] };
+      },
+    };
   }
 }
