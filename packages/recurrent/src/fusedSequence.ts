@@ -77,13 +77,12 @@ export interface FusedSequenceResult {
 
 /**
  * `x` `[steps, ...]` → one tensor per step. `tf.unstack` slices, and the wasm backend's slice copies the whole
- * input out of its heap for every slice (steps × size: seconds for a 100-step batch of 512 values per row); a
- * gather reads only the step, but costs more per value. So: unstack on the CPU backend (which slices in place)
- * and for small inputs, gather otherwise.
+ * input out of its heap for every slice (steps × size: seconds for a 100-step batch); a gather reads only the
+ * step. The CPU backend slices in place, so it keeps `unstack`, as do very short sequences.
  */
 export function timeSteps(x: Tensor): Tensor[] {
   const steps = x.shape[0];
-  if (tf.getBackend() === 'cpu' || x.size * steps <= 4e7) return tf.unstack(x);
+  if (tf.getBackend() === 'cpu' || steps <= 4) return tf.unstack(x);
   const rest = x.shape.slice(1);
   return Array.from({ length: steps }, (_, t) => {
     const index = tf.tensor1d([t], 'int32');
