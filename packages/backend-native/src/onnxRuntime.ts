@@ -33,6 +33,9 @@ interface Loaded {
   readonly Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => unknown;
   readonly version: string;
   readonly libraryDir: string;
+  /** Node's os module (its load average) and the core count, for the thread policy. */
+  readonly os: { loadavg(): number[] };
+  readonly cores: number;
 }
 
 /** The onnxruntime-node version this package is built and tested against (pinned exactly). */
@@ -59,7 +62,10 @@ export async function loadOnnxRuntime(): Promise<Loaded> {
     };
     initOrt();
     const libraryDir = `${manifestPath.slice(0, -'package.json'.length)}bin/napi-v6/${process.platform}/${process.arch}`;
-    loaded = { binding, Tensor: common.Tensor, version, libraryDir };
+    const os = require('node:os') as typeof import('node:os');
+    const cores =
+      typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    loaded = { binding, Tensor: common.Tensor, version, libraryDir, os, cores };
     return loaded;
   } catch (e) {
     loadError = e as Error;
@@ -98,6 +104,33 @@ const sessions = new Map<string, BindingSession>();
  */
 export const PARALLEL_MIN_WORK = 1 << 21;
 
+let adaptive = true;
+let checkedAt = -Infinity;
+let coreFree = true;
+
+/**
+ * Whether kernels use the intra-op pool only while a core looks free (the default), or always. Measured on the shared
+ * 2-core machine at load average 13–15 (README, Threads): a second thread made most LeNet convolution kernels
+ * slower, since waking and joining a thread that finds no free core costs more than its half of the work.
+ */
+export function setAdaptiveThreads(on: boolean): void {
+  adaptive = on;
+  checkedAt = -Infinity;
+}
+
+/** Whether the pool's extra threads are used now (the 1-minute load average, read at most once a second). */
+export function poolInUse(): boolean {
+  if (!adaptive) return true;
+  const now = Date.now();
+  if (now - checkedAt >= 1000) {
+    const { os, cores } = runtime();
+    checkedAt = now;
+    // This process's own thread counts one: a core is free while the average stays half a core below the count.
+    coreFree = os.loadavg()[0] < cores - 0.5;
+  }
+  return coreFree;
+}
+
 function session(key: string, graph: () => SmallGraph, threads: number): BindingSession {
   const id = `${threads} ${key}`;
   let s = sessions.get(id);
@@ -133,7 +166,7 @@ export interface Operand {
  * Runs the graph named `key` (built by `graph` the first time) on float32 inputs, synchronously; returns output `y`.
  * `inputs[i]` feeds `x{i}`. With `output`, ONNX Runtime writes `y` straight into that array (e.g. a view of the
  * tensor's memory that will hold the result), which saves two copies. `work` (multiply-adds) below
- * `PARALLEL_MIN_WORK` runs on one thread.
+ * `PARALLEL_MIN_WORK` runs on one thread, as does every kernel while no core looks free (`poolInUse`).
  */
 export function runGraph(
   key: string,
@@ -149,6 +182,6 @@ export function runGraph(
     string,
     null
   >;
-  const threads = work < PARALLEL_MIN_WORK ? 1 : intraOpThreads;
+  const threads = work < PARALLEL_MIN_WORK || intraOpThreads === 1 || !poolInUse() ? 1 : intraOpThreads;
   return session(key, graph, threads).run(feeds, fetches, {}).y;
 }

@@ -6,12 +6,15 @@ import { NATIVE_KERNELS, fallbackCounts } from './kernels/index.js';
 import {
   ONNXRUNTIME_VERSION,
   loadOnnxRuntime,
+  poolInUse,
   sessionCount,
+  setAdaptiveThreads,
   sessionThreads,
   setSessionThreads,
 } from './onnxRuntime.js';
 import { probeNative } from './probe.js';
 import { chooseThreads, resolveThreads } from './threads.js';
+import { NativeConfigError } from './errors.js';
 
 let threadSource = '';
 
@@ -25,6 +28,12 @@ export interface NativeOptions {
    * `NUTSHELL_NATIVE_THREADS`, else one per core. `undefined` goes back to that default.
    */
   readonly threads?: number;
+  /**
+   * Use the extra threads only while a core looks free: the 1-minute load average is below the core count minus
+   * one half (checked at most once a second). Default `true`; `false` uses them for every large kernel. On a machine
+   * shared with other busy processes a second thread finds no free core, and waking it costs more than it saves.
+   */
+  readonly adaptiveThreads?: boolean;
 }
 
 /**
@@ -33,7 +42,12 @@ export interface NativeOptions {
  * @public
  */
 export async function configureNative(options: NativeOptions): Promise<void> {
+  if (options.adaptiveThreads !== undefined && typeof options.adaptiveThreads !== 'boolean')
+    throw new NativeConfigError(
+      `native backend: adaptiveThreads must be true or false, got ${JSON.stringify(options.adaptiveThreads)}.`,
+    );
   chooseThreads(options.threads);
+  setAdaptiveThreads(options.adaptiveThreads ?? true);
   if (tf.getBackend() === NATIVE) await applyThreads();
 }
 
@@ -91,6 +105,8 @@ export const nativeBackend: BackendPlugin = {
       extra: {
         threads,
         threadsFrom: threadSource,
+        // Whether large kernels use the extra threads now (false while the load average leaves no core free).
+        poolInUse: threads > 1 && poolInUse(),
         nativeKernels: NATIVE_KERNELS.map((k) => k.kernelName),
         fallbacks: fallbackCounts(),
         sessions: sessionCount(),

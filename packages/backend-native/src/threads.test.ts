@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import os from 'node:os';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tf, useBackend } from '@nutshell/backend';
 import { NativeConfigError, configureNative, nativeBackend } from './index.js';
 
@@ -45,5 +46,35 @@ describe('threads', () => {
       'native backend: NUTSHELL_NATIVE_THREADS must be a whole number of threads from 1 to 1024, got "two".',
     );
     delete process.env.NUTSHELL_NATIVE_THREADS;
+  });
+
+  it('the extra threads are used only while the load average leaves a core free, unless adaptiveThreads is false', async () => {
+    const cores = os.availableParallelism();
+    const load = vi.spyOn(os, 'loadavg');
+    try {
+      await configureNative({ threads: 2 });
+      load.mockReturnValue([cores + 3, 0, 0]);
+      await new Promise((r) => setTimeout(r, 1100)); // the load average is read at most once a second
+      expect(nativeBackend.info().extra).toMatchObject({ threads: 2, poolInUse: false });
+      // Products agree either way (128³ multiply-adds reach the threshold above which the pool is used).
+      const a = tf.randomUniform([128, 128]);
+      const b = tf.randomUniform([128, 128]);
+      const want = await tf.matMul(a, b).data();
+      await configureNative({ threads: 2, adaptiveThreads: false });
+      expect(nativeBackend.info().extra).toMatchObject({ poolInUse: true });
+      expect(await tf.matMul(a, b).data()).toEqual(want);
+      await configureNative({ threads: 2 });
+      load.mockReturnValue([cores - 1, 0, 0]);
+      expect(nativeBackend.info().extra).toMatchObject({ poolInUse: true });
+      tf.dispose([a, b]);
+    } finally {
+      load.mockRestore();
+    }
+  });
+
+  it('a non-boolean adaptiveThreads is a NativeConfigError', async () => {
+    await expect(configureNative({ adaptiveThreads: 'yes' as unknown as boolean })).rejects.toThrow(
+      new NativeConfigError('native backend: adaptiveThreads must be true or false, got "yes".'),
+    );
   });
 });
