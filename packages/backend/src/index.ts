@@ -24,6 +24,14 @@ export { withoutGradientTape } from './withoutGradientTape.js';
 export { readsSynchronously } from './readsSynchronously.js';
 export { replaceKernels, hasKernels } from './replaceKernels.js';
 export type { KernelReplacement } from './replaceKernels.js';
+export {
+  ADAM_UPDATE,
+  SGD_UPDATE,
+  adamUpdateValues,
+  sgdUpdateValues,
+  runFusedUpdate,
+} from './fusedOptimizers.js';
+export type { AdamUpdateAttrs, SgdUpdateAttrs } from './fusedOptimizers.js';
 
 // Errors
 export { NutshellError, BackendUnavailableError, UnknownBackendError } from './errors.js';

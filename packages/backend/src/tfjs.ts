@@ -4,9 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '#register-gradients';
 import { registerNutshellGradients } from './gradients/index.js';
+import { registerCpuOptimizerKernels } from './fusedOptimizers.js';
 
 tf.enableProdMode();
 registerNutshellGradients();
+registerCpuOptimizerKernels();
 // tfjs picks the highest-priority registered backend on first use; a plugin imported later (wasm registers
 // itself at priority 2) must not take over silently, so the CPU backend is made current now.
 if (tf.getBackend() !== 'cpu') void tf.setBackend('cpu');

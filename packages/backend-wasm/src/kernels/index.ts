@@ -12,6 +12,7 @@ import { gatherV2Config } from './gatherV2.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './matMul.js';
 import { maxPoolGradConfig } from './maxPoolGrad.js';
 import { oneHotConfig } from './oneHot.js';
+import { adamUpdateConfig, sgdUpdateConfig } from './optimizerUpdates.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 
 /** A kernel Nutshell registers for 'wasm', and why (the shared shape every plugin's replacements have). */
@@ -68,6 +69,16 @@ export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
     kernelName: tf._FusedMatMul,
     why: "as BatchMatMul, and tfjs's misreads biases with transposes or batches",
     make: fusedMatMulConfig,
+  },
+  {
+    kernelName: adamUpdateConfig.kernelName,
+    why: 'fused Adam step: one kernel per weight instead of 13',
+    make: () => adamUpdateConfig,
+  },
+  {
+    kernelName: sgdUpdateConfig.kernelName,
+    why: 'fused SGD step: one kernel per weight instead of 2–5',
+    make: () => sgdUpdateConfig,
   },
 ];
 

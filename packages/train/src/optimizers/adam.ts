@@ -1,5 +1,6 @@
 import { tf } from '@nutshell/tensor';
 import type { Tensor, Variable } from '@nutshell/tensor';
+import { ADAM_UPDATE, runFusedUpdate } from '@nutshell/backend';
 import { Optimizer, fraction, positive } from './optimizer.js';
 import type { OptimizerConfig } from './optimizer.js';
 
@@ -46,25 +47,63 @@ export class Adam extends Optimizer {
     return ['m', 'v'];
   }
 
-  private stepSize: Tensor | undefined;
-  private invRootCorrection: Tensor | undefined;
+  private stepSize = 0;
+  private invRootCorrection = 0;
+  private stepSizeTensor: Tensor | undefined;
+  private invRootCorrectionTensor: Tensor | undefined;
 
-  /** Makes this step's two bias-correction scalars, shared by every weight. */
+  /** Computes this step's two bias-correction factors, shared by every weight. */
   protected override beginStep(lr: number, t: number): void {
     // lr·m̂/(√v̂ + ε) = (lr/(1 − β₁ᵗ))·m / (√v/√(1 − β₂ᵗ) + ε), the two scalars folded in float64.
-    this.stepSize = tf.scalar(lr / (1 - this.beta1 ** t));
-    this.invRootCorrection = tf.scalar(1 / Math.sqrt(1 - this.beta2 ** t));
+    this.stepSize = lr / (1 - this.beta1 ** t);
+    this.invRootCorrection = 1 / Math.sqrt(1 - this.beta2 ** t);
+    this.stepSizeTensor = undefined; // made by the first weight that needs them (none, where the update is fused)
+    this.invRootCorrectionTensor = undefined;
   }
 
-  /** Applies the update rule described above to one weight. */
-  protected update(w: Variable, g: Tensor, slots: readonly Variable[]): void {
+  /** Applies the update rule described above to one weight: one fused kernel where the backend has it. */
+  protected update(w: Variable, g: Tensor, slots: readonly Variable[], lr: number): void {
     const [m, v] = slots;
+    const decay = this.decoupledDecay(lr);
+    if (decay !== undefined) {
+      const attrs = {
+        beta1: this.beta1,
+        beta2: this.beta2,
+        epsilon: this.epsilon,
+        stepSize: this.stepSize,
+        invRootCorrection: this.invRootCorrection,
+        decay,
+      };
+      const fused = runFusedUpdate(ADAM_UPDATE, { w, g, m, v }, attrs);
+      if (fused) {
+        w.assign(fused[0]);
+        m.assign(fused[1]);
+        v.assign(fused[2]);
+        return;
+      }
+    }
+    this.stepSizeTensor ??= tf.scalar(this.stepSize);
+    this.invRootCorrectionTensor ??= tf.scalar(this.invRootCorrection);
     const m1 = tf.add(tf.mul(m, this.constant(this.beta1)), tf.mul(g, this.constant(1 - this.beta1)));
-    const v1 = tf.add(tf.mul(v, this.constant(this.beta2)), tf.mul(tf.square(g), this.constant(1 - this.beta2)));
+    const v1 = tf.add(
+      tf.mul(v, this.constant(this.beta2)),
+      tf.mul(tf.square(g), this.constant(1 - this.beta2)),
+    );
     m.assign(m1);
     v.assign(v1);
-    const denom = tf.add(tf.mul(tf.sqrt(v1), this.invRootCorrection!), this.constant(this.epsilon));
-    w.assign(this.decay(w, tf.sub(w, tf.mul(tf.div(m1, denom), this.stepSize!))));
+    const denom = tf.add(tf.mul(tf.sqrt(v1), this.invRootCorrectionTensor), this.constant(this.epsilon));
+    w.assign(this.decay(w, tf.sub(w, tf.mul(tf.div(m1, denom), this.stepSizeTensor))));
+  }
+
+  /**
+   * The fused kernel's decoupled decay lr·λ for this class's own `decay` (0 for Adam, lr·λ for AdamW), or
+   * `undefined` when a subclass overrides `decay`, whose rule then runs as tensor ops.
+   */
+  private decoupledDecay(lr: number): number | undefined {
+    if (this.decay === Adam.prototype.decay) return 0;
+    if (this.decay === (AdamW.prototype as unknown as { decay: unknown }).decay)
+      return lr * (this as unknown as AdamW).weightDecay;
+    return undefined;
   }
 
   /** Hook for AdamW: the weight after the Adam step, before it is assigned. */
@@ -97,16 +136,19 @@ export class AdamW extends Adam {
     positive('weightDecay', this.weightDecay, true);
   }
 
+  private lrDecay = 0;
   private decayScalar: Tensor | undefined;
 
-  /** Also makes this step's decay factor lr·λ. */
+  /** Also computes this step's decay factor lr·λ. */
   protected override beginStep(lr: number, t: number): void {
     super.beginStep(lr, t);
-    this.decayScalar = tf.scalar(lr * this.weightDecay);
+    this.lrDecay = lr * this.weightDecay;
+    this.decayScalar = undefined;
   }
 
-  /** Subtracts the decoupled decay lr·λ·w. */
+  /** Subtracts the decoupled decay lr·λ·w (the tensor-op rule; the fused kernel does the same). */
   protected override decay(w: Variable, updated: Tensor): Tensor {
-    return tf.sub(updated, tf.mul(w, this.decayScalar!));
+    this.decayScalar ??= tf.scalar(this.lrDecay);
+    return tf.sub(updated, tf.mul(w, this.decayScalar));
   }
 }

@@ -1,5 +1,6 @@
 import { tf } from '@nutshell/tensor';
 import type { Tensor, Variable } from '@nutshell/tensor';
+import { SGD_UPDATE, runFusedUpdate } from '@nutshell/backend';
 import { Optimizer, fraction } from './optimizer.js';
 import type { OptimizerConfig } from './optimizer.js';
 
@@ -38,8 +39,20 @@ export class SGD extends Optimizer {
     return this.momentum > 0 ? ['velocity'] : [];
   }
 
-  /** Applies the update rule described above to one weight. */
+  /** Applies the update rule described above to one weight: one fused kernel where the backend has it. */
   protected update(w: Variable, g: Tensor, slots: readonly Variable[], lr: number): void {
+    // One fused kernel where the backend has it (the same numbers, bit for bit).
+    const attrs = { learningRate: lr, momentum: this.momentum, nesterov: this.nesterov };
+    const fused = runFusedUpdate(
+      SGD_UPDATE,
+      this.momentum === 0 ? { w, g } : { w, g, velocity: slots[0] },
+      attrs,
+    );
+    if (fused) {
+      w.assign(fused[0]);
+      if (this.momentum !== 0) slots[0].assign(fused[1]);
+      return;
+    }
     if (this.momentum === 0) {
       w.assign(tf.sub(w, tf.mul(g, this.lrTensor(lr))));
       return;

@@ -46,16 +46,34 @@ const optimizerCase = (
   name: string,
   make: () => Optimizer,
   rule: Parameters<typeof hostSteps>[2],
+  shape: number[] = SHAPE,
 ): OpCase => ({
-  name: `optimizer ${name}: two steps`,
+  name: `optimizer ${name}: two steps${shape === SHAPE ? '' : ` on ${shape.join('×')} weights`}`,
   family: 'optimizers',
   kernels: [],
-  inputs: [{ shape: SHAPE }, { shape: SHAPE }],
+  inputs: [{ shape }, { shape }],
   run: ([w0, g]) => twoSteps(make, w0, g),
   reference: ([w0, g]) => hostSteps(w0, g, rule),
   gradient: false,
   note: 'an update step, not a differentiable function',
 });
+
+/** Adam's rule in float64. */
+const adamRule =
+  (decay: number) =>
+  (w: number, g: number, s: Record<string, number>, t: number): number => {
+    s.m = 0.9 * (s.m ?? 0) + 0.1 * g;
+    s.v = 0.999 * (s.v ?? 0) + 0.001 * g * g;
+    const mh = s.m / (1 - 0.9 ** t);
+    const vh = s.v / (1 - 0.999 ** t);
+    return w - LR * (mh / (Math.sqrt(vh) + 1e-8) + decay * w);
+  };
+
+/**
+ * Weights large enough that the fused update kernels take their other path (wasm and native: wasm's SIMD
+ * element-wise kernels called directly, instead of the scalar loop the small cases run).
+ */
+const LARGE = [64, 40];
 
 export const OPTIMIZER_CASES: readonly OpCase[] = [
   optimizerCase(
@@ -116,5 +134,27 @@ export const OPTIMIZER_CASES: readonly OpCase[] = [
       const vh = s.v / (1 - 0.999 ** t);
       return w - LR * (mh / (Math.sqrt(vh) + 1e-8) + 0.01 * w);
     },
+  ),
+  optimizerCase('Adam', () => new Adam({ learningRate: LR }), adamRule(0), LARGE),
+  optimizerCase(
+    'AdamW weight decay 0.01',
+    () => new AdamW({ learningRate: LR, weightDecay: 0.01 }),
+    adamRule(0.01),
+    LARGE,
+  ),
+  optimizerCase(
+    'nesterov 0.9',
+    () => nesterov({ learningRate: LR, momentum: 0.9 }),
+    (w, g, s) => {
+      s.v = 0.9 * (s.v ?? 0) + g;
+      return w - LR * (g + 0.9 * s.v);
+    },
+    LARGE,
+  ),
+  optimizerCase(
+    'SGD',
+    () => new SGD({ learningRate: LR }),
+    (w, g) => w - LR * g,
+    LARGE,
   ),
 ];
