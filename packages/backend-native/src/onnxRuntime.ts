@@ -41,6 +41,16 @@ interface Loaded {
 /** The onnxruntime-node version this package is built and tested against (pinned exactly). */
 export const ONNXRUNTIME_VERSION = '1.30.0';
 
+/**
+ * Turns ONNX Runtime's telemetry off unless the user set `ORT_DISABLE_TELEMETRY` themselves. onnxruntime-node 1.30's
+ * Linux library otherwise creates `~/.cache/Microsoft/DeveloperTools/.onnxruntime/` (a device id and an event
+ * database, 2.6 MB after a day of runs here) when it initialises and tries to upload the events over HTTPS; a
+ * library that trains a model should not write to the user's home or reach the network on its own.
+ */
+export function optOutOfTelemetry(env: Record<string, string | undefined>): void {
+  if (env.ORT_DISABLE_TELEMETRY === undefined) env.ORT_DISABLE_TELEMETRY = '1';
+}
+
 let loaded: Loaded | undefined;
 let loadError: Error | undefined;
 
@@ -56,6 +66,7 @@ export async function loadOnnxRuntime(): Promise<Loaded> {
     const version = (require(manifestPath) as { version: string }).version;
     // onnxruntime-common is onnxruntime-node's dependency, resolved from there (strict layouts hide it from here).
     const common = createRequire(manifestPath)('onnxruntime-common') as { Tensor: Loaded['Tensor'] };
+    optOutOfTelemetry(process.env); // before the library loads: it reads the variable when it initialises
     const { binding, initOrt } = require('onnxruntime-node/dist/binding.js') as {
       binding: Loaded['binding'];
       initOrt: () => void;
