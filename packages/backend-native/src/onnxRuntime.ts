@@ -129,6 +129,11 @@ export function setAdaptiveThreads(on: boolean): void {
   checkedAt = -Infinity;
 }
 
+/** Whether the thread policy adapts to the load average (`setAdaptiveThreads`). */
+export function adaptiveThreadsOn(): boolean {
+  return adaptive;
+}
+
 /** Whether the pool's extra threads are used now (the 1-minute load average, read at most once a second). */
 export function poolInUse(): boolean {
   if (!adaptive) return true;

@@ -6,6 +6,7 @@ import { NATIVE_KERNELS, fallbackCounts } from './kernels/index.js';
 import {
   ONNXRUNTIME_VERSION,
   loadOnnxRuntime,
+  adaptiveThreadsOn,
   poolInUse,
   sessionCount,
   setAdaptiveThreads,
@@ -17,6 +18,7 @@ import { chooseThreads, resolveThreads } from './threads.js';
 import { NativeConfigError } from './errors.js';
 
 let threadSource = '';
+let adaptiveChoice: boolean | undefined;
 
 /**
  * Options of the native backend.
@@ -30,7 +32,8 @@ export interface NativeOptions {
   readonly threads?: number;
   /**
    * Use the extra threads only while a core looks free: the 1-minute load average is below the core count minus
-   * one half (checked at most once a second). Default `true`; `false` uses them for every large kernel. On a machine
+   * one half (checked at most once a second). Default: `true` with the default thread count (one per core), `false`
+   * when `threads` or `NUTSHELL_NATIVE_THREADS` sets a count (then every large kernel uses that many). On a machine
    * shared with other busy processes a second thread finds no free core, and waking it costs more than it saves.
    */
   readonly adaptiveThreads?: boolean;
@@ -47,7 +50,7 @@ export async function configureNative(options: NativeOptions): Promise<void> {
       `native backend: adaptiveThreads must be true or false, got ${JSON.stringify(options.adaptiveThreads)}.`,
     );
   chooseThreads(options.threads);
-  setAdaptiveThreads(options.adaptiveThreads ?? true);
+  adaptiveChoice = options.adaptiveThreads;
   if (tf.getBackend() === NATIVE) await applyThreads();
 }
 
@@ -55,6 +58,8 @@ async function applyThreads(): Promise<void> {
   const { threads, source } = await resolveThreads();
   setSessionThreads(threads);
   threadSource = source;
+  // A count the user chose is used as chosen; the default (one per core) adapts to the load.
+  setAdaptiveThreads(adaptiveChoice ?? source === 'one per core');
 }
 
 /**
@@ -106,6 +111,7 @@ export const nativeBackend: BackendPlugin = {
         threads,
         threadsFrom: threadSource,
         // Whether large kernels use the extra threads now (false while the load average leaves no core free).
+        adaptiveThreads: adaptiveThreadsOn(),
         poolInUse: threads > 1 && poolInUse(),
         nativeKernels: NATIVE_KERNELS.map((k) => k.kernelName),
         fallbacks: fallbackCounts(),

@@ -48,28 +48,42 @@ describe('threads', () => {
     delete process.env.NUTSHELL_NATIVE_THREADS;
   });
 
-  it('the extra threads are used only while the load average leaves a core free, unless adaptiveThreads is false', async () => {
+  it('with adaptiveThreads the extra threads are used only while the load average leaves a core free', async () => {
     const cores = os.availableParallelism();
     const load = vi.spyOn(os, 'loadavg');
     try {
-      await configureNative({ threads: 2 });
+      await configureNative({ threads: 2, adaptiveThreads: true });
       load.mockReturnValue([cores + 3, 0, 0]);
       await new Promise((r) => setTimeout(r, 1100)); // the load average is read at most once a second
-      expect(nativeBackend.info().extra).toMatchObject({ threads: 2, poolInUse: false });
+      expect(nativeBackend.info().extra).toMatchObject({
+        threads: 2,
+        adaptiveThreads: true,
+        poolInUse: false,
+      });
       // Products agree either way (128³ multiply-adds reach the threshold above which the pool is used).
       const a = tf.randomUniform([128, 128]);
       const b = tf.randomUniform([128, 128]);
       const want = await tf.matMul(a, b).data();
-      await configureNative({ threads: 2, adaptiveThreads: false });
-      expect(nativeBackend.info().extra).toMatchObject({ poolInUse: true });
-      expect(await tf.matMul(a, b).data()).toEqual(want);
+      // A count set without adaptiveThreads is used as set, whatever the load.
       await configureNative({ threads: 2 });
+      expect(nativeBackend.info().extra).toMatchObject({ adaptiveThreads: false, poolInUse: true });
+      expect(await tf.matMul(a, b).data()).toEqual(want);
+      await configureNative({ threads: 2, adaptiveThreads: true });
       load.mockReturnValue([cores - 1, 0, 0]);
       expect(nativeBackend.info().extra).toMatchObject({ poolInUse: true });
       tf.dispose([a, b]);
     } finally {
       load.mockRestore();
     }
+  });
+
+  it('the default thread count (one per core) adapts to the load; adaptiveThreads: false turns that off', async () => {
+    delete process.env.NUTSHELL_NATIVE_THREADS;
+    await configureNative({});
+    expect(nativeBackend.info().extra).toMatchObject({ threadsFrom: 'one per core', adaptiveThreads: true });
+    await configureNative({ adaptiveThreads: false });
+    expect(nativeBackend.info().extra).toMatchObject({ threadsFrom: 'one per core', adaptiveThreads: false });
+    await configureNative({});
   });
 
   it('a non-boolean adaptiveThreads is a NativeConfigError', async () => {
