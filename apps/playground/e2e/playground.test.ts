@@ -92,4 +92,28 @@ describe.skipIf(!haveChromium)(`the built playground in headless Chromium${haveC
     await page.screenshot({ path: `${root}artifacts/playground.png`, fullPage: true });
     expect(problems).toEqual([]);
   });
+
+  it('?model=lstm: an LSTM reads the rows, trains, and the page draws its gates over the rows of the digit on the pad', async () => {
+    await page.goto(`${server.url}?dataset=digits&model=lstm`);
+    await page.waitForSelector('body[data-ready=true]', { state: 'attached', timeout: 60_000 });
+    expect((await state()).error).toBeUndefined();
+    expect(await page.textContent('#model')).toContain('LSTM: 8 rows as 8 steps of 8 pixels');
+    await page.click('#train');
+    await page.waitForFunction((n) => (window as unknown as { __playground: State }).__playground.steps >= n, STEPS, {
+      timeout: 180_000,
+    });
+    await page.click('#train');
+    await page.waitForFunction(() => document.querySelector('#train')?.textContent === 'Train');
+    const trained = await state();
+    expect(trained.error).toBeUndefined();
+    const losses = trained.losses;
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(mean(losses.slice(-10))).toBeLessThan(0.8 * mean(losses.slice(0, 5)));
+    const gates = (await page.innerHTML('#maps')) ?? '';
+    for (const row of ['input gate i', 'forget gate f', 'output gate o', 'memory c']) expect(gates).toContain(row);
+    expect(gates).toContain('reading the pad’s 8 rows');
+    expect(await page.locator('#filters svg').count()).toBe(0);
+    await page.screenshot({ path: `${root}artifacts/playground-lstm.png`, fullPage: true });
+    expect(problems).toEqual([]);
+  });
 });

@@ -4,16 +4,17 @@ import { chooseBackend } from './backend.js';
 import type { BackendChoice } from './backend.js';
 import { loadDataSet, loadManifest } from './data.js';
 import type { DataSet, DataSetMeta } from './data.js';
-import { createCnn } from './model.js';
+import { NETWORKS, createNetwork, type NetworkKind } from './model.js';
 import { Pad } from './pad.js';
 import { Session } from './session.js';
-import { featureMapsSvg, filtersSvg, lossSvg, predictionSvg } from './views.js';
+import { featureMapsSvg, filtersSvg, gatesSvg, lossSvg, predictionSvg } from './views.js';
 import './style.css';
 
 /** What the page exposes for its end-to-end test (and for the curious, in the console). */
 interface PlaygroundState {
   backend?: BackendChoice;
   dataset?: string;
+  network?: NetworkKind;
   steps: number;
   losses: number[];
   testAccuracy?: number;
@@ -32,6 +33,7 @@ const els = {
   backend: $('backend'),
   notice: $('notice'),
   dataset: $<HTMLSelectElement>('dataset'),
+  network: $<HTMLSelectElement>('network'),
   train: $<HTMLButtonElement>('train'),
   reset: $<HTMLButtonElement>('reset'),
   status: $('status'),
@@ -81,8 +83,15 @@ function showTestImage(): void {
 async function refreshPictures(): Promise<void> {
   if (!session) return;
   const pixels = currentPixels();
-  els.filters.innerHTML = await filtersSvg(session.cnn);
-  els.maps.innerHTML = await featureMapsSvg(session.cnn, pixels);
+  if (session.cnn.lstm) {
+    // No filters to draw: the picture to watch is the LSTM's gates while it reads the digit's rows.
+    els.filters.innerHTML =
+      '<p class="model">An LSTM has no filters: it reads the digit one row per step. Its gates, below, show at each row what it writes into its memory (input gate), keeps (forget gate near 1) and reads out (output gate).</p>';
+    els.maps.innerHTML = await gatesSvg(session.cnn, pixels);
+  } else {
+    els.filters.innerHTML = await filtersSvg(session.cnn);
+    els.maps.innerHTML = await featureMapsSvg(session.cnn, pixels);
+  }
   await refreshPrediction(pixels);
 }
 
@@ -115,9 +124,11 @@ async function startSession(): Promise<void> {
     data = await loadDataSet(BASE, meta);
     cache.set(meta.id, data);
   }
-  const cnn = createCnn(data.height, data.width, 1);
+  const network = els.network.value as NetworkKind;
+  const cnn = createNetwork(network, data.height, data.width, 1);
   session = new Session(data, cnn, { batchSize: 32, learningRate: data.height <= 8 ? 0.01 : 0.005, seed: 1 });
   state.dataset = meta.id;
+  state.network = network;
   state.steps = 0;
   state.losses = session.losses;
   state.testAccuracy = undefined;
@@ -167,9 +178,13 @@ async function main(): Promise<void> {
   metas = await loadManifest(BASE);
   els.dataset.innerHTML = metas.map((m) => `<option value="${m.id}">${m.title}</option>`).join('');
   els.dataset.value = params.get('dataset') ?? metas[0].id;
+  const network = params.get('model') ?? 'cnn';
+  if (!(NETWORKS as readonly string[]).includes(network)) throw new Error(`?model=${network}: choose one of ${NETWORKS.join(', ')}.`);
+  els.network.value = network;
   await startSession();
 
   els.dataset.addEventListener('change', () => startSession().catch(fail));
+  els.network.addEventListener('change', () => startSession().catch(fail));
   els.reset.addEventListener('click', () => startSession().catch(fail));
   els.train.addEventListener('click', () => {
     running = !running;

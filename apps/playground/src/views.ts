@@ -1,6 +1,7 @@
 // The pictures, drawn with @nutshell/viz: loss curve, first-layer filters, feature maps, prediction.
 import { tf } from '@nutshell/tensor';
-import { barChart, featureMaps, filterGrid, lineChart } from '@nutshell/viz';
+import { traceLSTM } from '@nutshell/recurrent';
+import { barChart, featureMaps, filterGrid, gateHeatmaps, lineChart } from '@nutshell/viz';
 import type { Cnn } from './model.js';
 
 function smooth(values: readonly number[], window = 10): number[] {
@@ -34,7 +35,30 @@ export function lossSvg(losses: readonly number[], testAccuracy: readonly { step
 }
 
 export async function filtersSvg(cnn: Cnn): Promise<string> {
+  if (!cnn.firstConv) return '';
   return (await filterGrid(cnn.firstConv, { title: `First-layer filters (${cnn.firstConv.name})`, tileSize: 40, columns: 8 })).svg;
+}
+
+/** The LSTM's gates and memory while it reads the digit on the pad, one row per step. */
+export async function gatesSvg(cnn: Cnn, pixels: Float32Array): Promise<string> {
+  if (!cnn.lstm) return '';
+  const [h, w] = cnn.inputShape;
+  const x = tf.tensor3d(pixels, [1, h, w]);
+  try {
+    const t = await traceLSTM(cnn.lstm, x);
+    return gateHeatmaps(
+      [
+        { name: 'input gate i', values: t.input },
+        { name: 'forget gate f', values: t.forget },
+        { name: 'candidate c̃', values: t.candidate, colormap: 'diverging', min: -1, max: 1 },
+        { name: 'output gate o', values: t.output },
+        { name: 'memory c', values: t.cell, colormap: 'diverging' },
+      ],
+      { title: `LSTM gates and memory, reading the pad’s ${h} rows`, unitHeight: 3, xLabel: 'row (step)' },
+    ).svg;
+  } finally {
+    x.dispose();
+  }
 }
 
 export async function featureMapsSvg(cnn: Cnn, pixels: Float32Array): Promise<string> {
