@@ -11,6 +11,27 @@ import { SymbolicTensor } from './symbolic.js';
 export interface ApplyOptions {
   /** Training mode (dropout active, batch statistics in BatchNormalization). Default false: inference. */
   readonly training?: boolean;
+  /**
+   * The padding mask of the (first) input, `[batch, steps]`, 1 for a real step and 0 for padding. `Sequential` and
+   * `Model` pass each layer the mask its input layer made (see `Layer.outputMask`); recurrent layers skip padded
+   * steps. Layers that do not read it ignore it.
+   */
+  readonly mask?: Tensor;
+}
+
+/** Which output of a multi-output layer call a symbolic tensor is, and its siblings. @internal */
+export interface OutputSlot {
+  /** The output's position in the call's outputs. */
+  readonly index: number;
+  /** Every output of the same call, in order (one array object per call). */
+  readonly group: readonly SymbolicTensor[];
+}
+
+const outputSlots = new WeakMap<SymbolicTensor, OutputSlot>();
+
+/** The slot of a symbolic tensor made by `applyAll` on a multi-output layer, or undefined. @internal */
+export function outputSlot(t: SymbolicTensor): OutputSlot | undefined {
+  return outputSlots.get(t);
 }
 
 /** One of a layer's parameters. @public */
@@ -245,13 +266,74 @@ export abstract class Layer {
       this.ensureBuilt(shape);
       return new SymbolicTensor(out, this, sym, multi);
     }
-    const tensors = list as Tensor[];
+    return this.applyConcrete(list as Tensor[], multi, opts, (x, o) => this.call(x, o));
+  }
+
+  // Builds, checks the shapes, and runs `f` in a tidy with the layer's training mode and the mask.
+  private applyConcrete<T extends Tensor | Tensor[]>(tensors: Tensor[], multi: boolean, opts: ApplyOptions, f: (inputs: Tensor | Tensor[], opts: ApplyOptions) => T): T {
     const shapes: Shape[] = tensors.map((t) => [...t.shape]);
     this.computeOutputShape(multi ? shapes : shapes[0]); // validates the actual shapes
     const batchless = shapes.map((s) => (s.length > 0 ? [null, ...s.slice(1)] : s));
     this.ensureBuilt(multi ? batchless : batchless[0]);
     const training = opts.training ?? inheritedTraining() ?? false;
-    return tf.tidy(() => withOwner(this, () => withTraining(training, () => this.call(multi ? tensors : tensors[0], { training }))));
+    const o: ApplyOptions = opts.mask ? { training, mask: opts.mask } : { training };
+    return tf.tidy(() => withOwner(this, () => withTraining(training, () => f(multi ? tensors : tensors[0], o))));
+  }
+
+  /**
+   * How many tensors one call of the layer makes. 1 for most layers; a recurrent layer with `returnState` makes its
+   * output and its final states. `apply` returns the first; `applyAll` returns them all.
+   */
+  get outputCount(): number {
+    return 1;
+  }
+
+  /** The shape of every output (see `outputCount`); the default is `[computeOutputShape(inputShape)]`. */
+  computeOutputShapes(inputShape: LayerInputShape): Shape[] {
+    return [this.computeOutputShape(inputShape)];
+  }
+
+  /** Every output of the forward computation (see `outputCount`); the default is `[call(...)]`. */
+  callAll(inputs: Tensor | Tensor[], opts: ApplyOptions): Tensor[] {
+    return [this.call(inputs, opts)];
+  }
+
+  /**
+   * Applies the layer and returns every output (`outputCount` of them), e.g. an LSTM with `returnState`:
+   * `const [output, h, c] = lstm.applyAll(x)`; on symbolic tensors, to wire a graph model with them. The caller
+   * owns the result.
+   */
+  applyAll(inputs: Tensor | Tensor[], opts?: ApplyOptions): Tensor[];
+  /** Every output as a symbolic tensor, for a graph model. */
+  applyAll(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor[];
+  applyAll(inputs: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], opts: ApplyOptions = {}): Tensor[] | SymbolicTensor[] {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    const multi = Array.isArray(inputs);
+    if (list.length === 0) throw new LayerStateError(`${this.className} '${this.name}': applyAll() got an empty list of inputs.`);
+    if (list[0] instanceof SymbolicTensor) {
+      if (this.outputCount === 1) return [this.apply(inputs as SymbolicTensor[])];
+      const sym = list as SymbolicTensor[];
+      const shape: LayerInputShape = multi ? sym.map((s) => [...s.shape]) : [...sym[0].shape];
+      const outs = this.computeOutputShapes(shape);
+      this.ensureBuilt(shape);
+      const group: SymbolicTensor[] = outs.map((o) => new SymbolicTensor(o, this, sym, multi));
+      group.forEach((t, index) => outputSlots.set(t, { index, group }));
+      return group;
+    }
+    return this.applyConcrete(list as Tensor[], multi, opts, (x, o) => this.callAll(x, o));
+  }
+
+  /**
+   * The padding mask of this layer's output, from its input(s), the input's mask and the output (`Sequential` and
+   * `Model` call it to pass masks on). The default passes the mask on when the output keeps the input's first two
+   * dimensions `[batch, steps]` (a per-step layer such as Dense or Dropout on a sequence), and drops it otherwise.
+   * An embedding makes one from its padding id; a recurrent layer passes it on only with `returnSequences`.
+   */
+  outputMask(inputs: Tensor | Tensor[], mask: Tensor | undefined, output: Tensor): Tensor | undefined {
+    if (!mask) return undefined;
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const keeps = x.rank >= 3 && output.rank >= 3 && x.shape[0] === output.shape[0] && x.shape[1] === output.shape[1];
+    return keeps ? mask : undefined;
   }
 
   /** Every weight of the layer, in creation order, then its sub-layers' (each variable once). */

@@ -1,6 +1,6 @@
 import { NutshellError, tf, type Tensor } from '@nutshell/tensor';
 import { InputLayer } from '../core/Input.js';
-import type { ApplyOptions, Layer, LayerConfig, LayerWeight } from '../layer.js';
+import { outputSlot, type ApplyOptions, type Layer, type LayerConfig, type LayerWeight } from '../layer.js';
 import { uniqueName } from '../naming.js';
 import { fmt, shapeError, type Shape } from '../shape.js';
 import { SymbolicTensor } from '../symbolic.js';
@@ -27,6 +27,8 @@ export interface GraphNodeConfig {
   inputs: string[];
   /** Whether the layer got a list (merge layers). */
   multi: boolean;
+  /** Which output of a multi-output call (`applyAll`) this node is; absent for single-output calls. */
+  output?: number;
 }
 
 /**
@@ -123,9 +125,26 @@ export class Model implements ModelLike {
       }
       values.set(inp.id, t);
     });
+    // Padding masks travel with the tensors (see Layer.outputMask); opts.mask is the first input's.
+    const masks = new Map<number, Tensor | undefined>([[this.inputs[0].id, opts.mask]]);
+    // The outputs of each multi-output call (applyAll), computed once for all its sibling nodes.
+    const calls = new Map<readonly SymbolicTensor[], Tensor[]>();
     for (const node of this.nodes) {
       const ins = node.inputs.map((i) => values.get(i.id)!);
-      values.set(node.id, node.sourceLayer.apply(node.multiInput ? ins : ins[0], opts));
+      const arg = node.multiInput ? ins : ins[0];
+      const mask = masks.get(node.inputs[0].id);
+      const o = { ...opts, mask };
+      const slot = outputSlot(node);
+      let out: Tensor;
+      if (slot) {
+        let all = calls.get(slot.group);
+        if (!all) calls.set(slot.group, (all = node.sourceLayer.applyAll(arg, o)));
+        out = all[slot.index];
+      } else {
+        out = node.sourceLayer.apply(arg, o);
+      }
+      values.set(node.id, out);
+      masks.set(node.id, slot && slot.index > 0 ? undefined : node.sourceLayer.outputMask(arg, mask, out));
     }
     return values;
   }
@@ -197,10 +216,18 @@ export class Model implements ModelLike {
     const ids = new Map<number, string>();
     const uses = new Map<Layer, number>();
     for (const i of this.inputs) ids.set(i.id, i.sourceLayer.name);
+    // The outputs of one multi-output call share its id: `lstm` (output 0), `lstm:1`, `lstm:2`.
+    const callIds = new Map<readonly SymbolicTensor[], string>();
     for (const n of this.nodes) {
-      const k = uses.get(n.sourceLayer) ?? 0;
-      uses.set(n.sourceLayer, k + 1);
-      ids.set(n.id, k === 0 ? n.sourceLayer.name : `${n.sourceLayer.name}#${k}`);
+      const slot = outputSlot(n);
+      let base = slot ? callIds.get(slot.group) : undefined;
+      if (base === undefined) {
+        const k = uses.get(n.sourceLayer) ?? 0;
+        uses.set(n.sourceLayer, k + 1);
+        base = k === 0 ? n.sourceLayer.name : `${n.sourceLayer.name}#${k}`;
+        if (slot) callIds.set(slot.group, base);
+      }
+      ids.set(n.id, slot && slot.index > 0 ? `${base}:${slot.index}` : base);
     }
     return ids;
   }
@@ -214,7 +241,11 @@ export class Model implements ModelLike {
       inputs: this.inputs.map((i) => i.sourceLayer.getConfig()),
       layers: this._layers.map((l) => l.getConfig()),
       nodes: this.nodes.map(
-        (n): GraphNodeConfig => ({ id: ids.get(n.id)!, layer: n.sourceLayer.name, inputs: n.inputs.map((i) => ids.get(i.id)!), multi: n.multiInput }),
+        (n): GraphNodeConfig => {
+          const slot = outputSlot(n);
+          const node = { id: ids.get(n.id)!, layer: n.sourceLayer.name, inputs: n.inputs.map((i) => ids.get(i.id)!), multi: n.multiInput };
+          return slot ? { ...node, output: slot.index } : node;
+        },
       ),
       outputs: this.outputs.map((o) => ids.get(o.id)!),
     };
@@ -241,6 +272,7 @@ export class Model implements ModelLike {
       return t;
     });
     const byName = new Map(layers.map((c) => [c.name, layerFromConfig(c)]));
+    const calls = new Map<string, SymbolicTensor[]>();
     try {
       for (const n of nodes) {
         const layer = byName.get(n.layer);
@@ -250,7 +282,16 @@ export class Model implements ModelLike {
           if (!v) throw bad(`node '${n.id}' reads unknown node '${id}'`);
           return v;
         });
-        values.set(n.id, layer.apply(n.multi ? ins : ins[0]));
+        if (n.output === undefined) {
+          values.set(n.id, layer.apply(n.multi ? ins : ins[0]));
+        } else {
+          // One applyAll per call: its nodes are `id` (output 0) and `id:k`.
+          const call = n.output === 0 ? n.id : n.id.slice(0, n.id.lastIndexOf(':'));
+          let all = calls.get(call);
+          if (!all) calls.set(call, (all = layer.applyAll(n.multi ? ins : ins[0])));
+          if (!all[n.output]) throw bad(`node '${n.id}' reads output ${n.output} of a layer with ${all.length}`);
+          values.set(n.id, all[n.output]);
+        }
       }
       const outs = outputs.map((id) => {
         const v = values.get(id);

@@ -97,10 +97,23 @@ export class Sequential implements ModelLike {
     }
   }
 
-  /** Forward pass through every layer; the caller owns the result. */
+  /**
+   * Forward pass through every layer; the caller owns the result. A padding mask made by a layer (an `Embedding`
+   * with a padding id) is passed on to the next (see `Layer.outputMask`), so recurrent layers skip padded steps;
+   * `opts.mask` is the input's own mask, if any.
+   */
   apply(x: Tensor, opts: ApplyOptions = {}): Tensor {
     this.checkInput(x);
-    return tf.tidy(() => this._layers.reduce((h, l) => l.apply(h, opts), tf.clone(x)));
+    return tf.tidy(() => {
+      let h = tf.clone(x);
+      let mask = opts.mask;
+      for (const l of this._layers) {
+        const out = l.apply(h, { ...opts, mask });
+        mask = l.outputMask(h, mask, out);
+        h = out;
+      }
+      return h;
+    });
   }
 
   /** Inference in batches of `batchSize` (default 32); the caller owns the result. */
@@ -115,8 +128,11 @@ export class Sequential implements ModelLike {
     const outs = tf.tidy(() => {
       const list: Tensor[] = [];
       let h = x;
+      let mask = opts.mask;
       for (const l of this._layers) {
-        h = l.apply(h, opts);
+        const out = l.apply(h, { ...opts, mask });
+        mask = l.outputMask(h, mask, out);
+        h = out;
         list.push(h);
       }
       return list;
