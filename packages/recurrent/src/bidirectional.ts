@@ -98,6 +98,11 @@ export class Bidirectional extends Layer {
     return this.merge(this.forward.apply(x, opts), this.backward.apply(x, opts));
   }
 
+  /** A sequence output keeps the input's padding mask (as the layers it wraps). */
+  override outputMask(_inputs: Tensor | Tensor[], mask: Tensor | undefined): Tensor | undefined {
+    return this.forward.returnSequences ? mask : undefined;
+  }
+
   /**
    * Runs both directions with an optional padding `mask` (see `RNN.forward`); returns the merged output and the
    * final states, the forward layer's then the backward layer's. The caller owns the result.

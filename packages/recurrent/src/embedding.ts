@@ -130,6 +130,12 @@ export class Embedding extends Layer {
     return tf.reshape(tf.gather(this.table!, flat), [...x.shape, this.outputDim]);
   }
 
+  /** With a `paddingIndex`, the mask of the ids (passed on by `Sequential` and `Model`); without, none. */
+  override outputMask(inputs: Tensor | Tensor[]): Tensor | undefined {
+    const ids = Array.isArray(inputs) ? inputs[0] : inputs;
+    return this.paddingIndex === undefined ? undefined : this.computeMask(ids);
+  }
+
   /**
    * The mask of real (non-padding) positions: 1 where `ids` differs from `paddingIndex`, 0 where it is padding;
    * float32, the shape of `ids`. Without a `paddingIndex` every position is real. The caller owns it.

@@ -36,6 +36,11 @@ export interface RecurrentLayerArgs extends LayerArgs {
    * processed (reversed), as in Keras. Default false.
    */
   readonly goBackwards?: boolean;
+  /**
+   * Also output the final states (Keras' `returnState`): `applyAll(x)` (concrete or symbolic, in a graph `Model`)
+   * returns `[output, h]`, or `[output, h, c]` for an LSTM. `apply` still returns the output alone. Default false.
+   */
+  readonly returnState?: boolean;
 }
 
 /** Options of {@link RNN.forward}. @public */
@@ -77,12 +82,15 @@ export abstract class RNN extends Layer {
   readonly returnSequences: boolean;
   /** Whether the sequence is read backwards. */
   readonly goBackwards: boolean;
+  /** Whether `applyAll` also returns the final states. */
+  readonly returnState: boolean;
   private rng?: Rng;
 
   constructor(args: RecurrentLayerArgs) {
     super(args);
     this.returnSequences = args.returnSequences ?? false;
     this.goBackwards = args.goBackwards ?? false;
+    this.returnState = args.returnState ?? false;
   }
 
   /** `ClassName 'name'`, for error messages. */
@@ -140,9 +148,48 @@ export abstract class RNN extends Layer {
   }
 
   call(inputs: Tensor | Tensor[], opts: ApplyOptions): Tensor {
+    return this.callAll(inputs, opts)[0];
+  }
+
+  /** With `returnState`: the output, then the final states. */
+  override get outputCount(): number {
+    return this.returnState ? 1 + this.cell.stateCount : 1;
+  }
+
+  override computeOutputShapes(inputShape: LayerInputShape): Shape[] {
+    const out = this.computeOutputShape(inputShape);
+    if (!this.returnState) return [out];
+    const batch = out[0];
+    return [out, ...Array.from({ length: this.cell.stateCount }, () => [batch, this.cell.units])];
+  }
+
+  /** `[output]`, or with `returnState` `[output, ...final states]`; `opts.mask` skips padded steps. */
+  override callAll(inputs: Tensor | Tensor[], opts: ApplyOptions): Tensor[] {
     const [x, ...initial] = Array.isArray(inputs) ? inputs : [inputs];
-    return this.run(x, { training: opts.training, initialState: initial.length > 0 ? initial : undefined })
-      .output;
+    if (opts.mask) this.checkMask(x, opts.mask);
+    const r = this.run(x, {
+      training: opts.training,
+      mask: opts.mask,
+      initialState: initial.length > 0 ? initial : undefined,
+    });
+    if (!this.returnState) return [r.output];
+    return [r.states.includes(r.output) ? tf.clone(r.output) : r.output, ...r.states];
+  }
+
+  /** A sequence output keeps the input's padding mask; the last output (or a state) has no steps to mask. */
+  override outputMask(_inputs: Tensor | Tensor[], mask: Tensor | undefined): Tensor | undefined {
+    return this.returnSequences ? mask : undefined;
+  }
+
+  private checkMask(x: Tensor, mask: Tensor): void {
+    if (mask.rank !== 2 || mask.shape[0] !== x.shape[0] || mask.shape[1] !== x.shape[1]) {
+      throw new ShapeError(
+        this.label,
+        [x.shape[0] as number, x.shape[1] as number],
+        mask.shape,
+        'the mask is [batch, steps]',
+      );
+    }
   }
 
   /**
@@ -153,17 +200,7 @@ export abstract class RNN extends Layer {
     const initial = opts.initialState ?? [];
     const shapes = [x, ...initial].map((t) => [...t.shape]);
     this.computeOutputShape(initial.length > 0 ? shapes : shapes[0]);
-    if (
-      opts.mask &&
-      (opts.mask.rank !== 2 || opts.mask.shape[0] !== x.shape[0] || opts.mask.shape[1] !== x.shape[1])
-    ) {
-      throw new ShapeError(
-        this.label,
-        [x.shape[0] as number, x.shape[1] as number],
-        opts.mask.shape,
-        'the mask is [batch, steps]',
-      );
-    }
+    if (opts.mask) this.checkMask(x, opts.mask);
     this.ensureBuilt([null, ...x.shape.slice(1)]);
     const r = tf.tidy(() => {
       const { output, states } = this.run(x, {
@@ -255,6 +292,7 @@ export abstract class RNN extends Layer {
       ...this.cell.cellConfig(),
       returnSequences: this.returnSequences,
       goBackwards: this.goBackwards,
+      ...(this.returnState ? { returnState: true } : {}),
     };
   }
 }
