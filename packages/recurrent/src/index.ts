@@ -36,6 +36,8 @@ export type { GRUArgs } from './gru.js';
 
 export { Bidirectional } from './bidirectional.js';
 export type { BidirectionalArgs, MergeMode } from './bidirectional.js';
+export { TimeDistributed } from './timeDistributed.js';
+export type { TimeDistributedArgs } from './timeDistributed.js';
 
 // Weights from Keras and PyTorch
 export { importKerasWeights, importPytorchWeights } from './weightImport.js';

@@ -8,6 +8,7 @@ import { LSTM, type LSTMArgs } from './lstm.js';
 import { LSTMCell, type LSTMCellArgs } from './lstmCell.js';
 import { SimpleRNN, type SimpleRNNArgs } from './simpleRnn.js';
 import { SimpleRNNCell, type SimpleRNNCellArgs } from './simpleRnnCell.js';
+import { TimeDistributed, type TimeDistributedArgs } from './timeDistributed.js';
 
 let done = false;
 
@@ -25,6 +26,7 @@ export function registerRecurrentLayers(): void {
   registerLayer('LSTM', (c) => new LSTM(as<LSTMArgs>(c)));
   registerLayer('GRU', (c) => new GRU(as<GRUArgs>(c)));
   registerLayer('Bidirectional', (c) => new Bidirectional(as<BidirectionalArgs>(c)));
+  registerLayer('TimeDistributed', (c) => new TimeDistributed(as<TimeDistributedArgs>(c)));
   registerLayer('SimpleRNNCell', (c) => new SimpleRNNCell(as<SimpleRNNCellArgs>(c)));
   registerLayer('LSTMCell', (c) => new LSTMCell(as<LSTMCellArgs>(c)));
   registerLayer('GRUCell', (c) => new GRUCell(as<GRUCellArgs>(c)));
