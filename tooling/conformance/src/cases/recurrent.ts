@@ -13,12 +13,14 @@ interface RecurrentSpec {
   readonly input: readonly number[];
   /** Run `forward` with this padding mask ([batch][steps] of 0/1) instead of `apply`. */
   readonly mask?: readonly (readonly number[])[];
+  /** Run in training mode (dropout active; the layers' seeded masks are the same on every backend). */
+  readonly training?: boolean;
 }
 
 function run(spec: RecurrentSpec, layer: Layer, x: Tensor): Tensor {
-  if (!spec.mask) return layer.apply(x);
+  if (!spec.mask) return layer.apply(x, { training: spec.training });
   const mask = tf.tensor2d(spec.mask.map((r) => [...r]));
-  const { output, states } = (layer as RNN).forward(x, { mask });
+  const { output, states } = (layer as RNN).forward(x, { mask, training: spec.training });
   tf.dispose([mask, ...states]);
   return output;
 }
@@ -95,6 +97,21 @@ const SPECS: readonly RecurrentSpec[] = [
     name: 'GRU (resetAfter false)',
     make: () => new GRU({ units: 3, resetAfter: false, seed: 5 }),
     input: [2, 5, 3],
+  },
+  {
+    name: 'GRU with a padding mask, goBackwards',
+    make: () => new GRU({ units: 3, goBackwards: true, seed: 9 }),
+    input: [2, 5, 2],
+    mask: [
+      [1, 1, 0, 0, 0],
+      [1, 1, 1, 1, 0],
+    ],
+  },
+  {
+    name: 'LSTM training with dropout and recurrent dropout',
+    make: () => new LSTM({ units: 3, returnSequences: true, dropout: 0.25, recurrentDropout: 0.3, seed: 8 }),
+    input: [2, 5, 3],
+    training: true,
   },
   { name: 'SimpleRNN', make: () => new SimpleRNN({ units: 4, seed: 6 }), input: [2, 6, 3] },
   {
