@@ -10,7 +10,7 @@
 // sharpens the distribution towards the likeliest letters (common, repetitive words), a high one flattens it
 // (odder words, more of them unpronounceable).
 //
-//   pnpm example generate-words              # 30,000 training words, 3 epochs: about 10 minutes on 2 cores
+//   pnpm example generate-words              # 30,000 training words, 3 epochs: about 4 min of CPU time
 //   pnpm example generate-words --quick      # 5,000 words, 1 epoch
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';

@@ -15,9 +15,12 @@
 // second picture shows that: ‖∂loss/∂x_t‖ for every step t, at initialisation (including an LSTM with Keras'
 // default forget bias of 1, which forgets within a few steps and vanishes too) and after training.
 //
-//   pnpm example long-memory                  # all lengths: about an hour of CPU time (see the README's table)
+//   pnpm example long-memory                  # all lengths: about 5 min of CPU time (the README has the table)
 //   pnpm example long-memory --quick          # lengths 10 and 50
-//   pnpm example long-memory --figures DIR    # also copy the PNG figures into DIR (docs/figures in the README)
+//   pnpm example long-memory --cells LSTM     # one cell type (run the three side by side; each redraws the figure
+//                                             # with every result saved so far under the same settings)
+//   pnpm example long-memory --plot           # only redraw the figure from the saved results
+//   pnpm example long-memory --figures DIR    # also copy the PNG figures into DIR
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -193,6 +196,8 @@ export async function main(
     cells?: readonly CellName[];
     write?: boolean;
     figures?: string;
+    /** Train nothing: redraw the figure from the results saved by earlier runs with the same settings. */
+    plotOnly?: boolean;
     log?: (line: string) => void;
   } = {},
 ): Promise<LongMemoryResult> {
@@ -204,7 +209,7 @@ export async function main(
     write = true,
     log = console.log,
   } = opts;
-  const cells = opts.cells ?? CELLS;
+  const cells = opts.plotOnly ? [] : (opts.cells ?? CELLS);
   const longest = Math.max(...lengths);
   const result: LongMemoryResult = {
     accuracy: {},
@@ -257,7 +262,8 @@ export async function main(
   if (write) {
     const settings = { lengths, train, epochs, test };
     mkdirSync(OUT, { recursive: true });
-    writeFileSync(join(OUT, `result-${cells.join('-')}.json`), `${JSON.stringify({ settings, result })}\n`);
+    if (cells.length)
+      writeFileSync(join(OUT, `result-${cells.join('-')}.json`), `${JSON.stringify({ settings, result })}\n`);
     await writeFigures(mergeSaved(settings, result), lengths, gates, opts.figures, log);
   }
   return result;
@@ -312,7 +318,7 @@ async function writeFigures(
         title: 'Recall the first symbol: held-out accuracy',
         series: [
           ...ordered(result.accuracy).map(([name, y]) => ({ name, x: lengths, y })),
-          { name: 'guessing', x: lengths, y: lengths.map(() => 1 / SYMBOLS), dashed: true },
+          { name: 'guessing', x: lengths, y: lengths.map(() => 1 / SYMBOLS), dashed: true, color: '#888' },
         ],
         xLabel: 'sequence length (steps back to remember)',
         yLabel: 'accuracy',
@@ -350,5 +356,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     ...(lengths ? { lengths } : {}),
     ...(cells ? { cells } : {}),
     ...(flag('--figures') ? { figures: flag('--figures') } : {}),
+    plotOnly: process.argv.includes('--plot'),
   });
 }
