@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAM_UPDATE, SGD_UPDATE, runFusedUpdate, tf, useBackend } from '@nutshell/backend';
 import '../index.js';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { adamSimd } from './adamSimd.js';
 
 beforeAll(async () => {
   await useBackend('wasm');
@@ -26,6 +28,10 @@ const w = () => tf.tensor1d(values(N, 1));
 const g = () => tf.tensor1d(values(N, 2));
 const m = () => tf.tensor1d(values(N, 3));
 const v = () => tf.tidy(() => tf.abs(tf.tensor1d(values(N, 4))));
+
+it("compiles Adam's SIMD pass over the heap in Node (so the Adam cases below run it, tails by the scalar loop)", () => {
+  expect(adamSimd(tf.backend() as unknown as BackendWasm)).toBeTypeOf('function');
+});
 
 describe.each([1003, 5003])(
   "the fused optimizer kernels on wasm equal wasm's own element-wise kernels bit for bit (%i elements)",

@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { asWasm, heapF32, release, runWasmKernel } from './heap.js';
+import { adamSimd } from './adamSimd.js';
 
 /** Elements above which wasm's SIMD kernels beat the scalar loop (13 direct calls cost about 2,000 elements' loop). */
 const SIMD_FROM = 2048;
@@ -47,7 +48,7 @@ class DirectOps {
   }
 }
 
-function adamSimd(
+function adamKernels(
   backend: BackendWasm,
   w: TensorInfo,
   g: TensorInfo,
@@ -103,8 +104,9 @@ function sgdSimd(
 const adamUpdate: KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = asWasm(b);
   const { w, g, m, v } = inputs as Record<'w' | 'g' | 'm' | 'v', TensorInfo>;
-  if (tf.util.sizeFromShape(w.shape) >= SIMD_FROM)
-    return adamSimd(backend, w, g, m, v, attrs as unknown as AdamUpdateAttrs);
+  const a = attrs as unknown as AdamUpdateAttrs;
+  const pass = adamSimd(backend);
+  if (!pass && tf.util.sizeFromShape(w.shape) >= SIMD_FROM) return adamKernels(backend, w, g, m, v, a);
   // Allocate first: an allocation may grow the heap, which detaches views taken before it.
   const outs = [
     backend.makeOutput(w.shape, 'float32'),
@@ -112,6 +114,30 @@ const adamUpdate: KernelFunc = ({ inputs, backend: b, attrs }) => {
     backend.makeOutput(w.shape, 'float32'),
   ];
   const h = (t: TensorInfo) => heapF32(backend, t);
+  if (pass) {
+    // Four lanes at a time in wasm SIMD; the last n mod 4 values by the scalar loop (the same rounding).
+    const views = [w, g, m, v, ...outs].map(h);
+    const n = views[0].length;
+    const n4 = n >> 2;
+    pass(
+      ...(views.map((x) => x.byteOffset) as [number, number, number, number, number, number, number]),
+      n4,
+      a.decay !== 0 ? 1 : 0,
+      a.beta1,
+      1 - a.beta1,
+      a.beta2,
+      1 - a.beta2,
+      a.epsilon,
+      a.stepSize,
+      a.invRootCorrection,
+      a.decay,
+    );
+    if (n4 * 4 < n) {
+      const [tw, tg, tm, tv, ow, om, ov] = views.map((x) => x.subarray(n4 * 4));
+      adamUpdateValues(tw, tg, tm, tv, ow, om, ov, a);
+    }
+    return outs;
+  }
   adamUpdateValues(
     h(w),
     h(g),
