@@ -3,6 +3,7 @@
 // and tooling/bench's train-peers run them, on one backend; tf.profile over a few steps after warm-up.
 //
 //   pnpm --filter @nutshell/bench exec tsx src/step-profile.ts [--backend wasm] [--workloads W1,W2,W3] [--steps 100]
+//     [--rounds 3] [--compare-unfused] [--trace] [--no-profile]
 //
 // tf.profile times each kernel synchronously (wasm and native kernels are synchronous, so the time is the kernel's
 // own). "step" is the wall time of an un-profiled step: the difference between a fit of `steps` batches and a fit
@@ -23,13 +24,14 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     'no-profile': { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
+    'compare-unfused': { type: 'boolean', default: false },
   },
 });
 const BATCH = 64;
 const STEPS = Number(args.steps);
 const ROUNDS = Number(args.rounds);
 
-const { tf, useBackend } = await import('@nutshell/backend');
+const { tf, useBackend, ADAM_UPDATE, SGD_UPDATE } = await import('@nutshell/backend');
 await import('@nutshell/backend-wasm');
 if (args.backend === 'native' || args.backend === 'auto') await import('@nutshell/backend-native');
 tf.enableProdMode();
@@ -72,61 +74,137 @@ for (const w of args.workloads.split(',')) {
   });
   const fit = (s: typeof source, checkData = false) =>
     trainer.fit(s, { epochs: 1, batchSize: BATCH, shuffle: true, seed: 1, checkData });
+  // Wall time and this process's CPU time (user + system): on a machine shared with other jobs, the CPU time of a
+  // single-threaded backend (wasm; native with NUTSHELL_NATIVE_THREADS=1) is much less disturbed than the wall time.
   const time = async (s: typeof source, checkData = false) => {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await fit(s, checkData);
-    return performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
   };
   await fit(source); // warm-up: kernels set up, weights packed
+  // With --compare-unfused, the rounds alternate between the fused optimizer kernels and the tensor-op rule (the
+  // kernels unregistered): the same numbers, so the difference is the optimizer's dispatch cost alone.
+  const variants = args['compare-unfused'] ? ['fused', 'unfused'] : ['as is'];
+  const optimizerKernel = w === 'W1' ? SGD_UPDATE : ADAM_UPDATE;
+  const fusedConfig = tf.getKernel(optimizerKernel, tf.getBackend());
+  const setVariant = (v: string) => {
+    const registered = tf.getKernel(optimizerKernel, tf.getBackend()) !== undefined;
+    if (v === 'unfused' && registered) tf.unregisterKernel(optimizerKernel, tf.getBackend());
+    if (v === 'fused' && !registered && fusedConfig) tf.registerKernel(fusedConfig);
+  };
+  for (const v of variants) {
+    setVariant(v);
+    await fit(source); // each variant's constants made before the leak count starts
+  }
   const before = tf.memory().numTensors;
-  const longMs: number[] = [];
-  const shortMs: number[] = [];
-  const checkedMs: number[] = [];
+  type Times = { wall: number; cpu: number };
+  const times = new Map(
+    variants.map((v) => [v, { long: [] as Times[], short: [] as Times[], checked: [] as Times[] }]),
+  );
   for (let r = 0; r < ROUNDS; r++) {
-    longMs.push(await time(source));
-    shortMs.push(await time(short));
-    checkedMs.push(await time(source, true));
+    for (const v of variants) {
+      setVariant(v);
+      const t = times.get(v)!;
+      t.long.push(await time(source));
+      t.short.push(await time(short));
+      if (r === ROUNDS - 1) t.checked.push(await time(source, true));
+    }
   }
   const leaked = tf.memory().numTensors - before;
-  const stepMs = (median(longMs) - median(shortMs)) / (STEPS - 2);
-  const setupMs = median(shortMs) - 2 * stepMs;
-  const checkPer1000 = ((median(checkedMs) - median(longMs)) / (BATCH * STEPS)) * 1000;
-  console.log(
-    `\n${w} on ${selection.name}: ${stepMs.toFixed(3)} ms a step (${Math.round((BATCH / stepMs) * 1000)} samples/s); fit set-up ${setupMs.toFixed(1)} ms; data check ${checkPer1000.toFixed(2)} ms per 1,000 samples; tensors leaked ${leaked}`,
-  );
-  if (args.trace) {
-    // One step's kernels in order, with shapes: what a step asks of the backend.
-    const one = new ArrayDataset(loadMnist({ split: 'train', limit: BATCH }), { target: 'oneHot', ...shape });
-    const p = await tf.profile(async () => {
-      await trainer.fit(one, { epochs: 1, batchSize: BATCH, shuffle: false, seed: 1, checkData: false });
-    });
-    for (const k of p.kernels)
-      console.log(`  ${k.name} ${JSON.stringify(k.inputShapes)} -> ${JSON.stringify(k.outputShapes)}`);
-  }
-  if (args['no-profile']) continue;
-  const t0 = performance.now();
-  const profile = await tf.profile(async () => {
-    await fit(source);
-  });
-  const profiledMs = (performance.now() - t0) / STEPS;
-  const byKernel = new Map<string, { ms: number; calls: number }>();
-  for (const k of profile.kernels) {
-    const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
-    e.ms += k.kernelTimeMs as number;
-    e.calls += 1;
-    byKernel.set(k.name, e);
-  }
-  const rows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms);
-  const kernelMs = rows.reduce((s, [, e]) => s + e.ms, 0) / STEPS;
-  const calls = rows.reduce((s, [, e]) => s + e.calls, 0) / STEPS;
-  console.log(
-    `kernels ${kernelMs.toFixed(3)} ms (${calls.toFixed(1)} calls), other ${(stepMs - kernelMs).toFixed(3)} ms (profiled step ${profiledMs.toFixed(2)} ms)`,
-  );
-  console.log('| kernel | ms / step | calls / step | share of step |');
-  console.log('| --- | ---: | ---: | ---: |');
-  for (const [name, e] of rows.slice(0, 16)) {
+  const summary: Record<string, string[]> = {};
+  for (const v of variants) {
+    setVariant(v);
+    const t = times.get(v)!;
+    const per = (k: keyof Times, pick: (xs: number[]) => number) =>
+      (pick(t.long.map((x) => x[k])) - pick(t.short.map((x) => x[k]))) / (STEPS - 2);
+    const stepMs = per('wall', median);
+    const cpuMs = per('cpu', median);
+    const cpuMinMs = per('cpu', (xs) => Math.min(...xs));
+    const setupMs = median(t.short.map((x) => x.wall)) - 2 * stepMs;
+    const checkPer1000 = ((t.checked[0].cpu - t.long[ROUNDS - 1].cpu) / (BATCH * STEPS)) * 1000;
     console.log(
-      `| ${name} | ${(e.ms / STEPS).toFixed(3)} | ${(e.calls / STEPS).toFixed(1)} | ${((e.ms / STEPS / stepMs) * 100).toFixed(1)}% |`,
+      `\n${w} on ${selection.name}, ${v}: ${stepMs.toFixed(3)} ms a step wall (${Math.round((BATCH / stepMs) * 1000)} samples/s), CPU ${cpuMs.toFixed(3)} ms (min ${cpuMinMs.toFixed(3)}); fit set-up ${setupMs.toFixed(1)} ms; data check ${checkPer1000.toFixed(2)} ms CPU per 1,000 samples; tensors leaked ${leaked}`,
+    );
+    if (args.trace) {
+      // One step's kernels in order, with shapes: what a step asks of the backend.
+      const one = new ArrayDataset(loadMnist({ split: 'train', limit: BATCH }), {
+        target: 'oneHot',
+        ...shape,
+      });
+      const p = await tf.profile(async () => {
+        await trainer.fit(one, { epochs: 1, batchSize: BATCH, shuffle: false, seed: 1, checkData: false });
+      });
+      for (const k of p.kernels)
+        console.log(`  ${k.name} ${JSON.stringify(k.inputShapes)} -> ${JSON.stringify(k.outputShapes)}`);
+    }
+    if (args['no-profile']) continue;
+    const t0 = performance.now();
+    const profile = await tf.profile(async () => {
+      await fit(source);
+    });
+    const profiledMs = (performance.now() - t0) / STEPS;
+    const byKernel = new Map<string, { ms: number; calls: number }>();
+    for (const k of profile.kernels) {
+      const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+      e.ms += k.kernelTimeMs as number;
+      e.calls += 1;
+      byKernel.set(k.name, e);
+    }
+    const rows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms);
+    const kernelMs = rows.reduce((sum, [, e]) => sum + e.ms, 0) / STEPS;
+    const calls = rows.reduce((sum, [, e]) => sum + e.calls, 0) / STEPS;
+    summary[v] = [
+      stepMs.toFixed(2),
+      cpuMs.toFixed(2),
+      kernelMs.toFixed(2),
+      calls.toFixed(0),
+      (cpuMs - kernelMs).toFixed(2),
+    ];
+    console.log(
+      `kernels ${kernelMs.toFixed(3)} ms (${calls.toFixed(1)} calls), other ${(stepMs - kernelMs).toFixed(3)} ms (profiled step ${profiledMs.toFixed(2)} ms)`,
+    );
+    console.log('| kernel | ms / step | calls / step | share of step |');
+    console.log('| --- | ---: | ---: | ---: |');
+    for (const [name, e] of rows.slice(0, 16)) {
+      console.log(
+        `| ${name} | ${(e.ms / STEPS).toFixed(3)} | ${(e.calls / STEPS).toFixed(1)} | ${((e.ms / STEPS / stepMs) * 100).toFixed(1)}% |`,
+      );
+    }
+  }
+  if (args['compare-unfused']) {
+    // The optimizer step alone on this model's weights and fixed gradients, fused and not, interleaved; the
+    // minimum over rounds is the figure least disturbed by other jobs on the machine.
+    const weights = model.trainableWeights.map((x) => ({ name: x.name, variable: x.variable }));
+    const grads = weights.map((x) => tf.randomNormal(x.variable.shape, 0, 1e-3, 'float32', 1));
+    const opt = getOptimizer(w === 'W1' ? 'sgd' : 'adam', { learningRate: 1e-9 });
+    opt.prepare(weights);
+    const optTime = () => {
+      const t0 = performance.now();
+      for (let i = 0; i < 50; i++) opt.applyGradients(weights, grads);
+      return ((performance.now() - t0) / 50) * 1000;
+    };
+    const optUs = new Map(variants.map((v) => [v, [] as number[]]));
+    for (let r = 0; r < 15; r++) {
+      for (const v of variants) {
+        setVariant(v);
+        optUs.get(v)!.push(optTime());
+      }
+    }
+    opt.dispose();
+    tf.dispose(grads);
+    for (const v of variants) summary[v]?.push(Math.min(...optUs.get(v)!).toFixed(0));
+    console.log(
+      `optimizer step alone (µs, min of 15 interleaved rounds): ${variants.map((v) => `${v} ${Math.min(...optUs.get(v)!).toFixed(0)}`).join(', ')}`,
+    );
+  }
+  setVariant('fused');
+  if (Object.keys(summary).length > 1) {
+    console.log(`\n| ${w} on ${selection.name} (ms a step) | ${variants.join(' | ')} |`);
+    console.log(`| --- |${variants.map(() => ' ---: |').join('')}`);
+    ['step (wall)', 'step (CPU)', 'all kernels', 'kernel calls', 'other (CPU step − kernels)'].forEach(
+      (row, i) => console.log(`| ${row} | ${variants.map((v) => summary[v][i]).join(' | ')} |`),
     );
   }
 }
