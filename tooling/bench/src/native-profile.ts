@@ -5,6 +5,10 @@
 //   pnpm --filter @nutshell/bench exec tsx src/native-profile.ts [--backends wasm,native] [--models W3,main]
 //     [--steps 30] [--rounds 2] [--threads 2]
 //   pnpm --filter @nutshell/bench exec tsx src/native-profile.ts --threads-sweep [--rounds 3]
+//   pnpm --filter @nutshell/bench exec tsx src/native-profile.ts --rss [--rounds 2] [--steps 300]
+//
+// --rss trains each model for `steps` batches in a fresh child process per backend (alternating over rounds) and
+// prints each child's peak resident set size (process.resourceUsage().maxRSS) and where its memory is at the end.
 //
 // --threads-sweep times the convolution kernels of both models (forward, input and filter gradient) and a 256³
 // product on 'native' with 1 and 2 threads, alternating within each round (median and minimum of the calls).
@@ -24,6 +28,8 @@ const { values: args } = parseArgs({
     threads: { type: 'string' },
     top: { type: 'string', default: '16' },
     'threads-sweep': { type: 'boolean', default: false },
+    rss: { type: 'boolean', default: false },
+    'rss-child': { type: 'string' },
   },
 });
 const STEPS = Number(args.steps);
@@ -42,6 +48,64 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 console.log(`${new Date().toISOString()}; load average ${load()}`);
+
+const models = {
+  W3: { filters: [8, 16] as [number, number], batch: 64, lr: 1e-3 },
+  main: { filters: [16, 32] as [number, number], batch: 32, lr: 2e-3 },
+};
+
+if (args.rss) {
+  const { spawnSync } = await import('node:child_process');
+  console.log(
+    '| model | backend | ms / step | peak RSS MB | RSS at end | JS heap | external (of it array buffers) |',
+  );
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+  for (let round = 0; round < Number(args.rounds); round++)
+    for (const name of args.models.split(','))
+      for (const backend of args.backends.split(',')) {
+        const r = spawnSync(
+          process.execPath,
+          [...process.execArgv, process.argv[1], '--rss-child', `${name},${backend}`, '--steps', args.steps],
+          { encoding: 'utf8' },
+        );
+        const line = r.stdout.trim().split('\n').pop() ?? '';
+        console.log(
+          r.status === 0 ? line : `| ${name} | ${backend} | failed: ${r.stderr.trim().split('\n').pop()} |`,
+        );
+      }
+  console.log(`\n${new Date().toISOString()}; load average after: ${load()}`);
+  process.exit(0);
+}
+
+if (args['rss-child']) {
+  const [name, backend] = args['rss-child'].split(',') as [keyof typeof models, string];
+  await useBackend(backend);
+  const m = models[name];
+  const model = lenet({
+    inputShape: [28, 28, 1],
+    numClasses: 10,
+    filters: m.filters,
+    kernelSize: 5,
+    seed: 1,
+  });
+  const trainer = new Trainer(model, {
+    loss: categoricalCrossentropy({ fromLogits: true }),
+    optimizer: getOptimizer('adam', { learningRate: m.lr }),
+    seed: 1,
+  });
+  const source = new ArrayDataset(loadMnist({ split: 'train', limit: m.batch * STEPS }), {
+    target: 'oneHot',
+  });
+  const t0 = performance.now();
+  await trainer.fit(source, { epochs: 1, batchSize: m.batch, shuffle: false, seed: 1 });
+  const ms = (performance.now() - t0) / STEPS;
+  const mb = (n: number) => Math.round(n / 1048576);
+  const u = process.memoryUsage();
+  console.log(
+    `| ${name} | ${backend} | ${ms.toFixed(1)} | ${mb(process.resourceUsage().maxRSS * 1024)} | ${mb(u.rss)} | ${mb(u.heapTotal)} | ${mb(u.external)} (${mb(u.arrayBuffers)}) |`,
+  );
+  process.exit(0);
+}
 
 if (args['threads-sweep']) {
   await useBackend('native');
@@ -119,11 +183,6 @@ interface Row {
 /** backend → model → "kernel shapes" → times of every call. */
 const table = new Map<string, Map<string, Row>>();
 const stepTimes = new Map<string, number[]>();
-
-const models = {
-  W3: { filters: [8, 16] as [number, number], batch: 64, lr: 1e-3 },
-  main: { filters: [16, 32] as [number, number], batch: 32, lr: 2e-3 },
-};
 
 for (let round = 0; round < Number(args.rounds); round++) {
   for (const backend of args.backends.split(',')) {
