@@ -18,10 +18,10 @@ export interface FusedStepResult {
 
 /** What one backward step returns, as {@link FusedRecurrence.backwardStep} computes it. @public */
 export interface FusedBackResult {
-  /** d loss / d (the step's projected input x·W + b) `[batch, gates·units]`. */
-  readonly dxp: Tensor;
-  /** d loss / d (the step's recurrent product h·U + recurrent bias) `[batch, gates·units]`. */
-  readonly dhu: Tensor;
+  /** d loss / d (the step's projected input x·W + b), one `[batch, units]` per gate. */
+  readonly dxp: Tensor[];
+  /** d loss / d (the step's recurrent product h·U + recurrent bias), one `[batch, units]` per gate. */
+  readonly dhu: Tensor[];
   /** d loss / d (each state before the step) through every path except h·U; undefined for none. */
   readonly dStates: (Tensor | undefined)[];
 }
@@ -32,8 +32,11 @@ export interface FusedBackResult {
  * @public
  */
 export interface FusedRecurrence {
-  /** One step from the projected input `xp` (x·W + b), the recurrent product `hu` (h·U + b') and the states. */
-  forwardStep(xp: Tensor, hu: Tensor, states: readonly Tensor[]): FusedStepResult;
+  /**
+   * One step from the projected input `xp` (x·W + b), the recurrent product `hu` (h·U + b'), each one
+   * `[batch, units]` per gate, and the states.
+   */
+  forwardStep(xp: readonly Tensor[], hu: readonly Tensor[], states: readonly Tensor[]): FusedStepResult;
   /**
    * One step backward: from d loss / d (the step's new states), what `forwardStep` saved at that step, and the
    * states before it.
@@ -99,8 +102,8 @@ const affine = (a: Tensor, w: Tensor, b: Tensor | undefined): Tensor =>
 /**
  * Runs `rec` over every step of `inputs.x` as one op on the autodiff tape, whose gradient (with respect to the
  * input, both kernels, both biases and the initial states) is the hand-written backward pass through time. Each
- * step does x·W + b and h·U (+ b') once for all gates; the backward pass does one matmul with Uᵀ per step and
- * the weight gradients (Xᵀ·dZ, Hᵀ·dZ) and dx for all steps at once. Without a tape (inference) it runs the same
+ * step does x·W + b and h·U (+ b') per gate block (no slicing of a product); the backward pass does the matmuls
+ * with Uᵀ per step and the weight gradients (Xᵀ·dZ, Hᵀ·dZ) and dx for all steps at once. Without a tape (inference) it runs the same
  * loop and saves nothing.
  * @public
  */
@@ -111,6 +114,9 @@ export function runFusedSequence(rec: FusedRecurrence, inputs: FusedSequenceInpu
   const [steps, batch, features] = inputs.x.shape as [number, number, number];
   const units = inputs.initial[0].shape[1] as number;
   let perStep = 0; // tensors saved per step, known after the first step
+  const gates = (inputs.kernel.shape[1] as number) / units;
+  // A kernel [in, gates·units] (or a bias [gates·units]) as one block per gate.
+  const byGate = (w: Tensor): Tensor[] => (gates === 1 ? [w] : tf.split(w, gates, w.rank - 1));
 
   interface Params {
     x: Tensor;
@@ -132,6 +138,10 @@ export function runFusedSequence(rec: FusedRecurrence, inputs: FusedSequenceInpu
   // The loop; with `save`, it also hands over what the backward pass needs.
   const forward = (p: Params, save?: (t: Tensor[]) => void): Tensor => {
     const { mask, recurrentMask } = inputs;
+    // One block of columns per gate, so no step needs to split a product (a split is a slice per output, which
+    // costs more than the matmul on the wasm backend); the per-gate matmuls do the same arithmetic.
+    const [Wg, Ug] = [byGate(p.W), byGate(p.U)];
+    const [big, brg] = [p.bi ? byGate(p.bi) : undefined, p.br ? byGate(p.br) : undefined];
     const xs = timeSteps(p.x);
     const ms = mask ? timeSteps(mask) : undefined;
     const keeps = mask ? timeSteps(tf.sub(1, mask)) : undefined;
@@ -142,7 +152,11 @@ export function runFusedSequence(rec: FusedRecurrence, inputs: FusedSequenceInpu
     for (let t = 0; t < steps; t++) {
       before.push(...states);
       const hin = recurrentMask ? tf.mul(states[0], recurrentMask) : states[0];
-      const r = rec.forwardStep(affine(xs[t], p.W, p.bi), affine(hin, p.U, p.br), states);
+      const r = rec.forwardStep(
+        Wg.map((w, k) => affine(xs[t], w, big?.[k])),
+        Ug.map((u, k) => affine(hin, u, brg?.[k])),
+        states,
+      );
       perStep = r.save.length;
       saved.push(...r.save);
       if (ms && keeps) {
@@ -176,8 +190,9 @@ export function runFusedSequence(rec: FusedRecurrence, inputs: FusedSequenceInpu
     );
     const ms = mask ? timeSteps(mask) : undefined;
     const keeps = mask ? timeSteps(tf.sub(1, mask)) : undefined;
-    const dxps: Tensor[] = new Array<Tensor>(steps);
-    const dhus: Tensor[] = new Array<Tensor>(steps);
+    const Ug = byGate(U);
+    const dxps: Tensor[][] = new Array<Tensor[]>(steps);
+    const dhus: Tensor[][] = new Array<Tensor[]>(steps);
     let shared = true; // dhu is dxp at every step (LSTM, SimpleRNN): one stack instead of two
     for (let t = steps - 1; t >= 0; t--) {
       // A masked step's new states reach the carried states (and the output) through the mask; the old ones
@@ -189,7 +204,7 @@ export function runFusedSequence(rec: FusedRecurrence, inputs: FusedSequenceInpu
         cellSaved.slice(t * perStep, (t + 1) * perStep),
         before.slice(t * nStates, (t + 1) * nStates),
       );
-      let dh = tf.matMul(r.dhu, U, false, true);
+      let dh = r.dhu.map((d, k) => tf.matMul(d, Ug[k], false, true)).reduce((a, b) => tf.add(a, b));
       if (recurrentMask) dh = tf.mul(dh, recurrentMask);
       const next = r.dStates.map((d, j) => (j === 0 ? (d ? tf.add(d, dh) : dh) : (d ?? tf.zerosLike(g[j]))));
       g = keeps ? next.map((x, j) => tf.add(x, tf.mul(keeps[t], g[j]))) : next;
@@ -197,9 +212,14 @@ export function runFusedSequence(rec: FusedRecurrence, inputs: FusedSequenceInpu
       dhus[t] = r.dhu;
       shared &&= r.dhu === r.dxp;
     }
-    const gates = dxps[0].shape[1] as number;
-    const dXp = tf.reshape(tf.stack(dxps), [steps * batch, gates]);
-    const dHU = shared ? dXp : tf.reshape(tf.stack(dhus), [steps * batch, gates]);
+    // [steps·batch, gates·units], the gates side by side as in the kernels.
+    const joined = (per: Tensor[][]) =>
+      tf.concat(
+        per[0].map((_, k) => tf.reshape(tf.stack(per.map((d) => d[k])), [steps * batch, units])),
+        1,
+      );
+    const dXp = joined(dxps);
+    const dHU = shared ? dXp : joined(dhus);
     const hs = tf.stack(before.filter((_, i) => i % nStates === 0));
     const hin = tf.reshape(recurrentMask ? tf.mul(hs, recurrentMask) : hs, [steps * batch, units]);
     // Every step at once: dx = dZ·Wᵀ, dW = Xᵀ·dZ, dU = H_inᵀ·dZ, the biases' sums.

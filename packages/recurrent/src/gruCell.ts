@@ -109,9 +109,7 @@ export class GRUCell extends RecurrentCell {
     const dGate = (y: Tensor) => activationDerivative(this.recurrentActivation, y);
     const dAct = (y: Tensor) => activationDerivative(this.activation, y);
     return {
-      forwardStep: (xp, hu, [h]) => {
-        const [xz, xr, xh] = tf.split(xp, 3, 1);
-        const [hz, hr, hh] = tf.split(hu, 3, 1);
+      forwardStep: ([xz, xr, xh], [hz, hr, hh], [h]) => {
         const z = gate(tf.add(xz, hz));
         const r = gate(tf.add(xr, hr));
         const candidate = act(tf.add(xh, tf.mul(r, hh)));
@@ -122,11 +120,7 @@ export class GRUCell extends RecurrentCell {
         const dz = tf.mul(tf.mul(g, tf.sub(hPrev, candidate)), dGate(z));
         const dPreH = tf.mul(tf.mul(g, tf.sub(1, z)), dAct(candidate));
         const dr = tf.mul(tf.mul(dPreH, hh), dGate(r));
-        return {
-          dxp: tf.concat([dz, dr, dPreH], 1),
-          dhu: tf.concat([dz, dr, tf.mul(dPreH, r)], 1),
-          dStates: [tf.mul(g, z)],
-        };
+        return { dxp: [dz, dr, dPreH], dhu: [dz, dr, tf.mul(dPreH, r)], dStates: [tf.mul(g, z)] };
       },
     };
   }

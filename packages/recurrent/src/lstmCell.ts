@@ -123,23 +123,19 @@ export class LSTMCell extends RecurrentCell {
     const dAct = (y: Tensor) => activationDerivative(this.activation, y);
     return {
       forwardStep: (xp, hu, [, c]) => {
-        const [zi, zf, zc, zo] = tf.split(tf.add(xp, hu), 4, 1);
-        const [i, f, g, o] = [gate(zi), gate(zf), act(zc), gate(zo)];
+        const [i, f, g, o] = [0, 1, 2, 3].map((k) => (k === 2 ? act : gate)(tf.add(xp[k], hu[k])));
         const cell = tf.add(tf.mul(f, c), tf.mul(i, g));
         const tc = act(cell);
         return { states: [tf.mul(o, tc), cell], save: [i, f, g, o, tc] };
       },
       backwardStep: ([gh, gc], [i, f, g, o, tc], [, cPrev]) => {
         const dc = tf.add(gc, tf.mul(tf.mul(gh, o), dAct(tc)));
-        const dz = tf.concat(
-          [
-            tf.mul(tf.mul(dc, g), dGate(i)),
-            tf.mul(tf.mul(dc, cPrev), dGate(f)),
-            tf.mul(tf.mul(dc, i), dAct(g)),
-            tf.mul(tf.mul(gh, tc), dGate(o)),
-          ],
-          1,
-        );
+        const dz = [
+          tf.mul(tf.mul(dc, g), dGate(i)),
+          tf.mul(tf.mul(dc, cPrev), dGate(f)),
+          tf.mul(tf.mul(dc, i), dAct(g)),
+          tf.mul(tf.mul(gh, tc), dGate(o)),
+        ];
         return { dxp: dz, dhu: dz, dStates: [undefined, tf.mul(dc, f)] };
       },
     };

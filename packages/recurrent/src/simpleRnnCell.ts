@@ -37,13 +37,14 @@ export class SimpleRNNCell extends RecurrentCell {
     if (!hasClosedFormDerivative(this.activation)) return undefined;
     const act = this.activationFn;
     return {
-      forwardStep: (xp, hu) => {
+      forwardStep: ([xp], [hu]) => {
         const h = act(tf.add(xp, hu));
         return { states: [h], save: [h] };
       },
       backwardStep: ([gh], [h]) => {
         const dPre = tf.mul(gh, activationDerivative(this.activation, h));
-        return { dxp: dPre, dhu: dPre, dStates: [undefined] };
+        const d = [dPre];
+        return { dxp: d, dhu: d, dStates: [undefined] };
       },
     };
   }
