@@ -56,6 +56,19 @@ describe('long memory example', () => {
     expect(numTensors()).toBe(before);
   }, 60_000);
 
+  it('from scratch at 60 steps, same data and budget: the chrono LSTM learns the recall, a simple RNN stays near guessing', async () => {
+    const before = numTensors();
+    const opts = { train: 1024, epochs: 10, test: 256 };
+    const lstm = await trainAtLength('LSTM', 60, opts);
+    const rnn = await trainAtLength('SimpleRNN', 60, opts);
+    lstm.model.dispose();
+    rnn.model.dispose();
+    // measured (wasm): LSTM 26, 31, 45, 53, 51, 73, 91, 100, 100, 100%; SimpleRNN 21% to 30%, 27% at the end
+    expect(lstm.accuracy).toBeGreaterThan(0.95);
+    expect(rnn.accuracy).toBeLessThan(0.4);
+    expect(numTensors()).toBe(before);
+  }, 60_000);
+
   it('untrained, over 60 steps: the gradient reaching step 1 vanishes through a simple RNN and a forget-bias-1 LSTM, not through chrono-initialised gates', async () => {
     const before = numTensors();
     const ratio: Record<string, number> = {};
