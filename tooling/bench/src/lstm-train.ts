@@ -1,7 +1,11 @@
 // LSTM training speed, side by side in one run on the same backend: Nutshell's LSTM vs @tensorflow/tfjs-layers'
 // LSTM (and PyTorch's nn.LSTM on the CPU when /usr/bin/python3 has torch).
 //
-//   pnpm --filter @nutshell/bench exec tsx src/lstm-train.ts [--backends cpu,wasm] [--steps 5] [--json out.json]
+//   pnpm --filter @nutshell/bench exec tsx src/lstm-train.ts [--backends wasm,native] [--steps 3] [--rounds 2]
+//        [--json out.json]
+//
+// Each round measures every implementation on every backend once (interleaved, so a change in the machine's load
+// hits all of them alike), and prints each round's ratios beside the load average and the UTC time.
 //
 // Workload (the issue's): 64 sequences × 100 steps × 32 inputs → LSTM 128 units → Dense 1, MSE loss, Adam 1e-3;
 // one training step = forward, backward through time, optimizer update. Figures: milliseconds per training step,
@@ -15,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import '@nutshell/backend-wasm';
+import '@nutshell/backend-native';
 import { Dense, Sequential } from '@nutshell/layers';
 import { LSTM } from '@nutshell/recurrent';
 import { tf, useBackend, type Tensor } from '@nutshell/tensor';
@@ -25,8 +30,9 @@ const [BATCH, STEPS, FEATURES, UNITS] = [64, 100, 32, 128];
 
 const { values: args } = parseArgs({
   options: {
-    backends: { type: 'string', default: 'cpu,wasm' },
-    steps: { type: 'string', default: '5' },
+    backends: { type: 'string', default: 'wasm,native' },
+    steps: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '2' },
     json: { type: 'string' },
     python: { type: 'string', default: '/usr/bin/python3' },
   },
@@ -102,33 +108,67 @@ function pytorch(): { ms?: number; note: string } {
   return { ms: res.ms, note: `PyTorch ${res.version} nn.LSTM, ${res.threads} thread(s), CPU` };
 }
 
-const results: { impl: string; backend: string; msPerStep?: number; note?: string }[] = [];
+interface Row {
+  round: number;
+  impl: string;
+  backend: string;
+  msPerStep?: number;
+  note?: string;
+  loadavg: number[];
+  utc: string;
+}
+const results: Row[] = [];
+const load = () => loadavg().map((l) => Number(l.toFixed(1)));
 console.log(
   `LSTM training step: ${BATCH} sequences × ${STEPS} steps × ${FEATURES} inputs → ${UNITS} units → Dense 1, MSE, Adam`,
 );
 console.log(
-  `${cpus().length} cores, load average ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')}; median of ${measured} steps after a warm-up`,
+  `${cpus().length} cores; median of ${measured} steps after a warm-up, ${args.rounds} interleaved round(s)`,
 );
-for (const backend of args.backends.split(',')) {
-  await useBackend(backend as 'cpu');
-  const x = tf.randomNormal([BATCH, STEPS, FEATURES], 0, 1, 'float32', 1);
-  const y = tf.randomNormal([BATCH, 1], 0, 1, 'float32', 2);
-  for (const [impl, run] of [
-    ['nutshell', nutshellStep],
-    ['tfjs-layers', tfjsLayersStep],
-  ] as const) {
-    const ms = await run(x, y);
-    results.push({ impl, backend, msPerStep: ms });
-    console.log(`${backend.padEnd(5)} ${impl.padEnd(12)} ${ms.toFixed(0).padStart(6)} ms/step`);
+for (let round = 1; round <= Number(args.rounds); round++) {
+  const rows: Row[] = [];
+  for (const backend of args.backends.split(',')) {
+    await useBackend(backend as 'cpu');
+    const x = tf.randomNormal([BATCH, STEPS, FEATURES], 0, 1, 'float32', 1);
+    const y = tf.randomNormal([BATCH, 1], 0, 1, 'float32', 2);
+    for (const [impl, run] of [
+      ['nutshell', nutshellStep],
+      ['tfjs-layers', tfjsLayersStep],
+    ] as const) {
+      const ms = await run(x, y);
+      rows.push({ round, impl, backend, msPerStep: ms, loadavg: load(), utc: new Date().toISOString() });
+    }
+    tf.dispose([x, y]);
   }
-  tf.dispose([x, y]);
+  const torch = pytorch();
+  rows.push({
+    round,
+    impl: 'pytorch',
+    backend: 'cpu (native)',
+    msPerStep: torch.ms,
+    note: torch.note,
+    loadavg: load(),
+    utc: new Date().toISOString(),
+  });
+  console.log(
+    `round ${round} (${rows[0].utc} → ${rows[rows.length - 1].utc}, load average ${load().join(' ')})`,
+  );
+  const fmt = (ms?: number) => (ms === undefined ? '     —' : ms.toFixed(0).padStart(6));
+  for (const r of rows) {
+    const same = rows.find((o) => o.impl === 'tfjs-layers' && o.backend === r.backend);
+    const torchMs = rows.find((o) => o.impl === 'pytorch')?.msPerStep;
+    const ratios = [
+      r.impl === 'nutshell' && same?.msPerStep && r.msPerStep
+        ? `${(same.msPerStep / r.msPerStep).toFixed(2)}× tfjs-layers' speed`
+        : '',
+      r.impl !== 'pytorch' && torchMs && r.msPerStep
+        ? `${(torchMs / r.msPerStep).toFixed(2)}× PyTorch's`
+        : '',
+    ].filter(Boolean);
+    console.log(
+      `  ${r.backend.padEnd(12)} ${r.impl.padEnd(12)} ${fmt(r.msPerStep)} ms/step  ${ratios.join(', ')}${r.note ? `  (${r.note})` : ''}`,
+    );
+  }
+  results.push(...rows);
 }
-const torch = pytorch();
-results.push({ impl: 'pytorch', backend: 'cpu (native)', msPerStep: torch.ms, note: torch.note });
-console.log(
-  `cpu   ${'pytorch'.padEnd(12)} ${torch.ms === undefined ? '     —' : torch.ms.toFixed(0).padStart(6)} ms/step  (${torch.note})`,
-);
-if (args.json)
-  writeFileSync(args.json, JSON.stringify({ results, loadavg: loadavg(), cores: cpus().length }, null, 2));
+if (args.json) writeFileSync(args.json, JSON.stringify({ results, cores: cpus().length }, null, 2));
