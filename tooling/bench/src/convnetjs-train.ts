@@ -64,9 +64,11 @@ const vol = (x: Float32Array, i: number): Vol => {
   return v;
 };
 const order = seededOrder(train.n);
+const cpu0 = process.cpuUsage();
 const start = performance.now();
 for (const i of order) trainer.train(vol(train.x, i), train.y[i]);
 const seconds = (performance.now() - start) / 1000;
+const cpu = process.cpuUsage(cpu0);
 let correct = 0;
 for (let i = 0; i < test.n; i++) {
   net.forward(vol(test.x, i));
@@ -78,6 +80,7 @@ console.log(
     samples: train.n,
     seconds,
     samplesPerSec: train.n / seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
     testAccuracy: correct / test.n,
   })}`,

@@ -20,6 +20,8 @@ export interface ChildResult {
   samples: number;
   seconds: number;
   samplesPerSec: number;
+  /** CPU seconds (user + system, all threads) this process spent during the epoch: robust to other jobs' load. */
+  cpuSeconds: number;
   peakRssMB: number;
   testAccuracy: number;
 }
@@ -36,21 +38,30 @@ const { values: args } = parseArgs({
 const workload = args.workload as Workload;
 const limit = args.limit ? Number(args.limit) : workload === 'W3' ? 10000 : undefined;
 
+/** CPU seconds (user + system) of this process since `from`. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1e6;
+}
+
 async function nutshell(): Promise<Omit<ChildResult, 'peakRssMB'>> {
   const tree = await loadTree(args.root);
   const selection = await tree.backend.useBackend(args.backend);
   const train = tree.datasets.loadMnist({ split: 'train', limit });
   const test = tree.datasets.loadMnist({ split: 'test' });
   const { trainer, dataset } = buildWorkload(tree, workload);
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   await trainer.fit(dataset(train), { epochs: 1, batchSize: BATCH, shuffle: true, seed: 1 });
   const seconds = (performance.now() - start) / 1000;
+  const cpuSeconds = cpuSince(cpu0);
   const logs = await trainer.evaluate(dataset(test), { batchSize: 500 });
   return {
     backend: selection.name,
     samples: train.n,
     seconds,
     samplesPerSec: train.n / seconds,
+    cpuSeconds,
     testAccuracy: logs.accuracy,
   };
 }
@@ -87,9 +98,11 @@ async function tfjsLayers(): Promise<Omit<ChildResult, 'peakRssMB'>> {
   const shape = (n: number) => (workload === 'W3' ? [n, 28, 28, 1] : [n, 784]);
   const xs = tf.tensor(train.x, shape(train.n));
   const ys = tf.oneHot(tf.tensor1d(Int32Array.from(train.y), 'int32'), 10);
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   await model.fit(xs, ys, { batchSize: BATCH, epochs: 1, shuffle: true, verbose: 0 });
   const seconds = (performance.now() - start) / 1000;
+  const cpuSeconds = cpuSince(cpu0);
   const tx = tf.tensor(test.x, shape(test.n));
   const ty = tf.oneHot(tf.tensor1d(Int32Array.from(test.y), 'int32'), 10);
   const evaluated = model.evaluate(tx, ty, { batchSize: 500 }) as import('@tensorflow/tfjs-core').Scalar[];
@@ -98,6 +111,7 @@ async function tfjsLayers(): Promise<Omit<ChildResult, 'peakRssMB'>> {
     samples: train.n,
     seconds,
     samplesPerSec: train.n / seconds,
+    cpuSeconds,
     testAccuracy: (await evaluated[1].data())[0],
   };
 }

@@ -3,7 +3,7 @@
 //
 //   pnpm --filter @nutshell/bench bench:train [--rounds 3] [--workloads W1,W2,W3]
 //        [--peers native,wasm,cpu,baseline,tfjs-layers,convnetjs,torch-1t,torch-2t]
-//        [--baseline /tmp/nutshell-baseline] [--limit n] [--cpu-limits W2=6400,W3=640] [--json out.json]
+//        [--baseline /tmp/nutshell-baseline] [--limit n] [--limits cpu:W2=6400,cpu:W3=640] [--json out.json]
 //
 //   W1 softmax regression 784→10, SGD 0.1
 //   W2 MLP 784-128-10 ReLU, Adam 1e-3
@@ -16,14 +16,16 @@
 // jobs hits every peer alike; each cell is the median over rounds, and each ratio is printed with the range of
 // its per-round ratios.
 //
-// Peers: `native` is Nutshell's 'auto' in Node (native where @nutshell/backend-native's probe passes), `wasm` and
-// `cpu` name the backend; `baseline` is Nutshell's 'auto' in another checkout (`--baseline`, e.g. a clone at commit
-// 315b921 built with its own setup), skipped with the reason when that folder is not a built checkout;
+// Peers: `native` is Nutshell's 'auto' in Node (native where @nutshell/backend-native's probe passes),
+// `native-named` (not in the default list) names native instead, `wasm` and `cpu` name the backend; `baseline` is
+// Nutshell's 'auto' in another checkout (`--baseline`, e.g. a clone at commit 315b921 built with its own setup),
+// skipped with the reason when that folder is not a built checkout;
 // `tfjs-layers` is stock tfjs-layers on stock @tensorflow/tfjs-backend-wasm (no Nutshell kernels); `convnetjs` is
 // ConvNetJS 0.3.0; `torch-Nt` is PyTorch with N threads (Debian's python3-torch with the pthread OpenBLAS,
 // OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset: this machine's environment caps OpenBLAS at AVX2), skipped with the
-// reason without Python or torch. `cpu` trains W2 and W3 on their first images only (`--cpu-limits`): the
-// JavaScript backend takes minutes for W2's epoch and hours for W3's, so its accuracy there is not comparable.
+// reason without Python or torch. `--limits peer:W=n,...` trains a peer on the first n images of a workload only
+// (samples/s stays comparable, accuracy does not; the tables say "first n"): by default `cpu` on W2 and W3, since
+// the JavaScript backend takes minutes for W2's epoch and hours for W3's.
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,7 +43,7 @@ const { values: args } = parseArgs({
     peers: { type: 'string', default: 'native,wasm,cpu,baseline,tfjs-layers,convnetjs,torch-1t,torch-2t' },
     baseline: { type: 'string', default: '/tmp/nutshell-baseline' },
     limit: { type: 'string' },
-    'cpu-limits': { type: 'string', default: 'W2=6400,W3=640' },
+    limits: { type: 'string', default: 'cpu:W2=6400,cpu:W3=640' },
     python: { type: 'string', default: '/usr/bin/python3' },
     'timeout-s': { type: 'string', default: '1500' },
     json: { type: 'string' },
@@ -53,12 +55,12 @@ interface Peer {
   label: string;
   /** The command line of one run, or why this peer cannot run here. */
   command: (w: Workload) => { file: string; argv: string[]; env?: NodeJS.ProcessEnv } | string;
-  /** Images trained on per workload when not the whole workload. */
-  limits?: Partial<Record<Workload, number>>;
   nutshell?: boolean;
 }
 
 interface Run extends Partial<ChildResult> {
+  /** samples ÷ cpuSeconds: the epoch's speed per CPU-second the child got, which other jobs' load moves less. */
+  samplesPerCpuSec?: number;
   error?: string;
   round: number;
 }
@@ -69,18 +71,21 @@ const node = (script: string, argv: string[]) => ({
   argv: [...process.execArgv, here(script), ...argv],
 });
 const globalLimit = args.limit ? Number(args.limit) : undefined;
-const cpuLimits = Object.fromEntries(
-  args['cpu-limits']
+const peerLimits = new Map(
+  args.limits
     .split(',')
     .filter(Boolean)
-    .map((kv) => kv.split('=') as [Workload, string])
-    .map(([w, n]) => [w, Number(n)]),
-) as Partial<Record<Workload, number>>;
+    .map((spec) => {
+      const m = /^([\w-]+):(W[123])=(\d+)$/.exec(spec);
+      if (!m) throw new Error(`--limits: expected peer:W1=n, got ${spec}`);
+      return [`${m[1]} ${m[2]}`, Number(m[3])] as const;
+    }),
+);
 const FULL: Record<Workload, number> = { W1: 60000, W2: 60000, W3: 10000 };
-const limitOf = (peer: Pick<Peer, 'limits'>, w: Workload) =>
-  Math.min(globalLimit ?? Infinity, peer.limits?.[w] ?? Infinity, FULL[w]);
-const limitArgs = (peer: Pick<Peer, 'limits'>, w: Workload) => {
-  const n = limitOf(peer, w);
+const limitOf = (id: string, w: Workload) =>
+  Math.min(globalLimit ?? Infinity, peerLimits.get(`${id} ${w}`) ?? Infinity, FULL[w]);
+const limitArgs = (id: string, w: Workload) => {
+  const n = limitOf(id, w);
   return n < FULL[w] ? ['--limit', String(n)] : [];
 };
 
@@ -118,7 +123,6 @@ function peers(): Peer[] {
       id,
       label,
       nutshell: true,
-      limits: backend === 'cpu' ? cpuLimits : undefined,
       command: (w) =>
         node('./train-child.ts', [
           '--impl',
@@ -129,7 +133,7 @@ function peers(): Peer[] {
           backend,
           '--workload',
           w,
-          ...limitArgs(peer, w),
+          ...limitArgs(id, w),
         ]),
     };
     return peer;
@@ -147,7 +151,7 @@ function peers(): Peer[] {
         delete env.OPENBLAS_CORETYPE;
         delete env.OPENBLAS_L2_SIZE;
         const argv = [here('./train_torch.py'), '--workload', w, '--threads', String(threads)];
-        argv.push('--data', mnistDir(), ...limitArgs(peer, w));
+        argv.push('--data', mnistDir(), ...limitArgs(peer.id, w));
         return { file: args.python, argv, env };
       },
     };
@@ -155,6 +159,9 @@ function peers(): Peer[] {
   };
   const all: Peer[] = [
     nutshell('native', "Nutshell 'auto' (this tree)", 'auto'),
+    // 'auto' probes every installed backend (WebGPU's Dawn included) before it picks; naming native shows what
+    // that costs in RSS.
+    nutshell('native-named', 'Nutshell native (named)', 'native'),
     nutshell('wasm', 'Nutshell wasm', 'wasm'),
     nutshell('cpu', 'Nutshell cpu', 'cpu'),
     noBaseline
@@ -171,13 +178,13 @@ function peers(): Peer[] {
           'wasm',
           '--workload',
           w,
-          ...limitArgs({}, w),
+          ...limitArgs('tfjs-layers', w),
         ]),
     },
     {
       id: 'convnetjs',
       label: 'ConvNetJS 0.3.0',
-      command: (w) => node('./convnetjs-train.ts', ['--workload', w, ...limitArgs({}, w)]),
+      command: (w) => node('./convnetjs-train.ts', ['--workload', w, ...limitArgs('convnetjs', w)]),
     },
     torch(1),
     torch(2),
@@ -203,7 +210,10 @@ function runOnce(peer: Peer, w: Workload, round: number): Run {
   });
   const lines = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split('\n');
   const result = lines.find((l) => l.startsWith('RESULT '));
-  if (result) return { round, ...(JSON.parse(result.slice(7)) as ChildResult) };
+  if (result) {
+    const res = JSON.parse(result.slice(7)) as ChildResult;
+    return { round, ...res, samplesPerCpuSec: res.cpuSeconds > 0 ? res.samples / res.cpuSeconds : undefined };
+  }
   if (r.error) return { round, error: `${r.error.message}` };
   const why =
     lines.find((l) => l.startsWith('ERROR '))?.slice(6) ??
@@ -238,8 +248,8 @@ for (let round = 0; round < rounds; round++) {
 }
 
 const ok = (id: string, w: Workload) => (runs.get(`${id} ${w}`) ?? []).filter((r) => !r.error);
-const med = (id: string, w: Workload, field: 'samplesPerSec' | 'peakRssMB' | 'testAccuracy') =>
-  median(ok(id, w).map((r) => r[field]!));
+type Field = 'samplesPerSec' | 'samplesPerCpuSec' | 'peakRssMB' | 'testAccuracy';
+const med = (id: string, w: Workload, field: Field) => median(ok(id, w).map((r) => r[field]!));
 const firstError = (id: string, w: Workload) => (runs.get(`${id} ${w}`) ?? []).find((r) => r.error)?.error;
 const backendOf = (id: string, w: Workload) => ok(id, w)[0]?.backend;
 
@@ -251,8 +261,7 @@ const rule = `| --- | ${workloads.map(() => '---:').join(' | ')} |`;
 const cell = (id: string, w: Workload, show: (v: number) => string, field: Parameters<typeof med>[2]) => {
   const runsOk = ok(id, w);
   if (!runsOk.length) return firstError(id, w) ?? '';
-  const peer = list.find((p) => p.id === id)!;
-  const n = limitOf(peer, w);
+  const n = limitOf(id, w);
   const partial = n < FULL[w] ? ` (first ${fmtInt(n)})` : '';
   const failed = (runs.get(`${id} ${w}`) ?? []).length - runsOk.length;
   return `${show(med(id, w, field))}${partial}${failed ? ` (${failed} failed)` : ''}`;
@@ -263,6 +272,11 @@ const label = (p: Peer) => {
 };
 for (const [title, field, show] of [
   ['samples/s', 'samplesPerSec', fmtInt],
+  [
+    'samples per CPU-second (user + system time of the child over the epoch, all its threads; other jobs move it less than samples/s; PyTorch with 2 threads counts its spin-waiting)',
+    'samplesPerCpuSec',
+    fmtInt,
+  ],
   ['peak RSS, MB (the child process)', 'peakRssMB', (v: number) => String(Math.round(v))],
   ['test accuracy', 'testAccuracy', (v: number) => `${(v * 100).toFixed(2)}%`],
 ] as const) {
@@ -273,7 +287,7 @@ for (const [title, field, show] of [
 }
 
 /** a ÷ b for a workload: ratio of the medians, and the per-round ratios (paired by round). */
-function ratio(a: string, b: string, w: Workload, field: 'samplesPerSec' | 'peakRssMB' = 'samplesPerSec') {
+function ratio(a: string, b: string, w: Workload, field: Exclude<Field, 'testAccuracy'> = 'samplesPerSec') {
   const perRound: number[] = [];
   for (const ra of ok(a, w)) {
     const rb = ok(b, w).find((r) => r.round === ra.round);
@@ -295,7 +309,7 @@ function compare(
   a: string,
   b: string | ((w: Workload) => string | undefined),
   targets: Targets = {},
-  field: 'samplesPerSec' | 'peakRssMB' = 'samplesPerSec',
+  field: Exclude<Field, 'testAccuracy'> = 'samplesPerSec',
   atMost = false,
 ) {
   if (!present(a)) return;
@@ -335,7 +349,20 @@ if (present('convnetjs')) {
 }
 if (present('baseline')) {
   compare('peak RSS: native ÷ baseline', 'native', 'baseline', { W1: 1, W2: 1, W3: 1 }, 'peakRssMB', true);
+  compare(
+    'peak RSS: native (named) ÷ baseline',
+    'native-named',
+    'baseline',
+    { W1: 1, W2: 1, W3: 1 },
+    'peakRssMB',
+    true,
+  );
   compare('peak RSS: wasm ÷ baseline', 'wasm', 'baseline', { W1: 1, W2: 1, W3: 1 }, 'peakRssMB', true);
+  compare('per CPU-second: native ÷ baseline', 'native', 'baseline', {}, 'samplesPerCpuSec');
+  compare('per CPU-second: wasm ÷ baseline', 'wasm', 'baseline', {}, 'samplesPerCpuSec');
+}
+if (present('tfjs-layers')) {
+  compare('per CPU-second: wasm ÷ tfjs-layers', 'wasm', 'tfjs-layers', {}, 'samplesPerCpuSec');
 }
 if (rows.length) {
   console.log('Ratios (of the medians; [range of the per-round ratios]):\n');
