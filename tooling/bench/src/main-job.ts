@@ -42,6 +42,8 @@ interface JobRun {
   wallSeconds?: number;
   accuracy?: number;
   peakRssMB?: number;
+  /** The whole command's user + system CPU seconds (all threads), from /usr/bin/time. */
+  cpuSeconds?: number;
   error?: string;
 }
 
@@ -67,7 +69,7 @@ function runJob(c: Config, round: number): JobRun {
     const cli = ['train', 'mnist-cnn', '--epochs', args.epochs, ...c.backendFlag, '--out', join(out, 'run')];
     if (args.limit) cli.push('--limit', args.limit);
     const [file, argv] = hasTime
-      ? ['/usr/bin/time', ['-f', 'PEAK_RSS_KB %M', process.execPath, CLI, ...cli]]
+      ? ['/usr/bin/time', ['-f', 'PEAK_RSS_KB %M CPU_S %U %S', process.execPath, CLI, ...cli]]
       : [process.execPath, [CLI, ...cli]];
     const env = { ...process.env };
     delete env.NUTSHELL_BACKEND;
@@ -91,6 +93,7 @@ function runJob(c: Config, round: number): JobRun {
       accuracy: number;
     };
     const rss = /PEAK_RSS_KB (\d+)/.exec(text);
+    const cpu = /CPU_S ([\d.]+) ([\d.]+)/.exec(text);
     return {
       round,
       backend: /^backend: (\S+)/m.exec(text)?.[1],
@@ -98,6 +101,7 @@ function runJob(c: Config, round: number): JobRun {
       wallSeconds,
       accuracy: metrics.accuracy,
       peakRssMB: rss ? Number(rss[1]) / 1024 : undefined,
+      cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined,
     };
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -123,24 +127,24 @@ for (let round = 0; round < rounds; round++) {
 }
 
 const ok = (id: string) => (runs.get(id) ?? []).filter((r) => !r.error);
-const med = (id: string, f: 'trainSeconds' | 'wallSeconds' | 'accuracy' | 'peakRssMB') =>
+const med = (id: string, f: 'trainSeconds' | 'wallSeconds' | 'accuracy' | 'peakRssMB' | 'cpuSeconds') =>
   median(ok(id).flatMap((r) => (r[f] === undefined ? [] : [r[f]])));
 console.log(
   `\n### Main job, \`nutshell train mnist-cnn --epochs ${args.epochs}${args.limit ? ` --limit ${args.limit}` : ''}\`, ${started} → ${utcNow()}; ${machine()}; load average by round: ${loads.join(' → ')}; ${rounds} round(s), median\n`,
 );
 console.log(
-  '| configuration | commit | backend | training s | command s | test accuracy | peak RSS MB | runs |\n| --- | --- | --- | ---: | ---: | ---: | ---: | --- |',
+  '| configuration | commit | backend | training s | command s | command CPU s | test accuracy | peak RSS MB | training s per round |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
 );
 for (const c of configs) {
   const good = ok(c.id);
   const all = runs.get(c.id) ?? [];
   if (!good.length) {
-    console.log(`| ${c.label} | ${commit(c.root)} | ${all[0]?.error ?? ''} | | | | | |`);
+    console.log(`| ${c.label} | ${commit(c.root)} | ${all[0]?.error ?? ''} | | | | | | |`);
     continue;
   }
   const per = good.map((r) => r.trainSeconds!.toFixed(1)).join(', ');
   console.log(
-    `| ${c.label} | ${commit(c.root)} | ${[...new Set(good.map((r) => r.backend))].join('/')} | ${med(c.id, 'trainSeconds').toFixed(1)} | ${med(c.id, 'wallSeconds').toFixed(1)} | ${(med(c.id, 'accuracy') * 100).toFixed(2)}% | ${Number.isNaN(med(c.id, 'peakRssMB')) ? '' : Math.round(med(c.id, 'peakRssMB'))} | ${per}${good.length < all.length ? `; ${all.length - good.length} failed` : ''} |`,
+    `| ${c.label} | ${commit(c.root)} | ${[...new Set(good.map((r) => r.backend))].join('/')} | ${med(c.id, 'trainSeconds').toFixed(1)} | ${med(c.id, 'wallSeconds').toFixed(1)} | ${Number.isNaN(med(c.id, 'cpuSeconds')) ? '' : med(c.id, 'cpuSeconds').toFixed(1)} | ${(med(c.id, 'accuracy') * 100).toFixed(2)}% | ${Number.isNaN(med(c.id, 'peakRssMB')) ? '' : Math.round(med(c.id, 'peakRssMB'))} | ${per}${good.length < all.length ? `; ${all.length - good.length} failed` : ''} |`,
   );
 }
 /** How many times faster `a` trains than `b`: b's training seconds ÷ a's, of the medians and per round. */
