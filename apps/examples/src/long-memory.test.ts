@@ -63,7 +63,7 @@ describe('long memory example', () => {
     const rnn = await trainAtLength('SimpleRNN', 60, opts);
     lstm.model.dispose();
     rnn.model.dispose();
-    // measured (wasm): LSTM 26, 31, 45, 53, 51, 73, 91, 100, 100, 100%; SimpleRNN 21% to 30%, 27% at the end
+    // measured (wasm): LSTM 26, 31, 45, 53, 51, 73, 91 or 98, 100, 100, 100%; SimpleRNN 21% to 30%, 27% at the end
     expect(lstm.accuracy).toBeGreaterThan(0.95);
     expect(rnn.accuracy).toBeLessThan(0.4);
     expect(numTensors()).toBe(before);
