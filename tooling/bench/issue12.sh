@@ -19,11 +19,12 @@ mkdir -p "$OUT"
 
 {
   echo "# issue 12 benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), tree $(git rev-parse --short HEAD), load $(cut -d' ' -f1-3 /proc/loadavg)"
-  # A dist older than its package's sources means the figures are not those of the sources.
+  # A source edited after its package's last build means the figures are not those of the sources.
   for dir in ../../packages/*/; do
-    dist="$dir/dist/index.js"
-    [ -f "$dist" ] || continue
-    newer=$(find "$dir/src" -name '*.ts' ! -name '*.test.ts' -newer "$dist" | head -3)
+    [ -d "$dir/dist" ] || continue
+    built=$(find "$dir/dist" -type f -printf '%T@ %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
+    [ -n "$built" ] || continue
+    newer=$(find "$dir/src" -name '*.ts' ! -name '*.test.ts' -newer "$built" | head -3)
     [ -n "$newer" ] && echo "warning: $(basename "$dir")'s dist is older than: $newer"
   done
 } | tee "$OUT/summary.md"
