@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { tf, useBackend } from '@nutshell/backend';
 import '@nutshell/backend-wasm';
 import { configureNative } from '@nutshell/backend-native';
-import { machine, rotate, utcNow } from './runStats.js';
+import { machine, median, rotate, utcNow } from './runStats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -83,7 +83,6 @@ for (let r = 0; r < Number(args.rounds); r++) {
   for (const [name, run] of rotate(Object.entries(cells), r)) (results[name] ??= []).push(await run());
   loads.push(load());
 }
-const median = (v: number[]) => [...v].sort((p, q) => p - q)[Math.floor(v.length / 2)];
 const value = (name: string) => {
   const nums = results[name].filter((v): v is number => typeof v === 'number');
   return nums.length ? median(nums) : undefined;

@@ -1,11 +1,12 @@
 // Small helpers shared by the interleaved benchmark scripts: medians, the load average, the machine line.
 import { cpus, loadavg } from 'node:os';
 
-/** The median of some numbers (the upper middle for an even count); NaN for none. */
+/** The median of some numbers (the mean of the two middle ones for an even count); NaN for none. */
 export function median(values: readonly number[]): number {
   if (!values.length) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** The 1, 5 and 15 minute load averages, as `uptime` prints them. */
