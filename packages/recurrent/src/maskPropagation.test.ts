@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dense, input, Model, Sequential } from '@nutshell/layers';
 import { read, ShapeError, tf, type Tensor } from '@nutshell/tensor';
-import { Embedding, GRU, LSTM } from './index.js';
+import { Bidirectional, Embedding, GRU, LSTM } from './index.js';
 
 const dispose = (...ts: (Tensor | Tensor[])[]) => tf.dispose(ts.flat());
 
@@ -53,6 +53,22 @@ describe('mask propagation', () => {
     dispose(ids, short, y, yShort, yNoMask);
     model.dispose();
     noMask.dispose();
+  });
+
+  it('Bidirectional(LSTM) after an Embedding: both directions skip the padding', async () => {
+    const model = new Sequential(
+      [
+        new Embedding({ inputDim: 10, outputDim: 4, paddingIndex: 0, seed: 1 }),
+        new Bidirectional({ layer: new LSTM({ units: 3, seed: 2 }) }),
+      ],
+      { inputShape: [null] },
+    );
+    const ids = tf.tensor2d(padded, undefined, 'int32');
+    const short = tf.tensor2d([[3, 1, 4]], undefined, 'int32');
+    const [y, yShort] = [model.apply(ids), model.apply(short)];
+    close((await read(y)).slice(0, 6), await read(yShort));
+    dispose(ids, short, y, yShort);
+    model.dispose();
   });
 
   it('a graph Model gets the same mask as forward({ mask }) by hand, and training through it leaks nothing', async () => {
