@@ -9,7 +9,8 @@ export { tf, cpuBackend, registerBackend, listBackends, getBackendPlugin, useBac
 export { lastBackendSelection, backendInfo, ready, NutshellError, BackendUnavailableError, UnknownBackendError } from '@nutshell/backend';
 export type { BackendPlugin, BackendInfo, ProbeResult, BackendSelection } from '@nutshell/backend';
 export { withoutGradientTape, readsSynchronously, replaceKernels, hasKernels } from '@nutshell/backend';
-export type { KernelReplacement } from '@nutshell/backend';
+export { ADAM_UPDATE, SGD_UPDATE, adamUpdateValues, sgdUpdateValues, runFusedUpdate } from '@nutshell/backend';
+export type { KernelReplacement, AdamUpdateAttrs, SgdUpdateAttrs } from '@nutshell/backend';
 export type { Tensor, Variable, DataType, Rank, TensorContainer, TensorValues, ShapeSpec, MemoryStats } from '@nutshell/tensor';
 export type { RngState, RandomOptions } from '@nutshell/tensor';
 export { tensor, zeros, ones, full, scalar, linspace, oneHot } from '@nutshell/tensor';
