@@ -273,6 +273,10 @@ export function activationDerivative(name: string, y: Tensor): Tensor {
       return tf.cast(tf.greater(y, 0), 'float32');
     case 'linear':
       return tf.onesLike(y);
+    case 'hardSigmoid': // relu6(x + 3) / 6: slope 1/6 where the output is strictly between 0 and 1
+      return tf.mul(tf.cast(tf.logicalAnd(tf.greater(y, 0), tf.less(y, 1)), 'float32'), 1 / 6);
+    case 'elu': // α = 1: 1 where y > 0, else eˣ = y + 1
+      return tf.where(tf.greater(y, 0), tf.onesLike(y), tf.add(y, 1));
     default:
       throw new Error(`activationDerivative: no closed form for '${name}'`);
   }
@@ -280,5 +284,5 @@ export function activationDerivative(name: string, y: Tensor): Tensor {
 
 /** Whether the fused sequence can use activation `name`; others run step by step on the autodiff tape. */
 export function hasClosedFormDerivative(name: string): boolean {
-  return name === 'sigmoid' || name === 'tanh' || name === 'relu' || name === 'linear';
+  return ['sigmoid', 'tanh', 'relu', 'linear', 'hardSigmoid', 'elu'].includes(name);
 }
