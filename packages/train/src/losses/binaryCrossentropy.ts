@@ -1,5 +1,5 @@
 import { tf } from '@nutshell/tensor';
-import { EPSILON, defineLoss, meanPerSample, sameShape } from './loss.js';
+import { EPSILON, asFloat, defineLoss, meanPerSample, sameShape } from './loss.js';
 import type { Loss } from './loss.js';
 import { checkProbabilities, checkUnitTargets } from './lossInputs.js';
 
@@ -15,7 +15,7 @@ export function binaryCrossentropy(options: { fromLogits?: boolean } = {}): Loss
   const fromLogits = options.fromLogits ?? false;
   return defineLoss('binaryCrossentropy', (yTrue, yPred) => {
     sameShape('binaryCrossentropy', yTrue, yPred);
-    const y = tf.cast(yTrue, 'float32');
+    const y = asFloat(yTrue);
     if (fromLogits) {
       const x = yPred;
       const l = tf.add(tf.sub(tf.relu(x), tf.mul(x, y)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));

@@ -1,6 +1,6 @@
 import { ShapeError, tf } from '@nutshell/tensor';
 import type { Tensor } from '@nutshell/tensor';
-import { EPSILON, defineLoss, sameShape } from './loss.js';
+import { EPSILON, asFloat, defineLoss, sameShape } from './loss.js';
 import type { Loss } from './loss.js';
 import { checkProbabilities, checkUnitTargets } from './lossInputs.js';
 
@@ -25,7 +25,7 @@ export function categoricalCrossentropy(options: { fromLogits?: boolean } = {}):
   return defineLoss('categoricalCrossentropy', (yTrue, yPred) => {
     sameShape('categoricalCrossentropy', yTrue, yPred);
     if (yPred.rank < 2) throw new ShapeError('categoricalCrossentropy', '[batch, classes]', yPred.shape);
-    return tf.neg(tf.sum(tf.mul(tf.cast(yTrue, 'float32'), logProbabilities(yPred, fromLogits)), -1));
+    return tf.neg(tf.sum(tf.mul(asFloat(yTrue), logProbabilities(yPred, fromLogits)), -1));
   }, fromLogits, (yTrue, yPred) => {
     checkUnitTargets('categoricalCrossentropy', yTrue);
     if (!fromLogits) checkProbabilities('categoricalCrossentropy', yPred);

@@ -1,5 +1,5 @@
 import { tf } from '@nutshell/tensor';
-import { defineLoss, meanPerSample, sameShape } from './loss.js';
+import { asFloat, defineLoss, meanPerSample, sameShape } from './loss.js';
 import type { Loss } from './loss.js';
 
 /**
@@ -9,7 +9,7 @@ import type { Loss } from './loss.js';
  */
 export const hinge: Loss = defineLoss('hinge', (yTrue, yPred) => {
   sameShape('hinge', yTrue, yPred);
-  const y = tf.cast(yTrue, 'float32');
+  const y = asFloat(yTrue);
   // Only exact zeros are remapped, so both label conventions work.
   const signed = tf.where(tf.equal(y, 0), tf.fill(y.shape, -1), y);
   return meanPerSample(tf.relu(tf.sub(1, tf.mul(signed, yPred))));

@@ -1,5 +1,5 @@
 import { tf } from '@nutshell/tensor';
-import { EPSILON, defineLoss, sameShape, sumPerSample } from './loss.js';
+import { EPSILON, asFloat, defineLoss, sameShape, sumPerSample } from './loss.js';
 import type { Loss } from './loss.js';
 
 /**
@@ -9,7 +9,7 @@ import type { Loss } from './loss.js';
  */
 export const klDivergence: Loss = defineLoss('klDivergence', (yTrue, yPred) => {
   sameShape('klDivergence', yTrue, yPred);
-  const t = tf.clipByValue(tf.cast(yTrue, 'float32'), EPSILON, 1);
+  const t = tf.clipByValue(asFloat(yTrue), EPSILON, 1);
   const p = tf.clipByValue(yPred, EPSILON, 1);
   return sumPerSample(tf.mul(t, tf.log(tf.div(t, p))));
 });

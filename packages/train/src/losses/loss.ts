@@ -116,6 +116,14 @@ export function reduceLoss(name: string, perSample: Tensor, options: LossOptions
   return tf.div(tf.sum(l), Math.max(1, perSample.shape[0]));
 }
 
+/**
+ * `t` as float32: itself when it already is (tf.cast would still run a Cast kernel, a copy on wasm, every step).
+ * @internal
+ */
+export function asFloat(t: Tensor): Tensor {
+  return t.dtype === 'float32' ? t : tf.cast(t, 'float32');
+}
+
 /** Throws a ShapeError unless both tensors have the same shape. */
 export function sameShape(name: string, yTrue: Tensor, yPred: Tensor): void {
   const a = yTrue.shape;
