@@ -98,6 +98,25 @@ export class Bidirectional extends Layer {
     return this.merge(this.forward.apply(x, opts), this.backward.apply(x, opts));
   }
 
+  /** With a wrapped layer's `returnState`: the merged output, then the forward layer's states, then the backward's. */
+  override get outputCount(): number {
+    return this.forward.returnState ? 1 + 2 * this.forward.cell.stateCount : 1;
+  }
+
+  override computeOutputShapes(inputShape: LayerInputShape): Shape[] {
+    const out = this.computeOutputShape(inputShape);
+    const n = this.outputCount - 1;
+    return [out, ...Array.from({ length: n }, () => [out[0], this.forward.units])];
+  }
+
+  override callAll(inputs: Tensor | Tensor[], opts: ApplyOptions): Tensor[] {
+    if (!this.forward.returnState) return [this.call(inputs, opts)];
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const [f, ...fs] = this.forward.applyAll(x, opts);
+    const [b, ...bs] = this.backward.applyAll(x, opts);
+    return [this.merge(f, b), ...fs, ...bs];
+  }
+
   /** A sequence output keeps the input's padding mask (as the layers it wraps). */
   override outputMask(_inputs: Tensor | Tensor[], mask: Tensor | undefined): Tensor | undefined {
     return this.forward.returnSequences ? mask : undefined;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dense, input, Model, modelFromBytes, modelFromConfig, modelToBytes } from '@nutshell/layers';
 import { read, tf, type Tensor } from '@nutshell/tensor';
-import { GRU, LSTM } from './index.js';
+import { Bidirectional, GRU, LSTM } from './index.js';
 
 const dispose = (...ts: (Tensor | Tensor[])[]) => tf.dispose(ts.flat());
 const same = async (a: Tensor, b: Tensor) =>
@@ -30,6 +30,25 @@ describe('returnState', () => {
     expect(new LSTM({ units: 2 }).outputCount).toBe(1);
     dispose(x, all, ref.output, ref.states, y);
     lstm.dispose();
+  });
+
+  it('Bidirectional(LSTM returnState): [merged output, forward h, c, backward h, c], as forwardWithStates', async () => {
+    const bi = new Bidirectional({ layer: new LSTM({ units: 2, returnState: true, seed: 5 }) });
+    const x = tf.randomNormal([2, 4, 3], 0, 1, 'float32', 6);
+    const all = bi.applyAll(x);
+    const ref = bi.forwardWithStates(x);
+    expect(bi.outputCount).toBe(5);
+    expect(all.map((t) => t.shape)).toEqual([
+      [2, 4],
+      [2, 2],
+      [2, 2],
+      [2, 2],
+      [2, 2],
+    ]);
+    await same(all[0], ref.output);
+    for (let k = 0; k < 4; k++) await same(all[1 + k], ref.states[k]);
+    dispose(x, all, ref.output, ref.states);
+    bi.dispose();
   });
 
   it('an encoder-decoder graph Model: the encoder states start the decoder; config and save/load round-trip; training leaks nothing', async () => {
