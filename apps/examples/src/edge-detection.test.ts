@@ -9,7 +9,10 @@ import { edgeMaps, main } from './edge-detection.js';
 describe('edge detection example', () => {
   it('Sobel responds to a synthetic edge and not to a flat image', async () => {
     // A dark left half and a bright right half: the edge lies between columns 9 and 10.
-    const step = tf.tensor2d(Array.from({ length: 400 }, (_, i) => (i % 20 >= 10 ? 1 : 0)), [20, 20]);
+    const step = tf.tensor2d(
+      Array.from({ length: 400 }, (_, i) => (i % 20 >= 10 ? 1 : 0)),
+      [20, 20],
+    );
     const flat = tf.fill([20, 20], 0.5);
     const s = edgeMaps(step);
     const f = edgeMaps(flat);
@@ -37,7 +40,9 @@ describe('edge detection example', () => {
     expect(r.width).toBe(451);
     expect(r.height).toBe(300);
     expect(r.files.map((f) => f.slice(dir.length + 1)).sort()).toEqual(
-      ['blur', 'input', 'input-grey', 'laplacian', 'scharr-after-gaussian', 'sobel', 'sobel-x', 'sobel-y'].map((n) => `${n}.png`).sort(),
+      ['blur', 'input', 'input-grey', 'laplacian', 'scharr-after-gaussian', 'sobel', 'sobel-x', 'sobel-y']
+        .map((n) => `${n}.png`)
+        .sort(),
     );
     const png = decode(await readFile(join(dir, 'sobel.png')));
     expect([png.width, png.height, png.channels]).toEqual([451, 300, 1]);

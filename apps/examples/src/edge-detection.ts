@@ -12,14 +12,19 @@ const PHOTO = new URL('../data/images/chelsea.png', import.meta.url);
 const DEFAULT_OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'output', 'edge-detection');
 
 /** A decoded photograph as luminance in [0, 1] (ITU-R BT.601 weights), `[height, width]`. */
-export async function loadGrey(file: URL | string = PHOTO): Promise<{ grey: Tensor; rgb: Uint8Array; width: number; height: number; channels: number }> {
+export async function loadGrey(
+  file: URL | string = PHOTO,
+): Promise<{ grey: Tensor; rgb: Uint8Array; width: number; height: number; channels: number }> {
   const png = decode(await readFile(file));
   const { width, height, channels } = png;
   const data = png.data;
   const scale = png.depth === 16 ? 65535 : 255;
   const grey = new Float32Array(width * height);
   for (let i = 0; i < width * height; i++) {
-    const [r, g, b] = channels >= 3 ? [data[i * channels], data[i * channels + 1], data[i * channels + 2]] : [data[i * channels], data[i * channels], data[i * channels]];
+    const [r, g, b] =
+      channels >= 3
+        ? [data[i * channels], data[i * channels + 1], data[i * channels + 2]]
+        : [data[i * channels], data[i * channels], data[i * channels]];
     grey[i] = (0.299 * r + 0.587 * g + 0.114 * b) / scale;
   }
   const rgb = png.depth === 8 ? Uint8Array.from(data) : Uint8Array.from(data, (v) => v >> 8);
@@ -30,7 +35,15 @@ export async function loadGrey(file: URL | string = PHOTO): Promise<{ grey: Tens
 export function edgeMaps(grey: Tensor): Record<string, Tensor> {
   return tf.tidy(() => {
     // Mirror the border instead of padding with zeros: a zero frame would be an "edge" all around the picture.
-    const mirrored = (t: Tensor, r: number) => tf.mirrorPad(t as tf.Tensor2D, [[r, r], [r, r]], 'symmetric');
+    const mirrored = (t: Tensor, r: number) =>
+      tf.mirrorPad(
+        t as tf.Tensor2D,
+        [
+          [r, r],
+          [r, r],
+        ],
+        'symmetric',
+      );
     const g = mirrored(grey, 1);
     const smooth = correlate2d(mirrored(grey, 4), gaussian(1.5, 9));
     const s = mirrored(smooth, 1);
@@ -85,7 +98,14 @@ export async function main(outDir = DEFAULT_OUT, log: (line: string) => void = c
   }
   // The convolution theorem in practice: the same Sobel filter through the FFT gives the same picture.
   const [viaFft, flipped] = tf.tidy(() => {
-    const g = tf.mirrorPad(grey as tf.Tensor2D, [[1, 1], [1, 1]], 'symmetric');
+    const g = tf.mirrorPad(
+      grey as tf.Tensor2D,
+      [
+        [1, 1],
+        [1, 1],
+      ],
+      'symmetric',
+    );
     return [correlate2d(g, sobelX(), { algorithm: 'fft' }), convolve2d(g, sobelX())];
   });
   const maxAbs = async (make: () => Tensor) => {
@@ -97,7 +117,10 @@ export async function main(outDir = DEFAULT_OUT, log: (line: string) => void = c
   const fftError = await maxAbs(() => tf.max(tf.abs(tf.sub(viaFft, maps['sobel-x']))));
   // True convolution flips the kernel: for the antisymmetric Sobel kernel that negates the response.
   const flipSum = await maxAbs(() => tf.max(tf.abs(tf.add(flipped, maps['sobel-x']))));
-  log(`${width}×${height} photo; Sobel via FFT differs from direct by at most ${fftError.toExponential(2)}; ` + `convolve2d(sobelX) = −correlate2d(sobelX) within ${flipSum.toExponential(2)}`);
+  log(
+    `${width}×${height} photo; Sobel via FFT differs from direct by at most ${fftError.toExponential(2)}; ` +
+      `convolve2d(sobelX) = −correlate2d(sobelX) within ${flipSum.toExponential(2)}`,
+  );
   log(`wrote ${files.length} PNGs to ${outDir}`);
   tf.dispose([grey, viaFft, flipped, ...Object.values(maps)]);
   return { files, width, height, stats, fftError, flipSum };

@@ -36,7 +36,11 @@ describe('logistic regression example (breast cancer)', () => {
   });
 
   it('runs as a program', () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./logistic-regression.ts', import.meta.url))], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./logistic-regression.ts', import.meta.url))],
+      { encoding: 'utf8' },
+    );
     expect(out).toMatch(/test (9[5-9]|100)\.\d%/);
   }, 60_000);
 });

@@ -8,8 +8,23 @@ import { permutation, tf } from '@nutshell/tensor';
 const DATA = new URL('../data/breast-cancer-wisconsin/breast_cancer.csv', import.meta.url);
 
 // Feature order of the CSV (see DESCRIPTION.rst): ten measurements, each as mean, standard error and worst.
-const MEASUREMENTS = ['radius', 'texture', 'perimeter', 'area', 'smoothness', 'compactness', 'concavity', 'concave points', 'symmetry', 'fractal dimension'];
-export const FEATURE_NAMES = [...MEASUREMENTS.map((m) => `mean ${m}`), ...MEASUREMENTS.map((m) => `${m} error`), ...MEASUREMENTS.map((m) => `worst ${m}`)];
+const MEASUREMENTS = [
+  'radius',
+  'texture',
+  'perimeter',
+  'area',
+  'smoothness',
+  'compactness',
+  'concavity',
+  'concave points',
+  'symmetry',
+  'fractal dimension',
+];
+export const FEATURE_NAMES = [
+  ...MEASUREMENTS.map((m) => `mean ${m}`),
+  ...MEASUREMENTS.map((m) => `${m} error`),
+  ...MEASUREMENTS.map((m) => `worst ${m}`),
+];
 
 /** The data set: rows of 30 features and a label, 1 = malignant (cancer), 0 = benign. */
 export interface BreastCancer {
@@ -28,7 +43,8 @@ export function parseBreastCancer(text: string): BreastCancer {
   const malignant = new Uint8Array(lines.length - 1);
   lines.slice(1).forEach((line, i) => {
     const cells = line.split(',').map(Number);
-    if (cells.length !== 31 || cells.some((v) => !Number.isFinite(v))) throw new Error(`breast_cancer.csv: bad row ${i + 2}: '${line}'.`);
+    if (cells.length !== 31 || cells.some((v) => !Number.isFinite(v)))
+      throw new Error(`breast_cancer.csv: bad row ${i + 2}: '${line}'.`);
     features.push(Float64Array.from(cells.slice(0, 30)));
     malignant[i] = cells[30] === 0 ? 1 : 0; // the CSV's 0 is malignant; we model P(malignant)
   });
@@ -36,7 +52,11 @@ export function parseBreastCancer(text: string): BreastCancer {
 }
 
 /** A stratified split: each class is shuffled (seeded) and `trainFraction` of it goes to training. */
-export function stratifiedSplit(labels: ArrayLike<number>, trainFraction: number, seed: number): { train: number[]; test: number[] } {
+export function stratifiedSplit(
+  labels: ArrayLike<number>,
+  trainFraction: number,
+  seed: number,
+): { train: number[]; test: number[] } {
   const train: number[] = [];
   const test: number[] = [];
   for (const cls of [...new Set(Array.from(labels))].sort()) {
@@ -71,13 +91,22 @@ export async function main(log: (line: string) => void = console.log): Promise<R
   const data = parseBreastCancer(await readFile(DATA, 'utf8'));
   const { train, test } = stratifiedSplit(data.malignant, 0.8, 42);
   const standardize = fitStandardizer(train.map((i) => data.features[i]));
-  const matrix = (idx: number[]) => tf.tensor2d(idx.flatMap((i) => Array.from(standardize(data.features[i]))), [idx.length, 30]);
+  const matrix = (idx: number[]) =>
+    tf.tensor2d(
+      idx.flatMap((i) => Array.from(standardize(data.features[i]))),
+      [idx.length, 30],
+    );
   const xTrain = matrix(train);
   const xTest = matrix(test);
   const yTrain = train.map((i) => data.malignant[i]);
   const yTest = test.map((i) => data.malignant[i]);
 
-  const model = new LogisticRegression({ features: 30, featureNames: FEATURE_NAMES, classNames: ['benign', 'malignant'], l2: 0.01 });
+  const model = new LogisticRegression({
+    features: 30,
+    featureNames: FEATURE_NAMES,
+    classNames: ['benign', 'malignant'],
+    l2: 0.01,
+  });
   const { loss } = await model.fit(xTrain, yTrain, { epochs: 300, learningRate: 0.05 });
   const trainAccuracy = await model.accuracy(xTrain, yTrain);
   const testAccuracy = await model.accuracy(xTest, yTest);
@@ -87,13 +116,22 @@ export async function main(log: (line: string) => void = console.log): Promise<R
     .slice(0, 5)
     .map((c) => ({ feature: c.feature, weight: c.weight, oddsRatio: c.oddsRatio }));
 
-  log(`Breast Cancer Wisconsin: ${data.features.length} tumours, ${data.malignant.reduce((a, b) => a + b, 0)} malignant.`);
-  log(`Stratified split (seed 42): ${train.length} train, ${test.length} test; features standardised on the train split.`);
-  log(`Logistic regression, 300 full-batch Adam steps, L2 0.01: loss ${loss[0].toFixed(4)} -> ${loss[loss.length - 1].toFixed(4)}.`);
+  log(
+    `Breast Cancer Wisconsin: ${data.features.length} tumours, ${data.malignant.reduce((a, b) => a + b, 0)} malignant.`,
+  );
+  log(
+    `Stratified split (seed 42): ${train.length} train, ${test.length} test; features standardised on the train split.`,
+  );
+  log(
+    `Logistic regression, 300 full-batch Adam steps, L2 0.01: loss ${loss[0].toFixed(4)} -> ${loss[loss.length - 1].toFixed(4)}.`,
+  );
   log(`Accuracy: train ${(100 * trainAccuracy).toFixed(1)}%, test ${(100 * testAccuracy).toFixed(1)}%.`);
   log('The five most influential features (per standard deviation, on the odds of malignancy):');
   for (const t of top) {
-    const effect = t.oddsRatio >= 1 ? `multiplies the odds by ${t.oddsRatio.toFixed(2)}` : `divides the odds by ${(1 / t.oddsRatio).toFixed(2)}`;
+    const effect =
+      t.oddsRatio >= 1
+        ? `multiplies the odds by ${t.oddsRatio.toFixed(2)}`
+        : `divides the odds by ${(1 / t.oddsRatio).toFixed(2)}`;
     log(`  ${t.feature.padEnd(22)} weight ${t.weight >= 0 ? '+' : ''}${t.weight.toFixed(3)}  ${effect}`);
   }
   tf.dispose([xTrain, xTest]);
