@@ -9,6 +9,7 @@ import {
   depthwiseConv2dNativeBackpropInputConfig,
 } from './depthwiseConv2dBackprop.js';
 import { gatherV2Config } from './gatherV2.js';
+import { identityConfig } from './identity.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './matMul.js';
 import { maxPoolGradConfig } from './maxPoolGrad.js';
 import { oneHotConfig } from './oneHot.js';
@@ -69,6 +70,11 @@ export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
     kernelName: tf._FusedMatMul,
     why: "as BatchMatMul, and tfjs's misreads biases with transposes or batches",
     make: fusedMatMulConfig,
+  },
+  {
+    kernelName: tf.Identity,
+    why: "tfjs's copies the data; tfjs clones every tensor it saves for the backward pass (12–27 copies a step)",
+    make: () => identityConfig,
   },
   {
     kernelName: adamUpdateConfig.kernelName,
