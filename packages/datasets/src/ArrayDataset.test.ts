@@ -34,6 +34,25 @@ describe('ArrayDataset', () => {
     [hot.x, hot.y, bin.x, bin.y].forEach((t) => t.dispose());
   });
 
+  it.each(['sparse', 'binary', 'oneHot'] as const)(
+    "values() holds what gathering every row gives ('%s' targets), with no tensor made",
+    async (target) => {
+      const ds = new ArrayDataset(data, { target });
+      const before = numTensors();
+      const v = ds.values();
+      expect(numTensors()).toBe(before);
+      expect(v.x).toBe(ds.data.x); // the data's own array, not a copy
+      const all = ds.gather([0, 1, 2, 3]);
+      expect(Array.from(v.x)).toEqual(Array.from(await all.x.data()));
+      expect(Array.from(v.y)).toEqual(Array.from(await all.y.data()));
+      all.x.dispose();
+      all.y.dispose();
+      // hand-computed: labels 0 1 1 0
+      const expected = { sparse: [0, 1, 1, 0], binary: [0, 1, 1, 0], oneHot: [1, 0, 0, 1, 0, 1, 1, 0] };
+      expect(Array.from(v.y)).toEqual(expected[target]);
+    },
+  );
+
   it('streams a whole epoch of batches without leaking tensors', () => {
     const ds = new ArrayDataset(data);
     const before = numTensors();

@@ -74,6 +74,20 @@ export class ArrayDataset {
   }
 
   /**
+   * Every sample's features (`x`, `size × sampleSize` values, row-major, the data's own array: no copy) and targets
+   * (`y`) as flat arrays, so a check that scans all the data (the Trainer's `DataSource.values`) reads them
+   * directly instead of gathering every row. `y` holds the values `gather` would give: one class index (`'sparse'`)
+   * or 0/1 (`'binary'`) a sample, or the one-hot rows (`'oneHot'`, built on each call). Do not modify the arrays.
+   */
+  values(): { x: Float32Array; y: Int32Array | Uint8Array | Float32Array } {
+    const { x, y, numClasses } = this.data;
+    if (this.target !== 'oneHot') return { x, y };
+    const hot = new Float32Array(this.size * numClasses);
+    for (let r = 0; r < this.size; r++) hot[r * numClasses + y[r]] = 1;
+    return { x, y: hot };
+  }
+
+  /**
    * The batch of rows `indices` as tensors `x` (`[batch, ...sampleShape]`, float32) and `y` (see
    * {@link TargetEncoding}); the caller disposes both. An index outside `[0, size)` is a `DatasetError`.
    */
