@@ -159,14 +159,46 @@ export function l2Pool1d(x: Tensor, options: Pool1DOptions = {}): Tensor {
   return pool1d('l2Pool1d', l2Pool2d, x, options);
 }
 
-/** `[batch, length, channels]` → `[batch, channels]`, the largest value of each channel. @public */
-export function globalMaxPool1d(x: Tensor): Tensor {
+/**
+ * `[batch, length, channels]` → `[batch, channels]`, the largest value of each channel. With a `mask`
+ * (`[batch, length]`, nonzero for a real step, 0 for padding) only the real steps count; a row with none gives 0.
+ * @public
+ */
+export function globalMaxPool1d(x: Tensor, mask?: Tensor): Tensor {
   if (x.rank !== 3) throw new ShapeError('globalMaxPool1d', 'rank 3 [batch, length, channels]', x.shape);
-  return tf.max(x, 1);
+  if (!mask) return tf.max(x, 1);
+  checkSequenceMask('globalMaxPool1d', x, mask);
+  return tf.tidy(() => {
+    const m = tf.expandDims(tf.notEqual(mask, 0), 2);
+    // Padded steps become -Infinity so they never win; a row with no real step has no maximum and gives 0 (where, not a
+    // product, so no Infinity or NaN reaches the output or the gradient).
+    const best = tf.max(tf.where(tf.broadcastTo(m, x.shape), x, tf.fill(x.shape, -Infinity)), 1);
+    return tf.where(tf.any(m, 1), best, tf.zerosLike(best));
+  });
 }
 
-/** `[batch, length, channels]` → `[batch, channels]`, the mean of each channel. @public */
-export function globalAvgPool1d(x: Tensor): Tensor {
+/**
+ * `[batch, length, channels]` → `[batch, channels]`, the mean of each channel. With a `mask` (`[batch, length]`,
+ * nonzero for a real step, 0 for padding) the mean is over the real steps only; a row with none gives 0 (not NaN).
+ * @public
+ */
+export function globalAvgPool1d(x: Tensor, mask?: Tensor): Tensor {
   if (x.rank !== 3) throw new ShapeError('globalAvgPool1d', 'rank 3 [batch, length, channels]', x.shape);
-  return tf.mean(x, 1);
+  if (!mask) return tf.mean(x, 1);
+  checkSequenceMask('globalAvgPool1d', x, mask);
+  return tf.tidy(() => {
+    const m = tf.expandDims(tf.cast(tf.notEqual(mask, 0), x.dtype), 2);
+    // At least 1 in the divisor: a row with no real step sums to 0 and gives 0, never 0 / 0.
+    return tf.div(tf.sum(tf.mul(x, m), 1), tf.maximum(tf.sum(m, 1), 1));
+  });
+}
+
+/**
+ * Throws a `ShapeError` naming `op` unless `mask` is `[batch, steps]` of the sequence `x` (`[batch, steps, c]`).
+ * @internal
+ */
+export function checkSequenceMask(op: string, x: Tensor, mask: Tensor): void {
+  if (mask.rank !== 2 || mask.shape[0] !== x.shape[0] || mask.shape[1] !== x.shape[1]) {
+    throw new ShapeError(op, [x.shape[0] as number, x.shape[1] as number], mask.shape, 'the mask is [batch, steps]');
+  }
 }

@@ -9,6 +9,7 @@ import { ShapeError, type Tensor } from '@nutshell/tensor';
 import {
   avgPool1d,
   avgPool2d,
+  checkSequenceMask,
   globalAvgPool1d,
   globalAvgPool2d,
   globalMaxPool1d,
@@ -185,13 +186,21 @@ function globalShape(layer: Layer, inputShape: LayerInputShape, rank: number): S
 export abstract class GlobalPoolLayer extends Layer {
   /** The input rank: 4 for images `[batch, h, w, c]`, 3 for sequences `[batch, length, c]`. */
   protected abstract readonly inputRank: 3 | 4;
-  /** The pooling op. */
-  protected abstract pool(x: Tensor): Tensor;
+  /** The pooling op; `mask` (`[batch, length]`, checked) only for sequences, when the input has one. */
+  protected abstract pool(x: Tensor, mask?: Tensor): Tensor;
   override computeOutputShape(s: LayerInputShape): Shape {
     return globalShape(this, s, this.inputRank);
   }
-  call(x: Tensor | Tensor[], _o: ApplyOptions): Tensor {
-    return this.pool(x as Tensor);
+  /**
+   * Pools `x`. A sequence layer honours `o.mask` (padded steps do not count); an image layer has no steps to mask
+   * and, like every layer that does not read masks, ignores it. The output has no mask (the default `outputMask`
+   * drops it: the steps are gone).
+   */
+  call(x: Tensor | Tensor[], o: ApplyOptions): Tensor {
+    const input = x as Tensor;
+    if (this.inputRank !== 3 || !o.mask) return this.pool(input);
+    checkSequenceMask(`${this.className} '${this.name}'`, input, o.mask);
+    return this.pool(input, o.mask);
   }
 }
 
@@ -213,20 +222,30 @@ export class GlobalAvgPool2D extends GlobalPoolLayer {
   }
 }
 
-/** `[batch, length, c]` → `[batch, c]`: the largest value of each channel. @public */
+/**
+ * `[batch, length, c]` → `[batch, c]`: the largest value of each channel. With a padding mask (from an `Embedding`
+ * with `paddingIndex` through `Sequential`/`Model`, or `apply(x, { mask })`) only the real steps count; a row with
+ * none gives 0.
+ * @public
+ */
 export class GlobalMaxPool1D extends GlobalPoolLayer {
   readonly className: string = 'GlobalMaxPool1D';
   protected readonly inputRank = 3;
-  protected pool(x: Tensor): Tensor {
-    return globalMaxPool1d(x);
+  protected pool(x: Tensor, mask?: Tensor): Tensor {
+    return globalMaxPool1d(x, mask);
   }
 }
 
-/** `[batch, length, c]` → `[batch, c]`: the mean of each channel. @public */
+/**
+ * `[batch, length, c]` → `[batch, c]`: the mean of each channel. With a padding mask (from an `Embedding` with
+ * `paddingIndex` through `Sequential`/`Model`, or `apply(x, { mask })`) the mean is over the real steps only; a row
+ * with none gives 0 (not NaN).
+ * @public
+ */
 export class GlobalAvgPool1D extends GlobalPoolLayer {
   readonly className: string = 'GlobalAvgPool1D';
   protected readonly inputRank = 3;
-  protected pool(x: Tensor): Tensor {
-    return globalAvgPool1d(x);
+  protected pool(x: Tensor, mask?: Tensor): Tensor {
+    return globalAvgPool1d(x, mask);
   }
 }
