@@ -77,9 +77,8 @@ if (args.rss) {
   process.exit(0);
 }
 
-if (args['rss-child']) {
-  const [name, backend] = args['rss-child'].split(',') as [keyof typeof models, string];
-  await useBackend(backend);
+/** A fresh LeNet of `name`'s shape and `fit`, which trains it one epoch of STEPS batches. */
+function lenetFit(name: keyof typeof models) {
   const m = models[name];
   const model = lenet({
     inputShape: [28, 28, 1],
@@ -96,8 +95,18 @@ if (args['rss-child']) {
   const source = new ArrayDataset(loadMnist({ split: 'train', limit: m.batch * STEPS }), {
     target: 'oneHot',
   });
+  return {
+    model,
+    fit: () => trainer.fit(source, { epochs: 1, batchSize: m.batch, shuffle: false, seed: 1 }),
+  };
+}
+
+if (args['rss-child']) {
+  const [name, backend] = args['rss-child'].split(',') as [keyof typeof models, string];
+  await useBackend(backend);
+  const { fit } = lenetFit(name);
   const t0 = performance.now();
-  await trainer.fit(source, { epochs: 1, batchSize: m.batch, shuffle: false, seed: 1 });
+  await fit();
   const ms = (performance.now() - t0) / STEPS;
   const mb = (n: number) => Math.round(n / 1048576);
   const u = process.memoryUsage();
@@ -189,23 +198,7 @@ for (let round = 0; round < Number(args.rounds); round++) {
     await useBackend(backend);
     if (args.threads && backend === 'native') await native.configureNative({ threads: Number(args.threads) });
     for (const name of args.models.split(',') as (keyof typeof models)[]) {
-      const m = models[name];
-      const model = lenet({
-        inputShape: [28, 28, 1],
-        numClasses: 10,
-        filters: m.filters,
-        kernelSize: 5,
-        seed: 1,
-      });
-      const trainer = new Trainer(model, {
-        loss: categoricalCrossentropy({ fromLogits: true }),
-        optimizer: getOptimizer('adam', { learningRate: m.lr }),
-        seed: 1,
-      });
-      const source = new ArrayDataset(loadMnist({ split: 'train', limit: m.batch * STEPS }), {
-        target: 'oneHot',
-      });
-      const fit = () => trainer.fit(source, { epochs: 1, batchSize: m.batch, shuffle: false, seed: 1 });
+      const { model, fit } = lenetFit(name);
       await fit(); // warm-up
       const t0 = performance.now();
       await fit();
