@@ -2,7 +2,7 @@
 import type { ModelLike } from '@nutshell/layers';
 import { LSTM, traceLSTM } from '@nutshell/recurrent';
 import { tf, type Tensor } from '@nutshell/tensor';
-import { gateHeatmaps, type NamedFigure } from '@nutshell/viz';
+import { gateHeatmaps, lstmGateRows, type NamedFigure } from '@nutshell/viz';
 
 const TEXT =
   'One test sequence (for mnist-lstm, one image read row by row) through the trained LSTM: each gate\u2019s value for every unit (down) at every step (across), then the memory c. A forget gate near 1 (bright) keeps what the memory holds; the input gate decides what is written, the output gate what is read out.';
@@ -21,20 +21,11 @@ export function lstmGateFigures(
   return async () => {
     const first = tf.slice(examples, 0, 1);
     const t = await traceLSTM(lstm, first).finally(() => first.dispose());
-    const figure = gateHeatmaps(
-      [
-        { name: 'input gate i', values: t.input },
-        { name: 'forget gate f', values: t.forget },
-        { name: 'candidate c\u0303', values: t.candidate, colormap: 'diverging', min: -1, max: 1 },
-        { name: 'output gate o', values: t.output },
-        { name: 'memory c', values: t.cell, colormap: 'diverging' },
-      ],
-      {
-        title: `LSTM '${lstm.name}': gates and memory over the ${t.input.length} steps of one test sequence`,
-        unitHeight: lstm.units > 32 ? 2 : 6,
-        xLabel: 'step',
-      },
-    );
+    const figure = gateHeatmaps(lstmGateRows(t), {
+      title: `LSTM '${lstm.name}': gates and memory over the ${t.input.length} steps of one test sequence`,
+      unitHeight: lstm.units > 32 ? 2 : 6,
+      xLabel: 'step',
+    });
     return [{ name: 'lstm-gates', section: 'LSTM gates', sectionText: TEXT, figure }];
   };
 }

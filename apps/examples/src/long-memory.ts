@@ -33,6 +33,7 @@ import {
   figureSvgFile,
   figureToPng,
   gateHeatmaps,
+  lstmGateRows,
   lineChart,
   type Figure,
 } from '@nutshell/viz';
@@ -160,16 +161,10 @@ async function gatePicture(lstm: LSTM, length: number): Promise<Figure> {
   const { x, y } = recallFirstData(1, length, 4);
   const t = await traceLSTM(lstm, x);
   tf.dispose([x, y]);
-  return gateHeatmaps(
-    [
-      { name: 'input gate i', values: t.input },
-      { name: 'forget gate f', values: t.forget },
-      { name: 'candidate c̃', values: t.candidate, colormap: 'diverging', min: -1, max: 1 },
-      { name: 'output gate o', values: t.output },
-      { name: 'memory c', values: t.cell, colormap: 'diverging' },
-    ],
-    { title: `Trained LSTM, recall the first symbol: gates and memory over ${length} steps`, unitHeight: 8 },
-  );
+  return gateHeatmaps(lstmGateRows(t), {
+    title: `Trained LSTM, recall the first symbol: gates and memory over ${length} steps`,
+    unitHeight: 8,
+  });
 }
 
 /** What {@link main} measured. */

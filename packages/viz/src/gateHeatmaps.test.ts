@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VizError } from './errors.js';
-import { gateHeatmaps } from './gateHeatmaps.js';
+import { gateHeatmaps, lstmGateRows } from './gateHeatmaps.js';
 import { pixelAt } from './raster.js';
 import { colorAt } from './color.js';
 
@@ -39,5 +39,30 @@ describe('gateHeatmaps', () => {
       ]),
     ).toThrow(VizError);
     expect(() => gateHeatmaps([])).toThrow(VizError);
+  });
+
+  it('lstmGateRows: the five LSTM rows in order, the candidate on a fixed [−1, 1] scale', () => {
+    // 2 steps × 1 unit; the candidate's −0.5 sits a quarter of the way up [−1, 1], not at the bottom as it would
+    // on a scale fitted to its own largest magnitude.
+    const gate = [[0.5], [1]];
+    const fig = gateHeatmaps(
+      lstmGateRows({
+        input: gate,
+        forget: gate,
+        candidate: [[-0.5], [0.5]],
+        output: gate,
+        cell: [[-3], [3]],
+      }),
+    );
+    expect(fig.images.slice(0, 5).map((i) => i.label)).toEqual([
+      'input gate i',
+      'forget gate f',
+      'candidate c\u0303',
+      'output gate o',
+      'memory c',
+    ]);
+    const candidate = fig.images[2]!.raster;
+    expect(pixelAt(candidate, 0, 0).slice(0, 3)).toEqual([...colorAt('diverging', 0.25)]);
+    expect(pixelAt(fig.images[4]!.raster, 0, 0).slice(0, 3)).toEqual([...colorAt('diverging', 0)]);
   });
 });

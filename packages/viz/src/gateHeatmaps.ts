@@ -32,6 +32,30 @@ export interface GateHeatmapsOptions {
   readonly xLabel?: string;
 }
 
+/** An LSTM's gates and memory over one sequence, `[step][unit]` each: what `traceLSTM` returns. @public */
+export interface LSTMGateTrace {
+  readonly input: readonly (readonly number[])[];
+  readonly forget: readonly (readonly number[])[];
+  readonly candidate: readonly (readonly number[])[];
+  readonly output: readonly (readonly number[])[];
+  readonly cell: readonly (readonly number[])[];
+}
+
+/**
+ * The usual rows of an LSTM picture for {@link gateHeatmaps}: gates i and f on [0, 1], the candidate c̃ on [−1, 1]
+ * (diverging), gate o, then the memory c (diverging, scaled to its largest magnitude).
+ * @public
+ */
+export function lstmGateRows(t: LSTMGateTrace): GateRow[] {
+  return [
+    { name: 'input gate i', values: t.input },
+    { name: 'forget gate f', values: t.forget },
+    { name: 'candidate c\u0303', values: t.candidate, colormap: 'diverging', min: -1, max: 1 },
+    { name: 'output gate o', values: t.output },
+    { name: 'memory c', values: t.cell, colormap: 'diverging' },
+  ];
+}
+
 /**
  * Heat maps of a recurrent unit's internals over one sequence: one row per gate (or the cell state), units
  * down, steps across, so a forget gate held open (bright, near 1) while the memory stays constant is visible at a
@@ -40,10 +64,8 @@ export interface GateHeatmapsOptions {
  * @example
  * ```ts
  * const t = await traceLSTM(lstm, x);
- * const fig = gateHeatmaps([
- *   { name: 'input gate i', values: t.input }, { name: 'forget gate f', values: t.forget },
- *   { name: 'output gate o', values: t.output }, { name: 'memory c', values: t.cell, colormap: 'diverging' },
- * ]);
+ * const fig = gateHeatmaps(lstmGateRows(t), { xLabel: 'step' });
+ * // or pick rows: gateHeatmaps([{ name: 'forget gate f', values: t.forget }])
  * ```
  * @public
  */

@@ -46,8 +46,8 @@ export { activationPlot, activationPlots } from './activationPlot.js';
 export type { ActivationPlotOptions } from './activationPlot.js';
 
 // Training
-export { gateHeatmaps } from './gateHeatmaps.js';
-export type { GateRow, GateHeatmapsOptions } from './gateHeatmaps.js';
+export { gateHeatmaps, lstmGateRows } from './gateHeatmaps.js';
+export type { GateRow, GateHeatmapsOptions, LSTMGateTrace } from './gateHeatmaps.js';
 export { trainingCurves } from './trainingCurves.js';
 export type { HistoryLike, TrainingCurvesOptions } from './trainingCurves.js';
 export { batchCurves } from './batchCurves.js';
