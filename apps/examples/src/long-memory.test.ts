@@ -1,3 +1,4 @@
+import { modelFromConfig, type Sequential } from '@nutshell/layers';
 import { numTensors, read, tf } from '@nutshell/tensor';
 import { describe, expect, it } from 'vitest';
 import {
@@ -41,6 +42,19 @@ describe('long memory example', () => {
     g.slice(0, units).forEach((b, k) => expect(b).toBeCloseTo(forget[k]!, 6)); // same seed, same time scales
     expect(g.slice(units).every((b) => b === 0)).toBe(true);
     tf.dispose([lstm, gru]);
+  });
+
+  it('a saved chrono-initialised model loads from its config with the same initial biases', async () => {
+    const model = recallModel('LSTM', 50);
+    const loaded = modelFromConfig(JSON.parse(JSON.stringify(model.getConfig()))) as Sequential;
+    const x = tf.zeros([1, 3, SYMBOLS + 1]);
+    tf.dispose([model.apply(x), loaded.apply(x)]);
+    const bias = (m: Sequential) => m.layers[0]!.weights.find((w) => w.name.endsWith('bias'))!.variable;
+    expect(Array.from(await read(bias(loaded)))).toEqual(Array.from(await read(bias(model))));
+    expect(Math.max(...(await read(bias(model))))).toBeGreaterThan(0); // chrono, not zeros
+    x.dispose();
+    model.dispose();
+    loaded.dispose();
   });
 
   it('a simple RNN learns a 6-step recall from scratch', async () => {

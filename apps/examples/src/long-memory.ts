@@ -24,7 +24,7 @@
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Dense, Sequential, type Initializer } from '@nutshell/layers';
+import { Dense, Sequential, registerInitializer, type Initializer } from '@nutshell/layers';
 import { GRU, LSTM, SimpleRNN, traceLSTM, type RNN } from '@nutshell/recurrent';
 import { Rng, tf, type Tensor } from '@nutshell/tensor';
 import { Trainer, sparseCategoricalCrossentropy } from '@nutshell/train';
@@ -92,6 +92,11 @@ export function chronoBias(cell: 'LSTM' | 'GRU', units: number, maxSteps: number
     },
   };
 }
+
+// So a saved recall model (its config names 'chronoBias') loads again with modelFromConfig.
+registerInitializer('chronoBias', (c) =>
+  chronoBias(c.cell as 'LSTM' | 'GRU', c.units as number, c.maxSteps as number, c.seed as number),
+);
 
 /** The recurrent layer of `cell`; `'LSTM (forget bias 1)'` is Keras' default LSTM, for the gradient picture. */
 function recurrent(cell: CellName | 'LSTM (forget bias 1)', length: number): RNN {

@@ -9,7 +9,7 @@ export { registerLayer, registeredLayers, layerFromConfig } from './registry.js'
 export { UnknownLayerError, LayerStateError, WeightsMismatchError, LabelError } from './errors.js';
 
 // Initializers and regularizers
-export { initializers, getInitializer, computeFans } from './initializers.js';
+export { initializers, getInitializer, registerInitializer, computeFans } from './initializers.js';
 export type { Initializer, InitializerSpec, InitializerName, SeedOptions } from './initializers.js';
 export { regularizers, getRegularizer } from './regularizers.js';
 export type { Regularizer, RegularizerSpec } from './regularizers.js';

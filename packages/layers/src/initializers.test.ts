@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { numTensors, randomNormal, setSeed, tf } from '@nutshell/tensor';
-import { computeFans, getInitializer, getRegularizer, initializers, regularizers } from './index.js';
+import {
+  Dense,
+  computeFans,
+  getInitializer,
+  getRegularizer,
+  initializers,
+  layerFromConfig,
+  registerInitializer,
+  regularizers,
+  type Initializer,
+} from './index.js';
 
 async function stats(name: keyof typeof initializers, shape: number[]) {
   const t = (initializers[name] as (o: { seed: number }) => { init: (s: number[]) => tf.Tensor })({
@@ -144,6 +154,41 @@ describe('initializers', () => {
     expect(() => getInitializer('kaiming')).toThrow(
       /Unknown initializer 'kaiming'. Known initializers: zeros, ones/,
     );
+  });
+
+  it('rebuilds a registered initializer of your own from a saved layer config', async () => {
+    // 'testRamp' fills a weight with start, start + 1, ...: values no built-in gives, so the loaded layer's kernel
+    // shows which initializer made it and with which config.
+    const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+    const ramp = (config: Record<string, unknown>): Initializer => ({
+      className: 'testRamp',
+      config,
+      init: (shape) => {
+        const start = config.start as number;
+        return tf.reshape(tf.range(start, start + size(shape)), [...shape]);
+      },
+    });
+    const saved = JSON.parse(
+      JSON.stringify(new Dense({ units: 2, kernelInitializer: ramp({ start: 5 }) }).getConfig()),
+    );
+    expect(() => layerFromConfig(saved)).toThrow(/Unknown initializer 'testRamp'.*registerInitializer/);
+    registerInitializer('testRamp', ramp);
+    const loaded = layerFromConfig(saved) as Dense;
+    const x = tf.ones([1, 3]);
+    loaded.apply(x).dispose();
+    expect(Array.from(await loaded.weights[0]!.variable.data())).toEqual([5, 6, 7, 8, 9, 10]);
+    expect(getInitializer('testRamp').className).toBe('testRamp');
+    expect(() => getInitializer('kaiming')).toThrow(/Known initializers: zeros, .*testRamp/);
+    x.dispose();
+    loaded.dispose();
+  });
+
+  it('refuses to replace a built-in, and does not take inherited names for initializers', () => {
+    expect(() => registerInitializer('heNormal', () => initializers.zeros())).toThrow(
+      /registerInitializer: 'heNormal' is a built-in initializer/,
+    );
+    expect(getInitializer('heNormal').className).toBe('heNormal');
+    expect(() => getInitializer('toString')).toThrow(/Unknown initializer 'toString'/);
   });
 
   it('leaks nothing', () => {

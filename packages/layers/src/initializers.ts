@@ -235,18 +235,50 @@ export const initializers = {
 /** The names accepted where an initializer is expected. @public */
 export type InitializerName = keyof typeof initializers;
 
+const custom = new Map<string, (config: Record<string, unknown>) => Initializer>();
+
 /**
- * Resolves an initializer given as an object, a name or a serialised `{ className, config }`.
+ * Registers how to rebuild an initializer of your own from its `{ className, config }`, so a saved layer config
+ * that names it loads again (as `registerLayer` does for layers). The factory gets the `config` the initializer
+ * recorded. A built-in name cannot be replaced (`NutshellError`); re-registering your own name replaces it.
+ *
+ * @example
+ * ```ts
+ * const ramp = (c: { n?: number } = {}): Initializer => ({
+ *   className: 'ramp', config: c, init: (shape) => tf.reshape(tf.range(0, sizeOf(shape)), shape),
+ * });
+ * registerInitializer('ramp', ramp);
+ * ```
+ * @public
+ */
+export function registerInitializer(
+  className: string,
+  make: (config: Record<string, unknown>) => Initializer,
+): void {
+  if (Object.hasOwn(initializers, className)) {
+    throw new NutshellError(
+      `registerInitializer: '${className}' is a built-in initializer; choose another name.`,
+    );
+  }
+  custom.set(className, make);
+}
+
+/**
+ * Resolves an initializer given as an object, a name or a serialised `{ className, config }`: a built-in, or one
+ * registered with {@link registerInitializer}.
  * @public
  */
 export function getInitializer(spec: InitializerSpec): Initializer {
   if (typeof spec === 'object' && 'init' in spec) return spec;
   const name = typeof spec === 'string' ? spec : spec.className;
   const config = typeof spec === 'string' ? {} : (spec.config ?? {});
-  const make = (initializers as Record<string, (c: any) => Initializer>)[name];
+  const make = Object.hasOwn(initializers, name)
+    ? (initializers as Record<string, (c: any) => Initializer>)[name]
+    : custom.get(name);
   if (!make) {
+    const known = [...Object.keys(initializers), ...custom.keys()].join(', ');
     throw new NutshellError(
-      `Unknown initializer '${name}'. Known initializers: ${Object.keys(initializers).join(', ')}.`,
+      `Unknown initializer '${name}'. Known initializers: ${known}. Register your own with registerInitializer.`,
     );
   }
   return make(config);
