@@ -7,7 +7,7 @@ import type { WebGpuAdapterInfo } from './adapter.js';
 import { guardedBackendClass } from './backend.js';
 import { DeviceGuard } from './errors.js';
 import { registerWebGpuKernels } from './kernels/index.js';
-import { HARDWARE_PRIORITY, resolveOptions } from './options.js';
+import { HARDWARE_PRIORITY, SOFTWARE_PRIORITY, resolveOptions } from './options.js';
 import type { ResolvedWebGpuOptions, WebGpuOptions } from './options.js';
 import type { AcquiredAdapter } from './runtime.js';
 
@@ -22,6 +22,13 @@ export interface WebGpuBackendPlugin extends BackendPlugin {
   adapterInfo(): WebGpuAdapterInfo | undefined;
   /** The GPUDevice tensors live on once activated (for interop, or `destroy()` in tests), or `undefined`. */
   device(): GPUDevice | undefined;
+  /**
+   * The highest priority `probe()` could report on this machine, found without loading Dawn, and why; `'auto'`
+   * does not probe the plugin when a usable backend ranks at or above it. On Linux without a GPU device node in
+   * /dev the only adapters are software ones, so this is the software priority (0.5 by default, below cpu and
+   * wasm); elsewhere, and wherever a device node exists, it is the hardware priority (30).
+   */
+  probeCeiling(): { readonly priority: number; readonly reason: string };
 }
 
 interface Active {
@@ -157,6 +164,25 @@ export function createWebgpuBackend(options: WebGpuOptions = {}): WebGpuBackendP
 
     adapterInfo: () => active?.info ?? lastAdapter,
     device: () => active?.device,
+
+    probeCeiling() {
+      const r = resolved();
+      const software = r.ok ? r.opts.softwarePriority : SOFTWARE_PRIORITY;
+      const top = Math.max(HARDWARE_PRIORITY, software);
+      const gpu = runtime.hardwarePossible();
+      if (!gpu)
+        return {
+          priority: top,
+          reason: `a hardware adapter may exist (${runtime.kind === 'node' ? `on ${process.platform} only Dawn can tell` : 'the browser decides'})`,
+        };
+      if (gpu.possible) return { priority: top, reason: `a hardware adapter may exist (${gpu.evidence})` };
+      return {
+        priority: software,
+        reason:
+          `${gpu.evidence}, so Dawn could find at most a software adapter, which 'auto' ranks at priority ${software}; ` +
+          `Dawn was not loaded to look (useBackend('webgpu') still probes it)`,
+      };
+    },
   };
   return plugin;
 }

@@ -26,4 +26,11 @@ export interface GpuRuntime {
   acquireAdapter(options: ResolvedWebGpuOptions): Promise<AcquiredAdapter>;
   /** Makes `navigator.gpu` and the `GPU*` constants global, as tfjs-backend-webgpu expects; no-op in browsers. */
   installGlobals(): void;
+  /**
+   * Whether a hardware GPU could be reached, found without loading anything (Linux: its device nodes in /dev), with
+   * the evidence in words; `undefined` where that cannot be told cheaply (browsers, macOS, Windows).
+   */
+  hardwarePossible(): { readonly possible: boolean; readonly evidence: string } | undefined;
+  /** Whether the WebGPU implementation itself (Dawn in Node) has been loaded into this process. */
+  loaded(): boolean;
 }

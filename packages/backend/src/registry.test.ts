@@ -131,3 +131,68 @@ describe('useBackend', () => {
     await expect(useBackend()).rejects.toThrow(UnknownBackendError);
   });
 });
+
+describe("'auto' probes only as far as it must", () => {
+  /** A plugin that counts its probes; `ceiling` adds a `probeCeiling()`, `probePriority` lowers what probe() says. */
+  function counted(
+    name: string,
+    priority: number,
+    opts: {
+      ceiling?: { priority: number; reason: string } | 'throws';
+      probePriority?: number;
+      failActivate?: boolean;
+    } = {},
+  ) {
+    const p = fakePlugin(name, priority, true) as BackendPlugin & { activated: number; probes: number };
+    p.probes = 0;
+    p.probe = async () => {
+      p.probes++;
+      return {
+        usable: true as const,
+        detail: `${name} ok`,
+        ...(opts.probePriority !== undefined ? { priority: opts.probePriority } : {}),
+      };
+    };
+    if (opts.failActivate)
+      p.activate = async () => {
+        throw new Error(`${name} lost its device`);
+      };
+    if (opts.ceiling)
+      Object.assign(p, {
+        probeCeiling: () => {
+          if (opts.ceiling === 'throws') throw new Error('cannot tell');
+          return opts.ceiling;
+        },
+      });
+    return p;
+  }
+
+  it('skips a plugin whose ceiling is below a usable backend, saying why, and probes on when activation fails', async () => {
+    // Above every plugin registered earlier in this file (the highest is 100).
+    const software = counted('lazy-software', 900, { probePriority: 350 }); // probed: a high ceiling, a low result
+    const broken = counted('lazy-broken', 800, { failActivate: true });
+    const headless = counted('lazy-headless', 700, { ceiling: { priority: 10, reason: 'no device node' } });
+    const next = counted('lazy-next', 400);
+    const unsure = counted('lazy-unsure', 450, { ceiling: 'throws' }); // no ceiling: its priority counts
+    const lower = counted('lazy-lower', 300);
+    for (const p of [software, broken, headless, next, unsure, lower]) registerBackend(p);
+
+    const sel = await useBackend('auto');
+
+    expect(sel.name).toBe('lazy-unsure');
+    expect(sel.reason).toBe("'auto': highest-priority usable backend (priority 450; lazy-unsure ok)");
+    expect([software.probes, broken.probes, unsure.probes]).toEqual([1, 1, 1]);
+    expect([headless.probes, next.probes, lower.probes]).toEqual([0, 0, 0]);
+    expect([broken.activated, unsure.activated]).toEqual([0, 1]);
+    const why = Object.fromEntries(sel.skipped.map((s) => [s.name, s.reason]));
+    expect(why['lazy-broken']).toBe('activation failed: lazy-broken lost its device');
+    expect(why['lazy-software']).toBe('usable, but lower priority (350)');
+    expect(why['lazy-headless']).toBe(
+      'not probed: lazy-unsure (priority 450) ranks at or above the most its probe could report here (10: no device node)',
+    );
+    expect(why['lazy-next']).toBe(
+      'not probed: lazy-unsure (priority 450) ranks at or above the most its probe could report here (400)',
+    );
+    expect(why.cpu).toContain('not probed: lazy-unsure (priority 450)');
+  });
+});

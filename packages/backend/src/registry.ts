@@ -118,7 +118,9 @@ async function leaveCurrentFor(next: BackendPlugin): Promise<void> {
  *
  * - a name (`'cpu'`, `'wasm'`, `'webgpu'`, `'cuda'`, ..., in any case) or a plugin object: that backend, or a
  *   `BackendUnavailableError` saying why not and how to fix it. It is never silently replaced.
- * - `'auto'`: the highest-priority usable plugin; installed plugin packages are imported first.
+ * - `'auto'`: the highest-priority usable plugin; installed plugin packages are imported first. Plugins are probed
+ *   from the highest ceiling down (a plugin's optional `probeCeiling()`, else its `priority`), and one whose ceiling
+ *   is not above a usable backend already found is not probed at all; `skipped` says so, with the ceiling's reason.
  * - nothing: the `NUTSHELL_BACKEND` environment variable if set, otherwise `'auto'`.
  *
  * Returns what was chosen and why.
@@ -149,37 +151,54 @@ export async function useBackend(choice?: 'auto' | string | BackendPlugin): Prom
       for (const name of pkg.backends) if (!plugins.has(name)) skipped.push({ name, reason: why });
     }
   }
-  const candidates: { plugin: BackendPlugin; priority: number; detail?: string }[] = [];
-  for (const plugin of plugins.values()) {
-    let probe;
-    try {
-      probe = await plugin.probe();
-    } catch (e) {
-      skipped.push({ name: plugin.name, reason: `probe failed: ${(e as Error).message}` });
-      continue;
-    }
-    if (probe.usable)
+  // Probe from the highest ceiling down, and only as far as needed: once a usable backend ranks at or above every
+  // ceiling not yet probed, no later probe could beat it, so those plugins (and their native libraries) stay unloaded.
+  const queue = [...plugins.values()]
+    .map((plugin) => ({ plugin, ceiling: ceilingOf(plugin) }))
+    .sort((a, b) => b.ceiling.priority - a.ceiling.priority);
+  const candidates: Candidate[] = [];
+  for (;;) {
+    while (queue.length && !(candidates.length && candidates[0].priority >= queue[0].ceiling.priority)) {
+      const { plugin } = queue.shift()!;
+      let probe;
+      try {
+        probe = await plugin.probe();
+      } catch (e) {
+        skipped.push({ name: plugin.name, reason: `probe failed: ${(e as Error).message}` });
+        continue;
+      }
+      if (!probe.usable) {
+        skipped.push({ name: plugin.name, reason: probe.reason });
+        continue;
+      }
       candidates.push({ plugin, priority: probe.priority ?? plugin.priority, detail: probe.detail });
-    else skipped.push({ name: plugin.name, reason: probe.reason });
-  }
-  candidates.sort((a, b) => b.priority - a.priority);
-  for (const c of candidates) {
+      candidates.sort((a, b) => b.priority - a.priority);
+    }
+    const c = candidates.shift();
+    if (!c) break;
     try {
       await leaveCurrentFor(c.plugin);
       await c.plugin.activate();
-      current = c.plugin;
-      const others = candidates.filter((o) => o !== c && o.priority < c.priority);
-      for (const o of others)
-        skipped.push({ name: o.plugin.name, reason: `usable, but lower priority (${o.priority})` });
-      lastSelection = {
-        name: c.plugin.name,
-        reason: `'auto': highest-priority usable backend (priority ${c.priority}${c.detail ? `; ${c.detail}` : ''})`,
-        skipped,
-      };
-      return lastSelection;
     } catch (e) {
       skipped.push({ name: c.plugin.name, reason: `activation failed: ${(e as Error).message}` });
+      continue;
     }
+    current = c.plugin;
+    for (const o of candidates)
+      skipped.push({ name: o.plugin.name, reason: `usable, but lower priority (${o.priority})` });
+    for (const { plugin, ceiling } of queue)
+      skipped.push({
+        name: plugin.name,
+        reason:
+          `not probed: ${c.plugin.name} (priority ${c.priority}) ranks at or above the most its probe could ` +
+          `report here (${ceiling.priority}${ceiling.reason ? `: ${ceiling.reason}` : ''})`,
+      });
+    lastSelection = {
+      name: c.plugin.name,
+      reason: `'auto': highest-priority usable backend (priority ${c.priority}${c.detail ? `; ${c.detail}` : ''})`,
+      skipped,
+    };
+    return lastSelection;
   }
   // The CPU backend cannot fail to probe or activate, so this is unreachable unless it was replaced.
   throw new BackendUnavailableError(
@@ -187,6 +206,29 @@ export async function useBackend(choice?: 'auto' | string | BackendPlugin): Prom
     'no registered backend could be activated.',
     'Import @nutshell/backend.',
   );
+}
+
+interface Candidate {
+  readonly plugin: BackendPlugin;
+  readonly priority: number;
+  readonly detail?: string;
+}
+
+/**
+ * The most a plugin's probe can report here, known without probing it. A plugin may say so with an optional
+ * `probeCeiling()` (for example webgpu on a Linux machine with no GPU device node: at most a software adapter, so
+ * Dawn need not be loaded to find out); otherwise it is the plugin's `priority`, which a probe may lower, not raise.
+ */
+function ceilingOf(plugin: BackendPlugin): { priority: number; reason?: string } {
+  const own = (plugin as BackendPlugin & { probeCeiling?: () => { priority: number; reason: string } })
+    .probeCeiling;
+  if (typeof own !== 'function') return { priority: plugin.priority };
+  try {
+    const c = own.call(plugin);
+    return Number.isFinite(c.priority) ? c : { priority: plugin.priority };
+  } catch {
+    return { priority: plugin.priority }; // a ceiling that cannot be worked out must not hide the plugin
+  }
 }
 
 function readEnvBackend(): string | undefined {

@@ -6,6 +6,9 @@ export const runtime: GpuRuntime = {
   kind: 'browser',
   canReadSync: true,
   installGlobals() {},
+  // navigator.gpu costs nothing to ask, and a browser gives no other hint of its GPU.
+  hardwarePossible: () => undefined,
+  loaded: () => true,
   async acquireAdapter(options: ResolvedWebGpuOptions): Promise<AcquiredAdapter> {
     const nav = typeof navigator !== 'undefined' ? navigator : undefined;
     if (!nav?.gpu) {

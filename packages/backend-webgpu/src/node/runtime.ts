@@ -5,6 +5,7 @@ import { explainNoAdapter } from '../diagnosis.js';
 import type { DawnAttempt } from '../diagnosis.js';
 import type { ResolvedWebGpuOptions } from '../options.js';
 import type { AcquiredAdapter, GpuRuntime } from '../runtime.js';
+import { gpuDeviceNodes } from './deviceNodes.js';
 import { dawnMessages, findLibrary, icdOverride, vulkanDrivers } from './facts.js';
 
 interface DawnModule {
@@ -57,13 +58,30 @@ let lastGpu: GPU | undefined;
 export const runtime: GpuRuntime = {
   kind: 'node',
   canReadSync: false,
+  hardwarePossible() {
+    // Dawn reaches Metal, D3D12 and their software fallbacks through no device node: elsewhere only Dawn can tell.
+    if (process.platform !== 'linux') return undefined;
+    const nodes = gpuDeviceNodes();
+    return nodes.length
+      ? { possible: true, evidence: `GPU device node${nodes.length > 1 ? 's' : ''} ${nodes.join(', ')}` }
+      : {
+          possible: false,
+          evidence:
+            'no GPU device node in /dev (dri/renderD*, dri/card*, nvidia*, dxg, kgsl-3d*, mali*, galcore)',
+        };
+  },
+  loaded: () => dawn !== undefined,
   installGlobals() {
     if (!dawn || !lastGpu) return;
     const g = globalThis as Record<string, unknown>;
     for (const [k, v] of Object.entries(dawn.globals)) if (!(k in g)) g[k] = v;
     if (installed === lastGpu) return;
     if (typeof g.navigator === 'undefined') g.navigator = {};
-    Object.defineProperty(g.navigator as object, 'gpu', { value: lastGpu, configurable: true, enumerable: true });
+    Object.defineProperty(g.navigator as object, 'gpu', {
+      value: lastGpu,
+      configurable: true,
+      enumerable: true,
+    });
     installed = lastGpu;
   },
   async acquireAdapter(options: ResolvedWebGpuOptions): Promise<AcquiredAdapter> {
@@ -113,7 +131,11 @@ export const runtime: GpuRuntime = {
       platform: process.platform,
       attempts,
       ...(linux && tried('vulkan')
-        ? { vulkanLoader: findLibrary('libvulkan.so.1'), vulkanDrivers: vulkanDrivers(), icdOverride: icdOverride() }
+        ? {
+            vulkanLoader: findLibrary('libvulkan.so.1'),
+            vulkanDrivers: vulkanDrivers(),
+            icdOverride: icdOverride(),
+          }
         : {}),
       ...(linux && tried('opengles') ? { eglLibrary: findLibrary('libEGL.so.1') } : {}),
     });
