@@ -1,6 +1,7 @@
-import { Model, Sequential, type Layer, type ModelLike, type Shape } from '@nutshell/layers';
+import { Model, Sequential, type ModelLike, type Shape } from '@nutshell/layers';
 import { OnnxExportError, UnsupportedLayerError } from './errors.js';
 import { exporterFor, onnxExportableLayers, type WeightValue } from './exporter.js';
+import { refuseMaskReaders, type MaskStep } from './maskFlow.js';
 import { OnnxGraphBuilder } from './graphBuilder.js';
 import { DataType, IR_VERSION, ModelProto, ONNX_OPSET } from './proto.js';
 
@@ -16,11 +17,8 @@ export interface ExportOnnxOptions {
   readonly metadata?: Readonly<Record<string, string>>;
 }
 
-interface Step {
-  readonly layer: Layer;
+interface Step extends MaskStep {
   readonly inputs: readonly number[]; // value ids
-  readonly output: number;
-  readonly inputShapes: readonly Shape[];
 }
 
 interface Plan {
@@ -38,7 +36,7 @@ function planSequential(model: Sequential): Plan {
   const steps: Step[] = model.layers.map((layer, i) => {
     const inputShapes = [shape];
     shape = layer.computeOutputShape(shape);
-    return { layer, inputs: [i], output: i + 1, inputShapes };
+    return { layer, inputs: [i], output: i + 1, inputShapes, outputShape: shape };
   });
   return {
     inputs: [{ id: 0, name: 'input', shape: model.inputShape }],
@@ -55,6 +53,7 @@ function planGraph(model: Model): Plan {
       inputs: n.inputs.map((i) => i.id),
       output: n.id,
       inputShapes: n.inputs.map((i) => i.shape),
+      outputShape: n.shape,
     })),
     outputs: model.outputs.map((o) => ({ id: o.id, shape: o.shape })),
   };
@@ -124,6 +123,7 @@ export async function exportOnnx(model: ModelLike, options: ExportOnnxOptions = 
       );
     }
   }
+  refuseMaskReaders(p.steps);
   const weights = await readWeights(p.steps);
   const g = new OnnxGraphBuilder();
   const names = new Map<number, string>();
