@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { asWasm, heapF32 } from './heap.js';
+import { maxPoolGradSimd } from './maxPoolGradSimd.js';
 
 const maxPoolGrad: KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = asWasm(b);
@@ -29,7 +30,6 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend: b, attrs }) => {
   const out = heapF32(backend, dx);
   const x = heapF32(backend, input);
   const g = heapF32(backend, dy);
-  out.fill(0);
   const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth } = info;
   const {
     strideHeight,
@@ -51,6 +51,37 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend: b, attrs }) => {
     left === 0 &&
     (outHeight - 1) * strideHeight + effectiveFilterHeight <= inHeight &&
     (outWidth - 1) * strideWidth + effectiveFilterWidth <= inWidth;
+  const KH = effectiveFilterHeight;
+  const KW = effectiveFilterWidth;
+  // (The pass's loops run at least once: it takes only non-empty rows of windows.)
+  const sideBySide =
+    inside && strideHeight === KH && strideWidth === KW && C > 0 && C % 4 === 0 && outWidth > 0;
+  const simd = sideBySide ? maxPoolGradSimd(backend) : undefined;
+  if (simd) {
+    // Windows side by side, channels a multiple of 4: the SIMD pass, one row of windows a call (maxPoolGradSimd.ts).
+    // It writes every position a window covers; rows and columns past the last window stay zero.
+    if (outHeight * KH !== inHeight || outWidth * KW !== inWidth) out.fill(0);
+    const rowBytes = inWidth * C * 4;
+    for (let n = 0; n < batchSize; n++) {
+      for (let yr = 0; yr < outHeight; yr++) {
+        const xAt = (n * inHeight + yr * KH) * inWidth * C * 4;
+        const yAt = (n * outHeight + yr) * outWidth * C * 4;
+        simd(
+          x.byteOffset + xAt,
+          y.byteOffset + yAt,
+          g.byteOffset + yAt,
+          out.byteOffset + xAt,
+          outWidth,
+          C / 4,
+          KH,
+          KW,
+          rowBytes,
+        );
+      }
+    }
+    return dx;
+  }
+  out.fill(0);
   if (inside) {
     // Every window lies inside the image ('valid' pooling, LeNet's 2×2 stride 2): no bounds checks, and the window
     // is walked by offsets from its corner.

@@ -1,0 +1,64 @@
+// Tiny hand-written WebAssembly modules that work on the tfjs wasm heap: one exported function of i32 parameters,
+// compiled against tfjs-backend-wasm's own memory (imported as env.memory). Used where no tfjs kernel does the job
+// fast (see maxPoolGradSimd.ts); nothing is compiled at install time, and where the module cannot be built (no wasm
+// SIMD, or the memory is shared in the multi-threaded build) the caller keeps its JavaScript path.
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/** Bytes of WebAssembly code. */
+export type Op = number[];
+
+/** Unsigned LEB128 (also right for the small non-negative i32 constants the modules use, below 64). */
+export function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+
+const str = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
+const section = (id: number, bytes: number[]) => [id, ...leb(bytes.length), ...bytes];
+
+/** A module exporting `name`: a function of `params` i32 parameters, no result, whose code (locals + body) is `body`. */
+export function moduleBytes(name: string, params: number, body: Op) {
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
+    ...section(1, [0x01, 0x60, params, ...Array<number>(params).fill(0x7f), 0x00]), // one type: (i32 …) → ()
+    ...section(2, [0x01, ...str('env'), ...str('memory'), 0x02, 0x00, 0x00]), // import env.memory, min 0 pages
+    ...section(3, [0x01, 0x00]), // one function, of type 0
+    ...section(7, [0x01, ...str(name), 0x00, 0x00]), // export it
+    ...section(10, [0x01, ...leb(body.length), ...body]),
+  ]);
+}
+
+const compiled = new WeakMap<WebAssembly.Memory, Map<string, unknown>>();
+
+/**
+ * The function `name` of the module built from `body`, instantiated once per heap, or undefined where it cannot
+ * run here (see the file comment).
+ */
+export function compileSimd<F>(backend: BackendWasm, name: string, params: number, body: Op): F | undefined {
+  const module = backend.wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown };
+  const memory = module.asm?.memory ?? module.wasmMemory;
+  if (!(memory instanceof WebAssembly.Memory)) return undefined;
+  let byName = compiled.get(memory);
+  if (!byName) compiled.set(memory, (byName = new Map()));
+  if (!byName.has(name)) {
+    let fn: unknown = null;
+    if (!(typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer)) {
+      try {
+        const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(name, params, body)), {
+          env: { memory },
+        });
+        fn = instance.exports[name];
+      } catch {
+        fn = null; // no wasm SIMD here: the caller's other path
+      }
+    }
+    byName.set(name, fn);
+  }
+  return (byName.get(name) as F | null) ?? undefined;
+}
