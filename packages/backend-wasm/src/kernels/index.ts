@@ -15,6 +15,8 @@ import { maxPoolGradConfig } from './maxPoolGrad.js';
 import { oneHotConfig } from './oneHot.js';
 import { adamUpdateConfig, sgdUpdateConfig } from './optimizerUpdates.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
+import { sumConfig } from './sum.js';
+import { makeWideBroadcast } from './wideBroadcast.js';
 
 /** A kernel Nutshell registers for 'wasm', and why (the shared shape every plugin's replacements have). */
 type NutshellKernel = KernelReplacement & { readonly why: string };
@@ -75,6 +77,21 @@ export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
     kernelName: tf.Identity,
     why: "tfjs's copies the data; tfjs clones every tensor it saves for the backward pass (12–27 copies a step)",
     make: () => identityConfig,
+  },
+  {
+    kernelName: tf.Add,
+    why: "tfjs's (XNNPACK) runs a bias broadcast ([64,24,24,8] + [8]) row by row, 10× slower than a same-shape Add",
+    make: (previous) => makeWideBroadcast(tf.Add, previous, true),
+  },
+  {
+    kernelName: tf.Multiply,
+    why: 'as Add: a bias-style broadcast runs row by row',
+    make: (previous) => makeWideBroadcast(tf.Multiply, previous, true),
+  },
+  {
+    kernelName: tf.Sum,
+    why: "tfjs's transposes x before summing leading axes (a bias gradient); 10× slower than an average pool",
+    make: sumConfig,
   },
   {
     kernelName: adamUpdateConfig.kernelName,
