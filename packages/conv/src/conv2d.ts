@@ -1,13 +1,25 @@
 import { ShapeError, assertDtype, tf, type Tensor } from '@nutshell/tensor';
+import { canFuseDirect, directConv2dFused, type FusedActivation } from './algorithms/direct.js';
 import { runAlgorithm } from './algorithms/run.js';
 import { chooseAlgorithm } from './autotune.js';
 import { ConvArgumentError } from './errors.js';
-import { CONV_ALGORITHMS, conv2dGeometry, type Conv2DOptions, type ConcreteConvAlgorithm } from './geometry.js';
+import {
+  CONV_ALGORITHMS,
+  conv2dGeometry,
+  type Conv2DOptions,
+  type ConcreteConvAlgorithm,
+} from './geometry.js';
 
 function resolveAlgorithm(op: string, algorithm: unknown): ConcreteConvAlgorithm | 'auto' {
   const a = algorithm ?? 'direct';
-  if (a === 'auto' || CONV_ALGORITHMS.includes(a as ConcreteConvAlgorithm)) return a as ConcreteConvAlgorithm | 'auto';
-  throw new ConvArgumentError(op, 'algorithm', `one of ${[...CONV_ALGORITHMS, 'auto'].map((s) => `'${s}'`).join(', ')}`, a);
+  if (a === 'auto' || CONV_ALGORITHMS.includes(a as ConcreteConvAlgorithm))
+    return a as ConcreteConvAlgorithm | 'auto';
+  throw new ConvArgumentError(
+    op,
+    'algorithm',
+    `one of ${[...CONV_ALGORITHMS, 'auto'].map((s) => `'${s}'`).join(', ')}`,
+    a,
+  );
 }
 
 /** conv2d under another op's name (for error messages). */
@@ -18,8 +30,31 @@ export function conv2dAs(op: string, x: Tensor, w: Tensor, opts: Conv2DOptions):
   const requested = resolveAlgorithm(op, opts.algorithm);
   const algorithm = requested === 'auto' ? chooseAlgorithm(g).algorithm : requested;
   const transform = opts.fftTransform ?? 'auto';
-  if (!['auto', 'backend', 'dft'].includes(transform)) throw new ConvArgumentError(op, 'fftTransform', "'auto', 'backend' or 'dft'", transform);
+  if (!['auto', 'backend', 'dft'].includes(transform))
+    throw new ConvArgumentError(op, 'fftTransform', "'auto', 'backend' or 'dft'", transform);
   return tf.tidy(() => runAlgorithm(algorithm, x, w, g, transform));
+}
+
+/**
+ * `activation(conv2d(x, w) + bias)` as one `FusedConv2D` kernel (see `directConv2dFused`), for the conv layers:
+ * undefined unless the algorithm (after `'auto'`'s choice) is `'direct'` with one group on a backend with that kernel,
+ * and then the caller composes conv2d, add and the activation. Same checks and errors as `conv2d`.
+ */
+export function conv2dBiasActivation(
+  op: string,
+  x: Tensor,
+  w: Tensor,
+  bias: Tensor,
+  activation: FusedActivation,
+  opts: Conv2DOptions,
+): Tensor | undefined {
+  const g = conv2dGeometry(op, x.shape, w.shape, opts);
+  assertDtype(x, 'float32', op);
+  assertDtype(w, 'float32', op);
+  const requested = resolveAlgorithm(op, opts.algorithm);
+  const algorithm = requested === 'auto' ? chooseAlgorithm(g).algorithm : requested;
+  if (algorithm !== 'direct' || !canFuseDirect(g)) return undefined;
+  return tf.tidy(() => directConv2dFused(x, w, bias, activation, g));
 }
 
 /**
@@ -84,16 +119,29 @@ export interface Conv1DOptions {
  */
 export function conv1d(x: Tensor, w: Tensor, options: Conv1DOptions = {}): Tensor {
   if (x.rank !== 3) throw new ShapeError('conv1d', 'rank 3 [batch, length, channels]', x.shape, 'input');
-  if (w.rank !== 3) throw new ShapeError('conv1d', 'rank 3 [kernelSize, channels / groups, filters]', w.shape, 'kernel');
+  if (w.rank !== 3)
+    throw new ShapeError('conv1d', 'rank 3 [kernelSize, channels / groups, filters]', w.shape, 'kernel');
   const strides = aliasedOption(options, 'strides', 'stride');
   const dilations = aliasedOption(options, 'dilations', 'dilation');
   for (const { name, value } of [strides, dilations]) {
-    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) throw new ConvArgumentError('conv1d', name, 'a positive integer', value);
+    if (value !== undefined && !(Number.isInteger(value) && value >= 1))
+      throw new ConvArgumentError('conv1d', name, 'a positive integer', value);
   }
   const p = options.padding ?? 'valid';
   let padding: Conv2DOptions['padding'];
-  if (p === 'valid' || p === 'same') padding = p === 'same' ? [[0, 0], [0, 0]] : 'valid';
-  else if (Array.isArray(p) && p.length === 2) padding = [[0, 0], [p[0], p[1]]];
+  if (p === 'valid' || p === 'same')
+    padding =
+      p === 'same'
+        ? [
+            [0, 0],
+            [0, 0],
+          ]
+        : 'valid';
+  else if (Array.isArray(p) && p.length === 2)
+    padding = [
+      [0, 0],
+      [p[0], p[1]],
+    ];
   else throw new ConvArgumentError('conv1d', 'padding', "'valid', 'same' or [before, after]", p);
   if (p === 'same') {
     // 'same' along the length only (2-D 'same' would also pad the height-1 axis for kernels of height 1: no-op,
@@ -102,7 +150,10 @@ export function conv1d(x: Tensor, w: Tensor, options: Conv1DOptions = {}): Tenso
     const s = strides.value ?? 1;
     const len = (x.shape as number[])[1];
     const total = Math.max((Math.ceil(len / s) - 1) * s + k - len, 0);
-    padding = [[0, 0], [Math.floor(total / 2), total - Math.floor(total / 2)]];
+    padding = [
+      [0, 0],
+      [Math.floor(total / 2), total - Math.floor(total / 2)],
+    ];
   }
   const xs = x.shape as number[];
   const ws = w.shape as number[];
@@ -151,7 +202,12 @@ function aliasedOption(
   const v = options[name];
   const a = options[alias];
   if (v !== undefined && a !== undefined && v !== a) {
-    throw new ConvArgumentError('conv1d', `${name} (and its deprecated alias ${alias})`, 'one value when both are given', { [name]: v, [alias]: a });
+    throw new ConvArgumentError(
+      'conv1d',
+      `${name} (and its deprecated alias ${alias})`,
+      'one value when both are given',
+      { [name]: v, [alias]: a },
+    );
   }
   return { name: v === undefined && a !== undefined ? alias : name, value: v ?? a };
 }

@@ -3,8 +3,10 @@
 // tfjs is channels-last (NHWC, filter [kh, kw, in, out]); ONNX's Conv is channels-first (NCHW, weights [out, in/group,
 // kh, kw]). The graph transposes x in and the result out (ONNX Runtime's Transpose, in native code); the filter, which
 // is small, is rearranged here. A depthwise convolution is a Conv with one group per input channel, whose output
-// channel ci·multiplier + m is tfjs's order. Anything else runs on the wasm kernel: NCHW data, PReLU
-// fusions, biases that are not one value or one per channel.
+// channel ci·multiplier + m is tfjs's order. FusedConv2D's bias is the Conv's input B, and a relu or leaky relu is a
+// node after it, which ONNX Runtime fuses into the Conv (MLAS applies both to each output tile as it is written); the
+// other activations are applied here. Anything else runs on the wasm kernel: NCHW data, PReLU fusions, biases that
+// are not one value or one per channel.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -44,20 +46,58 @@ export function depthwiseFilterToOihw(f: Float32Array, [KH, KW, CI, CM]: Shape4)
   return out;
 }
 
-/** x [N,H,W,C] → Conv → [N,OH,OW,M], all in ONNX Runtime. */
-function convGraph(attributes: Record<string, number | number[]>): () => SmallGraph {
+/** An activation the graph applies after the Conv (ONNX Runtime fuses it into the Conv). */
+export type GraphActivation = { readonly op: 'Relu' } | { readonly op: 'LeakyRelu'; readonly alpha: number };
+
+/** The activation as a graph node where ONNX has the same operator; undefined for linear and for the rest. */
+export function graphActivation(
+  activation: Activation | undefined,
+  leakyreluAlpha = 0.2,
+): GraphActivation | undefined {
+  if (activation === 'relu') return { op: 'Relu' };
+  if (activation === 'leakyrelu') return { op: 'LeakyRelu', alpha: leakyreluAlpha };
+  return undefined;
+}
+
+/** x [N,H,W,C] (and bias B [M]) → Conv → activation → [N,OH,OW,M], all in ONNX Runtime. */
+function convGraph(
+  attributes: Record<string, number | number[]>,
+  withBias: boolean,
+  activation: GraphActivation | undefined,
+): () => SmallGraph {
   return () => ({
     nodes: [
       { opType: 'Transpose', inputs: ['x0'], outputs: ['xt'], attributes: { perm: [0, 3, 1, 2] } },
-      { opType: 'Conv', inputs: ['xt', 'x1'], outputs: ['yt'], attributes },
-      { opType: 'Transpose', inputs: ['yt'], outputs: ['y'], attributes: { perm: [0, 2, 3, 1] } },
+      { opType: 'Conv', inputs: withBias ? ['xt', 'x1', 'x2'] : ['xt', 'x1'], outputs: ['yt'], attributes },
+      ...(activation
+        ? [
+            activation.op === 'LeakyRelu'
+              ? {
+                  opType: 'LeakyRelu',
+                  inputs: ['yt'],
+                  outputs: ['ya'],
+                  attributes: { alpha: activation.alpha },
+                  floats: ['alpha'],
+                }
+              : { opType: activation.op, inputs: ['yt'], outputs: ['ya'] },
+          ]
+        : []),
+      {
+        opType: 'Transpose',
+        inputs: [activation ? 'ya' : 'yt'],
+        outputs: ['y'],
+        attributes: { perm: [0, 2, 3, 1] },
+      },
     ],
-    inputRanks: [4, 4],
+    inputRanks: withBias ? [4, 4, 1] : [4, 4],
     outputRank: 4,
   });
 }
 
-/** A channels-last convolution on the native library into `out`; `weights` are ONNX [out, in/group, kh, kw]. */
+/**
+ * A channels-last convolution on the native library into `out`; `weights` are ONNX [out, in/group, kh, kw], `bias`
+ * one value per output channel, `activation` applied after it.
+ */
 export function nativeConv(
   x: Float32Array,
   xShape: Shape4,
@@ -65,6 +105,8 @@ export function nativeConv(
   out: Float32Array,
   info: tf.backend_util.Conv2DInfo,
   group: number,
+  bias?: Float32Array,
+  activation?: GraphActivation,
 ): void {
   const { top, left, bottom, right } = info.padInfo;
   const attributes = {
@@ -73,19 +115,28 @@ export function nativeConv(
     pads: [top, left, bottom, right],
     group,
   };
-  const key = `Conv ${JSON.stringify(attributes)}`;
+  const act = activation
+    ? ` ${activation.op}${activation.op === 'LeakyRelu' ? ` ${activation.alpha}` : ''}`
+    : '';
+  const key = `Conv ${JSON.stringify(attributes)}${bias ? ' bias' : ''}${act}`;
   const wShape = [info.outChannels, info.inChannels / group, info.filterHeight, info.filterWidth];
   if (out.length === 0) return;
   runGraph(
     key,
-    convGraph(attributes),
+    convGraph(attributes, bias !== undefined, activation),
     [
       { data: x, shape: xShape },
       { data: weights, shape: wShape },
+      ...(bias ? [{ data: bias, shape: [info.outChannels] }] : []),
     ],
     { data: out, shape: info.outShape },
     out.length * info.filterHeight * info.filterWidth * (info.inChannels / group),
   );
+}
+
+/** The fused kernel's bias as ONNX Conv's B: one value per output channel (a single value is repeated). */
+function convBias(values: Float32Array, channels: number): Float32Array {
+  return values.length === channels ? values : new Float32Array(channels).fill(values[0]);
 }
 
 interface ConvAttrs {
@@ -134,9 +185,20 @@ function convKernel(fallback: KernelFunc, kind: 'conv' | 'fused' | 'depthwise'):
     const f = valuesOf(backend, filter);
     const weights = kind === 'depthwise' ? depthwiseFilterToOihw(f, fShape) : filterToOihw(f, fShape);
     const out = valuesOf(backend, result);
-    nativeConv(valuesOf(backend, x), xShape, weights, out, info, kind === 'depthwise' ? fShape[2] : 1);
-    if (kind === 'fused')
-      applyBiasAndActivation(out, bias ? valuesOf(backend, bias) : undefined, a.activation, a.leakyreluAlpha);
+    const b = kind === 'fused' && bias ? convBias(valuesOf(backend, bias), outChannels) : undefined;
+    const inGraph = kind === 'fused' ? graphActivation(a.activation, a.leakyreluAlpha) : undefined;
+    nativeConv(
+      valuesOf(backend, x),
+      xShape,
+      weights,
+      out,
+      info,
+      kind === 'depthwise' ? fShape[2] : 1,
+      b,
+      inGraph,
+    );
+    // relu6, elu and sigmoid: here, after the Conv (linear, relu and leaky relu are done).
+    if (kind === 'fused' && !inGraph) applyBiasAndActivation(out, undefined, a.activation, a.leakyreluAlpha);
     return result;
   };
 }

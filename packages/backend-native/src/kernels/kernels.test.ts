@@ -301,6 +301,45 @@ describe('convolutions and their gradients on ONNX Runtime', () => {
     tf.dispose([xt, ft]);
   });
 
+  it('fused conv2d: bias in the graph (per channel or one value), each activation, no fallback', async () => {
+    const c: Conv = { B: 2, H: 6, W: 5, CI: 2, KH: 3, KW: 2, CO: 3, s: 1, d: 1, top: 0, left: 0, OH: 4, OW: 4 };
+    const x = values(c.B * c.H * c.W * c.CI);
+    const f = values(c.KH * c.KW * c.CI * c.CO);
+    const ref = convRef(c, x, f, new Float32Array(c.B * c.OH * c.OW * c.CO)).y;
+    const xt = tf.tensor4d(x, [c.B, c.H, c.W, c.CI]);
+    const ft = tf.tensor4d(f, [c.KH, c.KW, c.CI, c.CO]);
+    const perChannel = values(c.CO);
+    const acts: Array<[tf.fused.Activation, (v: number) => number]> = [
+      ['linear', (v) => v],
+      ['relu', (v) => Math.max(v, 0)],
+      ['leakyrelu', (v) => (v < 0 ? 0.15 * v : v)],
+      ['relu6', (v) => Math.min(Math.max(v, 0), 6)],
+      ['sigmoid', (v) => 1 / (1 + Math.exp(-v))],
+    ];
+    const before = { ...fallbackCounts() };
+    for (const [activation, act] of acts)
+      for (const bias of [perChannel, Float32Array.of(-0.25), undefined]) {
+        const b = bias && tf.tensor1d(bias);
+        const y = tf.fused.conv2d({
+          x: xt,
+          filter: ft,
+          strides: 1,
+          pad: 'valid',
+          bias: b,
+          activation,
+          leakyreluAlpha: 0.15,
+        });
+        await expectClose(
+          y,
+          ref.map((v, i) => act(v + (bias ? bias[bias.length === 1 ? 0 : i % c.CO] : 0))),
+          [c.B, c.OH, c.OW, c.CO],
+        );
+        b?.dispose();
+      }
+    expect(fallbackCounts()).toEqual(before);
+    tf.dispose([xt, ft]);
+  });
+
   it('depthwise conv2d (multiplier 2) and its input gradient natively', async () => {
     const [B, H, W, CI, CM, K] = [2, 6, 6, 3, 2, 3];
     const x = values(B * H * W * CI);

@@ -1,6 +1,6 @@
 import { type LayerInputShape, type Shape } from '@nutshell/layers';
 import { type Tensor, type Variable } from '@nutshell/tensor';
-import { conv2d } from '../conv2d.js';
+import { conv2d, conv2dBiasActivation } from '../conv2d.js';
 import { BaseConv } from './baseConv.js';
 import { conv2dOutputShape, intArg, pairArg, type ConvLayerCommonArgs } from './common.js';
 
@@ -76,6 +76,17 @@ export class Conv2D extends BaseConv {
 
   protected convolve(x: Tensor): Tensor {
     return conv2d(x, this.kernel!, {
+      strides: this.strides,
+      padding: this.common.padding,
+      dilations: this.dilationRate,
+      groups: this.groups,
+      algorithm: this.common.algorithm,
+    });
+  }
+
+  protected override convolveFused(x: Tensor, bias: Variable, activation: string): Tensor | undefined {
+    if (activation !== 'linear' && activation !== 'relu') return undefined;
+    return conv2dBiasActivation(this.op, x, this.kernel!, bias, activation, {
       strides: this.strides,
       padding: this.common.padding,
       dilations: this.dilationRate,

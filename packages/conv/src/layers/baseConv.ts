@@ -78,8 +78,18 @@ export abstract class BaseConv extends Layer {
     }
   }
 
+  /**
+   * `activation(convolve(x) + bias)` as one fused op where the subclass has one for this case, else undefined (then
+   * `call` composes the three). Conv2D fuses its direct algorithm with a 'linear' or 'relu' activation.
+   */
+  protected convolveFused(_x: Tensor, _bias: Variable, _activation: string): Tensor | undefined {
+    return undefined;
+  }
+
   /** `activation(convolve(x) + bias)`. */
   call(inputs: Tensor | Tensor[], _opts: ApplyOptions): Tensor {
+    const fused = this.bias && this.convolveFused(inputs as Tensor, this.bias, this.common.activation);
+    if (fused) return fused;
     let y = this.convolve(inputs as Tensor);
     if (this.bias) y = tf.add(y, this.bias);
     return this.common.activate(y);
