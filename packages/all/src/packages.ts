@@ -11,6 +11,9 @@ export type { BackendPlugin, BackendInfo, ProbeResult, BackendSelection } from '
 export { withoutGradientTape, readsSynchronously, replaceKernels, hasKernels } from '@nutshell/backend';
 export { ADAM_UPDATE, SGD_UPDATE, adamUpdateValues, sgdUpdateValues, runFusedUpdate } from '@nutshell/backend';
 export type { KernelReplacement, AdamUpdateAttrs, SgdUpdateAttrs } from '@nutshell/backend';
+export { SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD, softmaxCrossEntropyValues, softmaxCrossEntropyGradValues, runSoftmaxCrossEntropy } from '@nutshell/backend';
+export type { CrossEntropyReduction, CrossEntropyTargets, SoftmaxCrossEntropyAttrs } from '@nutshell/backend';
+export { CATEGORICAL_ACCURACY, categoricalAccuracyValues, runCategoricalAccuracy } from '@nutshell/backend';
 export type { Tensor, Variable, DataType, Rank, TensorContainer, TensorValues, ShapeSpec, MemoryStats } from '@nutshell/tensor';
 export type { RngState, RandomOptions } from '@nutshell/tensor';
 export { tensor, zeros, ones, full, scalar, linspace, oneHot } from '@nutshell/tensor';

@@ -32,6 +32,15 @@ export {
   runFusedUpdate,
 } from './fusedOptimizers.js';
 export type { AdamUpdateAttrs, SgdUpdateAttrs } from './fusedOptimizers.js';
+export {
+  SOFTMAX_CROSS_ENTROPY,
+  SOFTMAX_CROSS_ENTROPY_GRAD,
+  softmaxCrossEntropyValues,
+  softmaxCrossEntropyGradValues,
+  runSoftmaxCrossEntropy,
+} from './fusedLosses.js';
+export type { CrossEntropyReduction, CrossEntropyTargets, SoftmaxCrossEntropyAttrs } from './fusedLosses.js';
+export { CATEGORICAL_ACCURACY, categoricalAccuracyValues, runCategoricalAccuracy } from './fusedMetrics.js';
 
 // Errors
 export { NutshellError, BackendUnavailableError, UnknownBackendError } from './errors.js';

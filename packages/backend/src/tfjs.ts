@@ -5,10 +5,14 @@ import '@tensorflow/tfjs-backend-cpu';
 import '#register-gradients';
 import { registerNutshellGradients } from './gradients/index.js';
 import { registerCpuOptimizerKernels } from './fusedOptimizers.js';
+import { registerFusedLossKernels } from './fusedLosses.js';
+import { registerFusedMetricKernels } from './fusedMetrics.js';
 
 tf.enableProdMode();
 registerNutshellGradients();
 registerCpuOptimizerKernels();
+registerFusedLossKernels();
+registerFusedMetricKernels();
 // tfjs picks the highest-priority registered backend on first use; a plugin imported later (wasm registers
 // itself at priority 2) must not take over silently, so the CPU backend is made current now.
 if (tf.getBackend() !== 'cpu') void tf.setBackend('cpu');

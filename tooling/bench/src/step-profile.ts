@@ -3,7 +3,7 @@
 // and tooling/bench's train-peers run them, on one backend; tf.profile over a few steps after warm-up.
 //
 //   pnpm --filter @nutshell/bench exec tsx src/step-profile.ts [--backend wasm] [--workloads W1,W2,W3] [--steps 100]
-//     [--rounds 3] [--compare-unfused] [--trace] [--no-profile]
+//     [--rounds 3] [--compare-unfused] [--compare-unfused-head] [--trace] [--no-profile]
 //
 // tf.profile times each kernel synchronously (wasm and native kernels are synchronous, so the time is the kernel's
 // own). "step" is the wall time of an un-profiled step: the difference between a fit of `steps` batches and a fit
@@ -25,13 +25,22 @@ const { values: args } = parseArgs({
     'no-profile': { type: 'boolean', default: false },
     trace: { type: 'boolean', default: false },
     'compare-unfused': { type: 'boolean', default: false },
+    'compare-unfused-head': { type: 'boolean', default: false },
   },
 });
 const BATCH = 64;
 const STEPS = Number(args.steps);
 const ROUNDS = Number(args.rounds);
 
-const { tf, useBackend, ADAM_UPDATE, SGD_UPDATE } = await import('@nutshell/backend');
+const {
+  tf,
+  useBackend,
+  ADAM_UPDATE,
+  SGD_UPDATE,
+  SOFTMAX_CROSS_ENTROPY,
+  SOFTMAX_CROSS_ENTROPY_GRAD,
+  CATEGORICAL_ACCURACY,
+} = await import('@nutshell/backend');
 await import('@nutshell/backend-wasm');
 if (args.backend === 'native' || args.backend === 'auto') await import('@nutshell/backend-native');
 tf.enableProdMode();
@@ -85,14 +94,31 @@ for (const w of args.workloads.split(',')) {
   };
   await fit(source); // warm-up: kernels set up, weights packed
   // With --compare-unfused, the rounds alternate between the fused optimizer kernels and the tensor-op rule (the
-  // kernels unregistered): the same numbers, so the difference is the optimizer's dispatch cost alone.
-  const variants = args['compare-unfused'] ? ['fused', 'unfused'] : ['as is'];
+  // kernels unregistered): the same numbers, so the difference is the optimizer's dispatch cost alone. With
+  // --compare-unfused-head, between the fused loss and accuracy kernels, the loss's ops with the fused accuracy,
+  // and both as ops.
+  const variants = args['compare-unfused']
+    ? ['fused', 'unfused']
+    : args['compare-unfused-head']
+      ? ['fused', 'loss unfused', 'loss+accuracy unfused']
+      : ['as is'];
   const optimizerKernel = w === 'W1' ? SGD_UPDATE : ADAM_UPDATE;
-  const fusedConfig = tf.getKernel(optimizerKernel, tf.getBackend());
+  const loss = [SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD];
+  const unregistered: Record<string, string[]> = {
+    unfused: [optimizerKernel],
+    'loss unfused': loss,
+    'loss+accuracy unfused': [...loss, CATEGORICAL_ACCURACY],
+  };
+  const toggled = [optimizerKernel, ...loss, CATEGORICAL_ACCURACY];
+  const configs = new Map(toggled.map((k) => [k, tf.getKernel(k, tf.getBackend())]));
   const setVariant = (v: string) => {
-    const registered = tf.getKernel(optimizerKernel, tf.getBackend()) !== undefined;
-    if (v === 'unfused' && registered) tf.unregisterKernel(optimizerKernel, tf.getBackend());
-    if (v === 'fused' && !registered && fusedConfig) tf.registerKernel(fusedConfig);
+    for (const k of toggled) {
+      const off = (unregistered[v] ?? []).includes(k);
+      const registered = tf.getKernel(k, tf.getBackend()) !== undefined;
+      const config = configs.get(k);
+      if (off && registered) tf.unregisterKernel(k, tf.getBackend());
+      if (!off && !registered && config) tf.registerKernel(config);
+    }
   };
   for (const v of variants) {
     setVariant(v);
@@ -199,7 +225,49 @@ for (const w of args.workloads.split(',')) {
       `optimizer step alone (µs, min of 15 interleaved rounds): ${variants.map((v) => `${v} ${Math.min(...optUs.get(v)!).toFixed(0)}`).join(', ')}`,
     );
   }
-  setVariant('fused');
+  if (args['compare-unfused-head']) {
+    // The classifier head alone: the loss of [64, 10] logits, its gradient and the accuracy metric, as a training
+    // step computes them; per variant, interleaved, minimum over rounds.
+    const logits = tf.variable(tf.randomNormal([BATCH, 10], 0, 2, 'float32', 2));
+    const labels = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: BATCH }, (_, i) => i % 10),
+        'int32',
+      ),
+      10,
+      1,
+      0,
+      'float32',
+    );
+    const ce = categoricalCrossentropy({ fromLogits: true });
+    const { categoricalAccuracy } = await import('@nutshell/train');
+    const headTime = () => {
+      const t0 = performance.now();
+      for (let i = 0; i < 100; i++) {
+        tf.tidy(() => {
+          const { grads } = tf.variableGrads(
+            () => ce.reduced!(labels, logits) as ReturnType<typeof tf.scalar>,
+            [logits],
+          );
+          tf.mean(categoricalAccuracy(labels, logits));
+          return grads[logits.name];
+        }).dispose();
+      }
+      return ((performance.now() - t0) / 100) * 1000;
+    };
+    const headUs = new Map(variants.map((v) => [v, [] as number[]]));
+    for (let r = 0; r < 15; r++) {
+      for (const v of variants) {
+        setVariant(v);
+        headUs.get(v)!.push(headTime());
+      }
+    }
+    tf.dispose([logits, labels]);
+    console.log(
+      `loss + gradient + accuracy alone (µs, min of 15 interleaved rounds of 100): ${variants.map((v) => `${v} ${Math.min(...headUs.get(v)!).toFixed(0)}`).join(', ')}`,
+    );
+  }
+  setVariant('as is');
   if (Object.keys(summary).length > 1) {
     console.log(`\n| ${w} on ${selection.name} (ms a step) | ${variants.join(' | ')} |`);
     console.log(`| --- |${variants.map(() => ' ---: |').join('')}`);

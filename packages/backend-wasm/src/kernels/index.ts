@@ -14,6 +14,11 @@ import { batchMatMulConfig, fusedMatMulConfig } from './matMul.js';
 import { maxPoolGradConfig } from './maxPoolGrad.js';
 import { oneHotConfig } from './oneHot.js';
 import { adamUpdateConfig, sgdUpdateConfig } from './optimizerUpdates.js';
+import {
+  categoricalAccuracyConfig,
+  softmaxCrossEntropyConfig,
+  softmaxCrossEntropyGradConfig,
+} from './softmaxCrossEntropy.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 import { sumConfig } from './sum.js';
 import { makeWideBroadcast } from './wideBroadcast.js';
@@ -102,6 +107,21 @@ export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
     kernelName: sgdUpdateConfig.kernelName,
     why: 'fused SGD step: one kernel per weight instead of 2–5',
     make: () => sgdUpdateConfig,
+  },
+  {
+    kernelName: softmaxCrossEntropyConfig.kernelName,
+    why: 'fused softmax cross-entropy: one kernel instead of about 15',
+    make: () => softmaxCrossEntropyConfig,
+  },
+  {
+    kernelName: softmaxCrossEntropyGradConfig.kernelName,
+    why: "the fused softmax cross-entropy's gradient: one kernel instead of about 15",
+    make: () => softmaxCrossEntropyGradConfig,
+  },
+  {
+    kernelName: categoricalAccuracyConfig.kernelName,
+    why: 'fused categorical accuracy: one kernel instead of ArgMax, ArgMax, Equal, Cast',
+    make: () => categoricalAccuracyConfig,
   },
 ];
 

@@ -1,7 +1,8 @@
 import { ShapeError, tf } from '@nutshell/tensor';
 import type { Tensor } from '@nutshell/tensor';
-import { EPSILON, asFloat, defineLoss, sameShape } from './loss.js';
-import type { Loss } from './loss.js';
+import { runSoftmaxCrossEntropy } from '@nutshell/backend';
+import { EPSILON, asFloat, defineLoss, reduceLoss, sameShape } from './loss.js';
+import type { Loss, Reduction } from './loss.js';
 import { checkProbabilities, checkUnitTargets } from './lossInputs.js';
 
 /** log of class probabilities along the last axis, from logits (stable log-softmax) or from probabilities. */
@@ -22,12 +23,25 @@ export function logProbabilities(yPred: Tensor, fromLogits: boolean): Tensor {
  */
 export function categoricalCrossentropy(options: { fromLogits?: boolean } = {}): Loss {
   const fromLogits = options.fromLogits ?? false;
-  return defineLoss('categoricalCrossentropy', (yTrue, yPred) => {
-    sameShape('categoricalCrossentropy', yTrue, yPred);
-    if (yPred.rank < 2) throw new ShapeError('categoricalCrossentropy', '[batch, classes]', yPred.shape);
-    return tf.neg(tf.sum(tf.mul(asFloat(yTrue), logProbabilities(yPred, fromLogits)), -1));
-  }, fromLogits, (yTrue, yPred) => {
-    checkUnitTargets('categoricalCrossentropy', yTrue);
-    if (!fromLogits) checkProbabilities('categoricalCrossentropy', yPred);
-  });
+  const name = 'categoricalCrossentropy';
+  // One fused kernel (forward and gradient) for logits where the backend has it; the tensor ops otherwise.
+  const loss = (yTrue: Tensor, yPred: Tensor, reduction: Reduction): Tensor => {
+    sameShape(name, yTrue, yPred);
+    if (yPred.rank < 2) throw new ShapeError(name, '[batch, classes]', yPred.shape);
+    const t = asFloat(yTrue);
+    const fused = fromLogits ? runSoftmaxCrossEntropy(yPred, t, reduction) : undefined;
+    if (fused) return fused;
+    const l = tf.neg(tf.sum(tf.mul(t, logProbabilities(yPred, fromLogits)), -1));
+    return reduction === 'none' ? l : reduceLoss(name, l, { reduction });
+  };
+  return defineLoss(
+    name,
+    (yTrue, yPred) => loss(yTrue, yPred, 'none'),
+    fromLogits,
+    (yTrue, yPred) => {
+      checkUnitTargets(name, yTrue);
+      if (!fromLogits) checkProbabilities(name, yPred);
+    },
+    loss,
+  );
 }

@@ -43,6 +43,12 @@ export interface Loss {
   readonly checkInputs?: (yTrue: LossValues, yPred: LossValues) => void;
   /** True when the loss takes logits rather than probabilities (metrics then threshold binary outputs at 0). */
   readonly fromLogits?: boolean;
+  /**
+   * The reduced loss without the value checks, as a training step computes it: `reduceLoss(perSample(…))`, or
+   * fewer kernels where the loss computes its reduction itself (the softmax cross-entropies: one fused kernel on
+   * the CPU-side backends). Shapes are checked; the caller owns the result. Losses made by `defineLoss` have it.
+   */
+  readonly reduced?: (yTrue: Tensor, yPred: Tensor, options?: LossOptions) => Tensor;
 }
 
 /**
@@ -58,7 +64,9 @@ export interface LossValues {
 
 /**
  * Makes a `Loss` from its per-sample function, adding reductions, sample weights and, when given, a check of
- * the input values that calling the loss runs first.
+ * the input values that calling the loss runs first. `reduce`, when given, computes the unweighted sum or mean
+ * over the batch directly (checking shapes as `perSample` does), e.g. in one fused kernel; it must equal
+ * `reduceLoss(perSample(…))` to float32 rounding.
  * @public
  */
 export function defineLoss(
@@ -66,19 +74,25 @@ export function defineLoss(
   perSample: (yTrue: Tensor, yPred: Tensor) => Tensor,
   fromLogits = false,
   checkInputs?: (yTrue: LossValues, yPred: LossValues) => void,
+  reduce?: (yTrue: Tensor, yPred: Tensor, reduction: 'sum' | 'mean') => Tensor,
 ): Loss {
-  const call = (yTrue: Tensor, yPred: Tensor, options: LossOptions = {}): Tensor => {
-    checkReduction(name, options.reduction);
-    return tf.tidy(() => {
-      const l = perSample(yTrue, yPred); // shapes first: the value checks assume them
-      if (checkInputs) checkIfReadable(checkInputs, yTrue, yPred);
-      return reduceLoss(name, l, options);
-    });
+  const reduced = (yTrue: Tensor, yPred: Tensor, options: LossOptions = {}): Tensor => {
+    const reduction = options.reduction ?? 'mean';
+    checkReduction(name, reduction);
+    if (reduce && !options.sampleWeight && reduction !== 'none') return reduce(yTrue, yPred, reduction);
+    return reduceLoss(name, perSample(yTrue, yPred), options);
   };
+  const call = (yTrue: Tensor, yPred: Tensor, options: LossOptions = {}): Tensor =>
+    tf.tidy(() => {
+      const l = reduced(yTrue, yPred, options); // shapes first: the value checks assume them
+      if (checkInputs) checkIfReadable(checkInputs, yTrue, yPred);
+      return l;
+    });
   return Object.assign(call, {
     lossName: name,
     perSample,
     fromLogits,
+    reduced,
     ...(checkInputs ? { checkInputs } : {}),
   });
 }

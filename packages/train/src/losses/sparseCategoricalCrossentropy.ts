@@ -1,6 +1,8 @@
 import { ShapeError, tf } from '@nutshell/tensor';
-import { defineLoss } from './loss.js';
-import type { Loss } from './loss.js';
+import type { Tensor } from '@nutshell/tensor';
+import { runSoftmaxCrossEntropy } from '@nutshell/backend';
+import { defineLoss, reduceLoss } from './loss.js';
+import type { Loss, Reduction } from './loss.js';
 import { logProbabilities } from './categoricalCrossentropy.js';
 import { checkClassIndices, checkProbabilities } from './lossInputs.js';
 
@@ -14,17 +16,35 @@ import { checkClassIndices, checkProbabilities } from './lossInputs.js';
  */
 export function sparseCategoricalCrossentropy(options: { fromLogits?: boolean } = {}): Loss {
   const fromLogits = options.fromLogits ?? false;
-  return defineLoss('sparseCategoricalCrossentropy', (yTrue, yPred) => {
-    if (yPred.rank !== 2) throw new ShapeError('sparseCategoricalCrossentropy', '[batch, classes]', yPred.shape);
+  const name = 'sparseCategoricalCrossentropy';
+  // One fused kernel (forward and gradient) for logits where the backend has it; the tensor ops otherwise.
+  const loss = (yTrue: Tensor, yPred: Tensor, reduction: Reduction): Tensor => {
+    if (yPred.rank !== 2) throw new ShapeError(name, '[batch, classes]', yPred.shape);
     const n = yPred.shape[0];
     if (yTrue.size !== n || (yTrue.rank === 2 && yTrue.shape[1] !== 1) || yTrue.rank > 2) {
-      throw new ShapeError('sparseCategoricalCrossentropy', [n], yTrue.shape, 'one class index per sample');
+      throw new ShapeError(name, [n], yTrue.shape, 'one class index per sample');
+    }
+    if (fromLogits) {
+      const fused = runSoftmaxCrossEntropy(
+        yPred,
+        yTrue.rank === 1 ? yTrue : tf.reshape(yTrue, [n]),
+        reduction,
+      );
+      if (fused) return fused;
     }
     const labels = tf.reshape(yTrue.dtype === 'int32' ? yTrue : tf.cast(yTrue, 'int32'), [n]);
     const mask = tf.oneHot(labels, yPred.shape[1] as number, 1, 0, 'float32');
-    return tf.neg(tf.sum(tf.mul(mask, logProbabilities(yPred, fromLogits)), -1));
-  }, fromLogits, (yTrue, yPred) => {
-    checkClassIndices('sparseCategoricalCrossentropy', yTrue, yPred.shape[1] as number);
-    if (!fromLogits) checkProbabilities('sparseCategoricalCrossentropy', yPred);
-  });
+    const l = tf.neg(tf.sum(tf.mul(mask, logProbabilities(yPred, fromLogits)), -1));
+    return reduction === 'none' ? l : reduceLoss(name, l, { reduction });
+  };
+  return defineLoss(
+    name,
+    (yTrue, yPred) => loss(yTrue, yPred, 'none'),
+    fromLogits,
+    (yTrue, yPred) => {
+      checkClassIndices(name, yTrue, yPred.shape[1] as number);
+      if (!fromLogits) checkProbabilities(name, yPred);
+    },
+    loss,
+  );
 }

@@ -1,5 +1,6 @@
 import { ShapeError, tf } from '@nutshell/tensor';
 import type { Tensor } from '@nutshell/tensor';
+import { runCategoricalAccuracy } from '@nutshell/backend';
 
 /**
  * Binary accuracy per sample: the fraction of a sample's outputs whose prediction falls on the same side of
@@ -23,8 +24,13 @@ export function binaryAccuracy(yTrue: Tensor, yPred: Tensor, threshold = 0.5): T
  */
 export function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
   return tf.tidy(() => {
-    if (yTrue.rank !== yPred.rank || yTrue.size !== yPred.size) throw new ShapeError('categoricalAccuracy', yPred.shape, yTrue.shape);
-    return tf.cast(tf.equal(tf.argMax(yTrue, -1), tf.argMax(yPred, -1)), 'float32');
+    if (yTrue.rank !== yPred.rank || yTrue.size !== yPred.size)
+      throw new ShapeError('categoricalAccuracy', yPred.shape, yTrue.shape);
+    // One fused kernel where the backend has it (a training step computes this every batch).
+    return (
+      runCategoricalAccuracy(yTrue, yPred) ??
+      tf.cast(tf.equal(tf.argMax(yTrue, -1), tf.argMax(yPred, -1)), 'float32')
+    );
   });
 }
 
@@ -36,7 +42,10 @@ export function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
 export function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
   return tf.tidy(() => {
     const n = yPred.shape[0];
-    if (yPred.rank !== 2 || yTrue.size !== n) throw new ShapeError('sparseCategoricalAccuracy', [n], yTrue.shape, 'one class index per sample');
+    if (yPred.rank !== 2 || yTrue.size !== n)
+      throw new ShapeError('sparseCategoricalAccuracy', [n], yTrue.shape, 'one class index per sample');
+    const fused = runCategoricalAccuracy(yTrue.rank === 1 ? yTrue : tf.reshape(yTrue, [n]), yPred);
+    if (fused) return fused;
     return tf.cast(tf.equal(tf.reshape(tf.cast(yTrue, 'int32'), [n]), tf.argMax(yPred, -1)), 'float32');
   });
 }

@@ -339,7 +339,9 @@ export class Trainer implements TrainingContext {
           () => {
             const out = this.model.apply(x, { training: true });
             yPred = tf.keep(out); // the metrics need it after the gradient's own tidy has ended
-            let l = reduceLoss(this.loss.lossName, this.loss.perSample(y, out), { sampleWeight });
+            let l = this.loss.reduced
+              ? this.loss.reduced(y, out, { sampleWeight })
+              : reduceLoss(this.loss.lossName, this.loss.perSample(y, out), { sampleWeight });
             const reg = this.model.regularizationLoss?.();
             if (reg) l = tf.add(l, reg);
             return l as tf.Scalar;
@@ -396,7 +398,8 @@ export class Trainer implements TrainingContext {
       try {
         step = tf.tidy(() => {
           const p = this.model.apply(x, { training: false });
-          const parts = [tf.reshape(tf.sum(this.loss.perSample(y, p)), [1])];
+          const total = this.loss.reduced ? this.loss.reduced(y, p, { reduction: 'sum' }) : tf.sum(this.loss.perSample(y, p));
+          const parts = [tf.reshape(total, [1])];
           for (const m of batch) parts.push(tf.reshape(tf.sum(m.perSample(y, p)), [1]));
           const s = tf.concat(parts);
           return { sumsT: acc ? tf.add(acc, s) : s, yPred: dataset.length ? p : undefined };
