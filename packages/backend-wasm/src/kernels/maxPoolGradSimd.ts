@@ -9,25 +9,30 @@
 // equal values get 0. `f32x4.eq` compares as `===` does (NaN never equal, −0 equal to +0). Every input position
 // of the row of windows is written, so the caller zeroes only rows or columns no window covers.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { compileSimd, leb, type Op } from './simdModule.js';
+import {
+  add,
+  compileSimd,
+  countDown,
+  get,
+  i32,
+  load,
+  loop,
+  mul,
+  set,
+  shl,
+  simd,
+  store,
+  sub,
+  type Op,
+} from './simdModule.js';
 
 // (func (param $x $y $g $o $ow $c4 $kh $kw $rowBytes i32)), locals $d $p $ox $c $r $i $q $j $col i32, $T $G $TK $E v128.
 const [x, y, g, o, ow, c4, kh, kw, rowBytes] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 const [d, p, ox, c, r, i, q, j, col] = [9, 10, 11, 12, 13, 14, 15, 16, 17];
 const [T, G, TK, E] = [18, 19, 20, 21];
 
-const get = (n: number): Op => [0x20, n];
-const set = (n: number): Op => [0x21, n];
-const tee = (n: number): Op => [0x22, n];
-const i32 = (n: number): Op => [0x41, ...leb(n)];
-const [add, sub, mul, shl] = [[0x6a], [0x6b], [0x6c], [0x74]];
-const simd = (op: number): Op => [0xfd, op];
-const load: Op = [...simd(0x00), 0x00, 0x00]; // v128.load, byte alignment, offset 0
-const store: Op = [...simd(0x0b), 0x00, 0x00]; // v128.store
 const zero: Op = [...simd(0x0c), ...Array<number>(16).fill(0)]; // v128.const 0
 const [eq, and, andnot, or] = [simd(0x41), simd(0x4e), simd(0x4f), simd(0x50)]; // f32x4.eq, v128.and/andnot/or
-const loop = (...body: Op[]): Op => [0x03, 0x40, ...body.flat(), 0x0b];
-const countDown = (n: number): Op => [...get(n), ...i32(1), ...sub, ...tee(n), 0x0d, 0x00]; // --n; br_if loop
 
 // prettier-ignore
 const body: Op = [

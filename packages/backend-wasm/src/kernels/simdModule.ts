@@ -19,6 +19,23 @@ export function leb(n: number): number[] {
   return out;
 }
 
+// Instructions, as the modules' code writes them (the WebAssembly binary format's opcodes).
+/** local.get, local.set, local.tee of local `n`. */
+export const get = (n: number): Op => [0x20, n];
+export const set = (n: number): Op => [0x21, n];
+export const tee = (n: number): Op => [0x22, n];
+/** i32.const n (n < 64). */
+export const i32 = (n: number): Op => [0x41, ...leb(n)];
+export const [add, sub, mul, shl]: Op[] = [[0x6a], [0x6b], [0x6c], [0x74]]; // i32 arithmetic
+/** A SIMD instruction (prefix 0xfd, LEB128 opcode). */
+export const simd = (op: number): Op => [0xfd, ...leb(op)];
+export const load: Op = [...simd(0x00), 0x00, 0x00]; // v128.load, byte alignment, offset 0
+export const store: Op = [...simd(0x0b), 0x00, 0x00]; // v128.store
+/** `loop … end` around `body`. */
+export const loop = (...body: Op[]): Op => [0x03, 0x40, ...body.flat(), 0x0b];
+/** `--n; br_if` to the enclosing loop while n ≠ 0 (so a loop runs n ≥ 1 times). */
+export const countDown = (n: number): Op => [...get(n), ...i32(1), ...sub, ...tee(n), 0x0d, 0x00];
+
 const str = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
 const section = (id: number, bytes: number[]) => [id, ...leb(bytes.length), ...bytes];
 
