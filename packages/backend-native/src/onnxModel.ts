@@ -87,6 +87,8 @@ export interface GraphNode {
   readonly attributes?: Readonly<Record<string, AttributeValue>>;
   /** Attribute names whose numbers are FLOAT rather than INT. */
   readonly floats?: readonly string[];
+  /** The operator's domain: ONNX's ('') unless set, e.g. ONNX Runtime's `com.microsoft.nchwc` (blocked layout). */
+  readonly domain?: string;
 }
 
 /** A small graph: float32 inputs `x0, x1, …` of the given ranks (every dimension symbolic), output `y`. */
@@ -118,6 +120,7 @@ export function graphModel(graph: SmallGraph): Uint8Array {
   const nodes = graph.nodes.map((n, i) => ({
     name: `${n.opType}_${i}`,
     opType: n.opType,
+    domain: n.domain ?? '',
     input: [...n.inputs],
     output: [...n.outputs],
     attribute: Object.entries(n.attributes ?? {}).map(([name, v]) =>
@@ -127,7 +130,12 @@ export function graphModel(graph: SmallGraph): Uint8Array {
   const message = ModelProto.fromObject({
     irVersion: 8,
     producerName: '@nutshell/backend-native',
-    opsetImport: [{ domain: '', version: OPSET }],
+    opsetImport: [
+      { domain: '', version: OPSET },
+      ...[...new Set(graph.nodes.map((n) => n.domain ?? ''))]
+        .filter((d) => d !== '')
+        .map((domain) => ({ domain, version: 1 })),
+    ],
     graph: {
       name: graph.nodes.map((n) => n.opType).join('_'),
       node: nodes,

@@ -14,6 +14,7 @@ import { runGraph } from '../onnxRuntime.js';
 import type { SmallGraph } from '../onnxModel.js';
 import { applyBiasAndActivation, canFuse } from './activation.js';
 import type { Activation } from './activation.js';
+import { filterOIHWBiBo, filterOIHWBo, NCHWC, nchwcBlockSize, nchwcInput, padded } from './nchwc.js';
 import { valuesOf } from './tensorData.js';
 
 type Shape4 = [number, number, number, number];
@@ -95,6 +96,42 @@ function convGraph(
 }
 
 /**
+ * x [N,H,W,C] → NCHWc Conv (its bias and relu applied by the kernel) → [N,OH,OW,M], for one group: the input is
+ * blocked straight from NHWC where C fills whole blocks, else transposed to NCHW (C < block); the output is unblocked
+ * straight to NHWC, dropping the padded channels.
+ */
+function nchwcConvGraph(
+  attributes: Record<string, number | number[]>,
+  C: number,
+  M: number,
+  block: number,
+  withBias: boolean,
+  relu: boolean,
+): SmallGraph {
+  return {
+    nodes: [
+      nchwcInput('x0', 'xt', C, block),
+      {
+        opType: 'Conv',
+        domain: NCHWC,
+        inputs: withBias ? ['xt', 'x1', 'x2'] : ['xt', 'x1'],
+        outputs: ['yc'],
+        attributes: relu ? { ...attributes, activation: 'Relu' } : attributes,
+      },
+      {
+        opType: 'ReorderOutput',
+        domain: NCHWC,
+        inputs: ['yc'],
+        outputs: ['y'],
+        attributes: { channels_last: 1, channels: M },
+      },
+    ],
+    inputRanks: withBias ? [4, 4, 1] : [4, 4],
+    outputRank: 4,
+  };
+}
+
+/**
  * A channels-last convolution on the native library into `out`; `weights` are ONNX [out, in/group, kh, kw], `bias`
  * one value per output channel, `activation` applied after it.
  */
@@ -121,6 +158,28 @@ export function nativeConv(
   const key = `Conv ${JSON.stringify(attributes)}${bias ? ' bias' : ''}${act}`;
   const wShape = [info.outChannels, info.inChannels / group, info.filterHeight, info.filterWidth];
   if (out.length === 0) return;
+  const work = out.length * info.filterHeight * info.filterWidth * (info.inChannels / group);
+  const block = group === 1 && activation?.op !== 'LeakyRelu' ? nchwcBlockSize() : 0;
+  const C = info.inChannels;
+  if (block > 0 && (C < block || C % block === 0)) {
+    const M = info.outChannels;
+    const Mp = Math.ceil(M / block) * block;
+    const taps = info.filterHeight * info.filterWidth;
+    const filter =
+      C < block ? filterOIHWBo(weights, M, C, taps, block) : filterOIHWBiBo(weights, M, C, taps, block);
+    runGraph(
+      `NCHWc ${block} ${C < block ? 'NCHW' : 'blocked'} ${key} ${M}`,
+      () => nchwcConvGraph(attributes, C, M, block, bias !== undefined, activation !== undefined),
+      [
+        { data: x, shape: xShape },
+        { data: filter, shape: [Mp, C, info.filterHeight, info.filterWidth] },
+        ...(bias ? [{ data: padded(bias, Mp), shape: [Mp] }] : []),
+      ],
+      { data: out, shape: info.outShape },
+      work,
+    );
+    return;
+  }
   runGraph(
     key,
     convGraph(attributes, bias !== undefined, activation),
@@ -130,7 +189,7 @@ export function nativeConv(
       ...(bias ? [{ data: bias, shape: [info.outChannels] }] : []),
     ],
     { data: out, shape: info.outShape },
-    out.length * info.filterHeight * info.filterWidth * (info.inChannels / group),
+    work,
   );
 }
 

@@ -15,7 +15,9 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { runGraph } from '../onnxRuntime.js';
 import { channelsLast, depthwiseFilterToOihw, filterToOihw } from './conv2D.js';
+import { NCHWC, nchwcBlockSize } from './nchwc.js';
 import { tensorFrom, valuesOf } from './tensorData.js';
+import type { SmallGraph } from '../onnxModel.js';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -132,17 +134,23 @@ function backpropFilterKernel(fallback: KernelFunc): KernelFunc {
     const bottom = Math.max(0, KH + (OH - 1) * SH - top - H);
     const right = Math.max(0, KW + (OW - 1) * SW - left - W);
     const attributes = { strides: [1, 1], dilations: [SH, SW], pads: [top, left, bottom, right] };
+    const block = nchwcBlockSize();
+    const nchwc = block > 0 && x.shape[0] % block === 0 && CO % block === 0;
     const out = runGraph(
-      `ConvBackpropFilter ${JSON.stringify(attributes)}`,
-      () => ({
-        nodes: [
-          { opType: 'Transpose', inputs: ['x0'], outputs: ['xt'], attributes: { perm: [3, 0, 1, 2] } },
-          { opType: 'Transpose', inputs: ['x1'], outputs: ['dyt'], attributes: { perm: [3, 0, 1, 2] } },
-          { opType: 'Conv', inputs: ['xt', 'dyt'], outputs: ['y'], attributes },
-        ],
-        inputRanks: [4, 4],
-        outputRank: 4,
-      }),
+      nchwc
+        ? `NCHWc ${block} ConvBackpropFilter ${JSON.stringify(attributes)} ${OH} ${OW} ${CO}`
+        : `ConvBackpropFilter ${JSON.stringify(attributes)}`,
+      nchwc
+        ? () => nchwcFilterGradientGraph(attributes, block, OH, OW, CO)
+        : () => ({
+            nodes: [
+              { opType: 'Transpose', inputs: ['x0'], outputs: ['xt'], attributes: { perm: [3, 0, 1, 2] } },
+              { opType: 'Transpose', inputs: ['x1'], outputs: ['dyt'], attributes: { perm: [3, 0, 1, 2] } },
+              { opType: 'Conv', inputs: ['xt', 'dyt'], outputs: ['y'], attributes },
+            ],
+            inputRanks: [4, 4],
+            outputRank: 4,
+          }),
       [
         { data: valuesOf(backend, x), shape: x.shape },
         { data: valuesOf(backend, dy), shape: dy.shape },
@@ -159,6 +167,55 @@ function backpropFilterKernel(fallback: KernelFunc): KernelFunc {
           for (let kw = 0; kw < KW; kw++)
             dW[((kh * KW + kw) * CI + ci) * CO + co] = src[((ci * CO + co) * CH + kh) * CW + kw];
     return tensorFrom(backend, a.filterShape, dW);
+  };
+}
+
+/**
+ * The filter gradient's Conv on ONNX Runtime's NCHWc kernel (see nchwc.ts), where the batch (this Conv's input
+ * channels) and the output channels fill whole blocks: x as [ci, b, h, w], blocked; dy as the blocked filter
+ * [co/block, b/block, oh, ow, block (b), block (co)], rearranged in the graph (Reshape, Transpose, Reshape); the result
+ * unblocked to [ci, co, ≥kh, ≥kw] as the plain graph gives it. Measured 1.4–1.9× faster than the plain Conv on the
+ * LeNet layers it takes (README, Speed).
+ */
+function nchwcFilterGradientGraph(
+  attributes: Record<string, number[]>,
+  block: number,
+  OH: number,
+  OW: number,
+  CO: number,
+): SmallGraph {
+  return {
+    nodes: [
+      { opType: 'Transpose', inputs: ['x0'], outputs: ['xt'], attributes: { perm: [3, 0, 1, 2] } },
+      {
+        opType: 'ReorderInput',
+        domain: NCHWC,
+        inputs: ['xt'],
+        outputs: ['xb'],
+        attributes: { channels_last: 0 },
+      },
+      { opType: 'Reshape', inputs: ['x1', 'split'], outputs: ['dy6'] },
+      { opType: 'Transpose', inputs: ['dy6'], outputs: ['dyb'], attributes: { perm: [4, 0, 2, 3, 1, 5] } },
+      { opType: 'Reshape', inputs: ['dyb', 'filter'], outputs: ['w'] },
+      {
+        opType: 'Conv',
+        domain: NCHWC,
+        inputs: ['xb', 'w'],
+        outputs: ['yc'],
+        attributes: { ...attributes, group: 1 },
+      },
+      {
+        opType: 'ReorderOutput',
+        domain: NCHWC,
+        inputs: ['yc'],
+        outputs: ['y'],
+        attributes: { channels_last: 0, channels: CO },
+      },
+    ],
+    // dy [b, oh, ow, co] → [b/block, block, oh, ow, co/block, block]; the transposed blocks → [co, b, oh, ow].
+    constants: { split: [-1, block, OH, OW, CO / block, block], filter: [CO, -1, OH, OW] },
+    inputRanks: [4, 4],
+    outputRank: 4,
   };
 }
 

@@ -4,6 +4,7 @@ import { nativeBackend } from '../index.js';
 import { fallbackCounts } from './index.js';
 import { setNativeMinWork } from './matMul.js';
 import { setSumNativeMinSize } from './sum.js';
+import { filterOIHWBiBo, filterOIHWBo, nchwcBlockSize, setNchwcBlockSize } from './nchwc.js';
 
 // Each native kernel against an independent float64 loop written here, and the cases that fall back to wasm.
 
@@ -239,6 +240,23 @@ describe('convolutions and their gradients on ONNX Runtime', () => {
       pad: 'valid',
       c: { B: 2, H: 11, W: 7, CI: 2, KH: 4, KW: 2, CO: 3, s: 3, d: 1, top: 0, left: 0, OH: 3, OW: 2 },
     },
+    // ONNX Runtime's NCHWc kernels (nchwc.ts): the forward pass where ci < block or ci fills whole blocks; the filter
+    // gradient where the batch and co fill whole blocks (16 on AVX-512, 8 on AVX2).
+    {
+      name: 'NCHWc: blocked input (ci 16), filter gradient (b 16, co 16), 3×2 valid',
+      pad: 'valid',
+      c: { B: 16, H: 6, W: 5, CI: 16, KH: 3, KW: 2, CO: 16, s: 1, d: 1, top: 0, left: 0, OH: 4, OW: 4 },
+    },
+    {
+      name: 'NCHWc: NCHW input (ci 3), filter gradient at stride 2 (a dilated NCHWc Conv), same',
+      pad: 'same',
+      c: { B: 16, H: 7, W: 6, CI: 3, KH: 3, KW: 3, CO: 16, s: 2, d: 1, top: 1, left: 0, OH: 4, OW: 3 },
+    },
+    {
+      name: 'ci 20 (neither under a block nor whole blocks: plain Conv forward), NCHWc filter gradient',
+      pad: 'valid',
+      c: { B: 32, H: 5, W: 5, CI: 20, KH: 2, KW: 2, CO: 32, s: 1, d: 1, top: 0, left: 0, OH: 4, OW: 4 },
+    },
   ];
   for (const { name, c, pad } of cases) {
     it(`${name}: forward, input gradient and filter gradient`, async () => {
@@ -302,7 +320,21 @@ describe('convolutions and their gradients on ONNX Runtime', () => {
   });
 
   it('fused conv2d: bias in the graph (per channel or one value), each activation, no fallback', async () => {
-    const c: Conv = { B: 2, H: 6, W: 5, CI: 2, KH: 3, KW: 2, CO: 3, s: 1, d: 1, top: 0, left: 0, OH: 4, OW: 4 };
+    const c: Conv = {
+      B: 2,
+      H: 6,
+      W: 5,
+      CI: 2,
+      KH: 3,
+      KW: 2,
+      CO: 3,
+      s: 1,
+      d: 1,
+      top: 0,
+      left: 0,
+      OH: 4,
+      OW: 4,
+    };
     const x = values(c.B * c.H * c.W * c.CI);
     const f = values(c.KH * c.KW * c.CI * c.CO);
     const ref = convRef(c, x, f, new Float32Array(c.B * c.OH * c.OW * c.CO)).y;
@@ -536,4 +568,34 @@ describe('1,000 training steps', () => {
     optimizer.dispose();
     tf.dispose([x, w, d, y]);
   }, 120_000); // took 5–10 s on the shared 2-core machine at load 28, over vitest's 5 s default
+});
+
+describe("ONNX Runtime's NCHWc kernels", () => {
+  it.skipIf(process.arch !== 'x64')(
+    'the block size is found by the check (16 with AVX-512, 8 with AVX2), and NUTSHELL_NATIVE_NCHWC=0 turns them off',
+    () => {
+      setNchwcBlockSize(undefined);
+      expect([8, 16]).toContain(nchwcBlockSize());
+      const saved = process.env.NUTSHELL_NATIVE_NCHWC;
+      process.env.NUTSHELL_NATIVE_NCHWC = '0';
+      setNchwcBlockSize(undefined);
+      expect(nchwcBlockSize()).toBe(0);
+      if (saved === undefined) delete process.env.NUTSHELL_NATIVE_NCHWC;
+      else process.env.NUTSHELL_NATIVE_NCHWC = saved;
+      setNchwcBlockSize(undefined);
+      expect(nchwcBlockSize()).toBeGreaterThan(0);
+    },
+  );
+
+  it('filters in the blocked orders: [o/B, i, kh·kw, B] and [o/B, i/B, kh·kw, B(i), B(o)], zero-padded', () => {
+    const w = Float32Array.from({ length: 3 * 4 * 2 }, (_, k) => k + 1); // [o 3, i 4, taps 2]
+    const bo = filterOIHWBo(w, 3, 4, 2, 4);
+    expect(bo.length).toBe(4 * 4 * 2);
+    expect(bo[((0 * 4 + 1) * 2 + 1) * 4 + 2]).toBe(w[(2 * 4 + 1) * 2 + 1]); // o 2, i 1, tap 1
+    expect(bo[((0 * 4 + 1) * 2 + 1) * 4 + 3]).toBe(0); // padded output channel 3
+    const bibo = filterOIHWBiBo(w, 3, 4, 2, 2); // 2 blocks of 2 outputs (4 padded), 2 blocks of 2 inputs
+    expect(bibo.length).toBe(4 * 4 * 2);
+    // o 2 (block 1, lane 0), i 3 (block 1, lane 1), tap 0
+    expect(bibo[(((1 * 2 + 1) * 2 + 0) * 2 + 1) * 2 + 0]).toBe(w[(2 * 4 + 3) * 2 + 0]);
+  });
 });
