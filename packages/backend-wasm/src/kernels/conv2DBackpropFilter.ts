@@ -3,10 +3,73 @@
 // The filter gradient is itself a convolution: dW[kh,kw,ci,co] = Σ_{b,oh,ow} x[b, oh·s + kh − pad, …, ci] ·
 // dy[b,oh,ow,co]. With the input's channel and batch axes swapped (ci becomes the batch, b the channel) and
 // dy laid out as a filter [oh, ow, b, co], it is a stride-1 convolution dilated by the forward stride, which
-// runs on wasm's own XNNPACK Conv2D kernel. Transposes and the final crop stay in wasm memory.
+// runs on wasm's own XNNPACK Conv2D kernel. Transposes and the final crop stay in wasm memory. Stride-1 'valid'
+// convolutions (LeNet's) take a faster route first: one matmul over the input's patch rows (`viaPatchRows`).
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { asWasm, assertChannelsLast, heapF32, release, runWasmKernel } from './heap.js';
+import { patchRowsSimd } from './patchRowsSimd.js';
+
+/** The largest patch matrix (floats) the matmul path may allocate: 32 MB; bigger cases take the conv path. */
+const MAX_PATCHES = 8 * 1024 * 1024;
+
+/**
+ * dW for a stride-1, unpadded ('valid') convolution with OW a multiple of 4, as one matmul: dW (`[KH·KW·CI, CO]`) =
+ * Pᵀ · dy, where row (kh, kw, ci) of Pᵀ holds the input values tap (kh, kw) of channel ci meets at every output
+ * position (copied by patchRowsSimd.ts from x transposed to [CI, B, H, W]). On XNNPACK through this package's
+ * BatchMatMul the packed operand is dy, as it is the conv path's filter; what this saves is the conv path's
+ * transposes of dy and of the result, and tfjs's copy of the filter before packing. Undefined where the case does
+ * not fit (the caller takes the conv path).
+ */
+function viaPatchRows(
+  backend: ReturnType<typeof asWasm>,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): TensorInfo | undefined {
+  const {
+    batchSize: B,
+    inHeight: H,
+    inWidth: W,
+    inChannels: CI,
+    outChannels: CO,
+    filterHeight: KH,
+    filterWidth: KW,
+  } = info;
+  const { outHeight: OH, outWidth: OW } = info;
+  const valid = info.padInfo.top === 0 && info.padInfo.left === 0 && H === OH + KH - 1 && W === OW + KW - 1;
+  const unit =
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1;
+  const positions = B * OH * OW;
+  const taps = KH * KW * CI;
+  if (!valid || !unit || OW % 4 !== 0 || positions === 0 || taps === 0 || CO === 0) return undefined;
+  if (taps * positions > MAX_PATCHES) return undefined;
+  const copyRows = patchRowsSimd(backend);
+  if (!copyRows) return undefined;
+  // One channel: x's own layout is already [CI, B, H, W].
+  const xT = CI === 1 ? x : runWasmKernel(backend, tf.Transpose, { x }, { perm: [3, 0, 1, 2] });
+  const patches = backend.makeOutput([1, taps, positions], 'float32');
+  const from = heapF32(backend, xT).byteOffset;
+  const to = heapF32(backend, patches).byteOffset;
+  for (let kh = 0; kh < KH; kh++) {
+    for (let kw = 0; kw < KW; kw++) {
+      const row = (kh * KW + kw) * CI;
+      copyRows(from + (kh * W + kw) * 4, to + row * positions * 4, CI * B, OH, OW / 4, W * 4, H * W * 4);
+    }
+  }
+  if (xT !== x) release(backend, xT);
+  const dW = runWasmKernel(
+    backend,
+    tf.BatchMatMul,
+    { a: patches, b: { dataId: dy.dataId, shape: [1, positions, CO], dtype: 'float32' } },
+    { transposeA: false, transposeB: false },
+  ); // [1, KH·KW·CI, CO]
+  release(backend, patches);
+  return { dataId: dW.dataId, shape: [KH, KW, CI, CO], dtype: 'float32' };
+}
 
 const conv2DBackpropFilter: KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = asWasm(b);
@@ -19,8 +82,26 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend: b, attrs }) => {
     filterShape: [number, number, number, number];
   };
   assertChannelsLast('Conv2DBackpropFilter', dataFormat);
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode);
-  const { filterHeight: KH, filterWidth: KW, inChannels: CI, outChannels: CO, inHeight: H, inWidth: W } = info;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  if (x.dtype === 'float32' && dy.dtype === 'float32') {
+    const dW = viaPatchRows(backend, x, dy, info);
+    if (dW) return dW;
+  }
+  const {
+    filterHeight: KH,
+    filterWidth: KW,
+    inChannels: CI,
+    outChannels: CO,
+    inHeight: H,
+    inWidth: W,
+  } = info;
   const { outHeight: OH, outWidth: OW, strideHeight: SH, strideWidth: SW } = info;
   const top = info.padInfo.top;
   const left = info.padInfo.left;
@@ -35,7 +116,17 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend: b, attrs }) => {
     backend,
     tf.Conv2D,
     { x: xT, filter: dyT },
-    { strides: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [SH, SW] },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [SH, SW],
+    },
   ); // [CI, ≥KH, ≥KW, CO]
   release(backend, xT, dyT);
 
