@@ -353,15 +353,16 @@ export class Trainer implements TrainingContext {
         throw e;
       }
       const gradients = weights.map((w) => grads[w.variable.name]);
-      const parts: Tensor[] = [tf.reshape(value, [1])];
+      // Scalars stacked into one tensor read back once: one Pack kernel (a Reshape per part and a Concat before).
+      const parts: Tensor[] = [value];
       try {
-        for (const m of this.batchMetrics) parts.push(tf.reshape(tf.mean(m.perSample(y, yPred!)), [1]));
+        for (const m of this.batchMetrics) parts.push(tf.mean(m.perSample(y, yPred!)));
       } finally {
         yPred?.dispose();
       }
-      if (trackNorms) for (const g of gradients) parts.push(tf.reshape(tf.sum(tf.square(g)), [1]));
+      if (trackNorms) for (const g of gradients) parts.push(tf.sum(tf.square(g)));
       this.optimizer.applyGradients(weights, gradients);
-      return tf.concat(parts);
+      return tf.stack(parts);
     });
   }
 
@@ -399,9 +400,9 @@ export class Trainer implements TrainingContext {
         step = tf.tidy(() => {
           const p = this.model.apply(x, { training: false });
           const total = this.loss.reduced ? this.loss.reduced(y, p, { reduction: 'sum' }) : tf.sum(this.loss.perSample(y, p));
-          const parts = [tf.reshape(total, [1])];
-          for (const m of batch) parts.push(tf.reshape(tf.sum(m.perSample(y, p)), [1]));
-          const s = tf.concat(parts);
+          const parts = [total];
+          for (const m of batch) parts.push(tf.sum(m.perSample(y, p)));
+          const s = tf.stack(parts);
           return { sumsT: acc ? tf.add(acc, s) : s, yPred: dataset.length ? p : undefined };
         });
       } catch (e) {
