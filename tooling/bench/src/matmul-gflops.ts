@@ -4,11 +4,13 @@
 //   pnpm --filter @nutshell/bench exec tsx src/matmul-gflops.ts [--size 1024] [--rounds 3] [--python /usr/bin/python3]
 //
 // numpy runs with this machine's OpenBLAS cap lifted (OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, the pthread
-// OpenBLAS selected) and OPENBLAS_NUM_THREADS 1 and 2; native runs with 1 and 2 threads.
+// OpenBLAS selected) and OPENBLAS_NUM_THREADS 1 and 2; native runs with 1 and 2 threads (a count set explicitly, so
+// the load-adaptive rule does not apply). "CPU ÷ wall" is the process's CPU time over the timed loop divided by its
+// wall time: near 2 when both threads computed throughout, near 1 when the second thread found no free core.
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { tf, useBackend } from '@nutshell/backend';
+import { backendInfo, tf, useBackend } from '@nutshell/backend';
 import '@nutshell/backend-wasm';
 import { configureNative } from '@nutshell/backend-native';
 import { machine, median, rotate, utcNow } from './runStats.js';
@@ -27,35 +29,46 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
-async function nutshell(backend: 'wasm' | 'native', threads?: number): Promise<number> {
+/** One cell's figure: GFLOP/s and CPU time ÷ wall time over the timed loop. */
+interface Cell {
+  readonly gflops: number;
+  readonly cpuPerWall: number;
+}
+
+async function nutshell(backend: 'wasm' | 'native', threads?: number): Promise<Cell> {
   await useBackend(backend);
   if (threads) await configureNative({ threads });
   const a = tf.randomUniform([N, N]);
   const b = tf.randomUniform([N, N]);
   tf.matMul(a, b).dispose(); // warm-up: sessions and packed weights
+  if (threads && backendInfo().extra?.threads !== threads)
+    throw new Error(`native runs ${String(backendInfo().extra?.threads)} threads, not ${threads}`);
   let reps = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   while (performance.now() - t0 < 1500 || reps < 3) {
     // wasm and native kernels are synchronous: the product is done when matMul returns (no read, as numpy's a @ b).
     tf.matMul(a, b).dispose();
     reps++;
   }
-  const seconds = (performance.now() - t0) / 1000 / reps;
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   tf.dispose([a, b]);
-  return FLOP / seconds / 1e9;
+  return { gflops: FLOP / (wall / reps) / 1e9, cpuPerWall: (cpu.user + cpu.system) / 1e6 / wall };
 }
 
 const NUMPY = `
 import numpy as np, time
 a = np.random.rand(${N}, ${N}).astype(np.float32); b = np.random.rand(${N}, ${N}).astype(np.float32)
 a @ b
-reps, t0 = 0, time.perf_counter()
+reps, t0, c0 = 0, time.perf_counter(), time.process_time()
 while time.perf_counter() - t0 < 1.5 or reps < 3:
     a @ b; reps += 1
-print(${FLOP} / ((time.perf_counter() - t0) / reps) / 1e9)
+wall = time.perf_counter() - t0
+print(${FLOP} / (wall / reps) / 1e9, (time.process_time() - c0) / wall)
 `;
 
-function numpy(threads: number): number | string {
+function numpy(threads: number): Cell | string {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LD_LIBRARY_PATH: '/usr/lib/x86_64-linux-gnu/openblas-pthread',
@@ -66,26 +79,32 @@ function numpy(threads: number): number | string {
   const r = spawnSync(args.python, ['-c', NUMPY], { encoding: 'utf8', env });
   if (r.status !== 0 || r.error)
     return `skipped: ${(r.stderr || String(r.error)).trim().split('\n').slice(-1)[0]}`;
-  return Number(r.stdout.trim());
+  const [gflops, cpuPerWall] = r.stdout.trim().split(' ').map(Number);
+  return { gflops, cpuPerWall };
 }
 
-const cells: Record<string, () => Promise<number | string>> = {
+const cells: Record<string, () => Promise<Cell | string>> = {
   'wasm (1 thread)': () => nutshell('wasm'),
   'native, 1 thread': () => nutshell('native', 1),
   'native, 2 threads': () => nutshell('native', 2),
   'numpy/OpenBLAS, 1 thread': async () => numpy(1),
   'numpy/OpenBLAS, 2 threads': async () => numpy(2),
 };
-const results: Record<string, (number | string)[]> = {};
+const results: Record<string, (Cell | string)[]> = {};
 const started = utcNow();
 const loads: string[] = [load()];
 for (let r = 0; r < Number(args.rounds); r++) {
   for (const [name, run] of rotate(Object.entries(cells), r)) (results[name] ??= []).push(await run());
   loads.push(load());
 }
+const cellsOf = (name: string) => results[name].filter((v): v is Cell => typeof v !== 'string');
 const value = (name: string) => {
-  const nums = results[name].filter((v): v is number => typeof v === 'number');
+  const nums = cellsOf(name).map((c) => c.gflops);
   return nums.length ? median(nums) : undefined;
+};
+const cpuPerWall = (name: string) => {
+  const nums = cellsOf(name).map((c) => c.cpuPerWall);
+  return nums.length ? median(nums).toFixed(2) : '';
 };
 console.log(
   `\n### Matmul ${N}×${N}×${N}, float32, ${started}; ${machine()}; median of ${args.rounds} interleaved rounds; load average by round: ${loads.join(' → ')}\n`,
@@ -95,8 +114,8 @@ console.log(
 const numpyBest = Math.max(
   ...['numpy/OpenBLAS, 1 thread', 'numpy/OpenBLAS, 2 threads'].map((n) => value(n) ?? 0),
 );
-console.log("| implementation | GFLOP/s | vs numpy, same threads | vs numpy's better |");
-console.log('| --- | ---: | ---: | ---: |');
+console.log("| implementation | GFLOP/s | vs numpy, same threads | vs numpy's better | CPU ÷ wall |");
+console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const name of Object.keys(cells)) {
   const v = value(name);
   const peer = name.startsWith('native')
@@ -105,5 +124,5 @@ for (const name of Object.keys(cells)) {
   const text = v === undefined ? String(results[name][0]) : v.toFixed(1);
   const pct = (p: number | undefined) =>
     v !== undefined && p && name.startsWith('native') ? `${((v / p) * 100).toFixed(0)}%` : '';
-  console.log(`| ${name} | ${text} | ${pct(peer)} | ${pct(numpyBest)} |`);
+  console.log(`| ${name} | ${text} | ${pct(peer)} | ${pct(numpyBest)} | ${cpuPerWall(name)} |`);
 }
