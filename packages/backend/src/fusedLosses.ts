@@ -116,18 +116,30 @@ export function softmaxCrossEntropyGradValues(
 ): void {
   const batch = classes > 0 ? logits.length / classes : 0;
   const scale = reduction === 'mean' ? dy[0] / Math.max(1, batch) : dy[0];
+  if (exps.length < classes) exps = new Float64Array(classes);
   for (let i = 0; i < batch; i++) {
     const offset = i * classes;
-    const shift = logSumExp(logits, offset, classes);
+    // One exp per logit: e = exp(x − max), softmax = e / Σe (NaN for a row holding a NaN or +Inf, or all −Inf).
+    let max = -Infinity;
+    let nan = false;
+    for (let k = 0; k < classes; k++) {
+      const x = logits[offset + k];
+      if (x > max) max = x;
+      else if (x !== x) nan = true;
+    }
+    let sum = nan ? NaN : 0;
+    for (let k = 0; k < classes; k++) sum += exps[k] = Math.exp(logits[offset + k] - max);
     const s = reduction === 'none' ? dy[i] : scale;
     let targetSum = 0;
     for (let k = 0; k < classes; k++) targetSum += target(labels, i, k, classes);
     for (let k = 0; k < classes; k++) {
-      const p = Math.exp(logits[offset + k] - shift);
-      out[offset + k] = s * (p * targetSum - target(labels, i, k, classes));
+      out[offset + k] = s * ((exps[k] / sum) * targetSum - target(labels, i, k, classes));
     }
   }
 }
+
+/** Scratch for one row's exponentials (grown to the widest row seen). */
+let exps = new Float64Array(16);
 
 /** The shapes a fused call needs: logits `[batch, classes]`, labels `[batch, classes]` or `[batch]`. */
 function fusable(logits: Tensor, labels: Tensor): boolean {
