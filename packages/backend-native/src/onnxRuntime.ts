@@ -11,6 +11,7 @@
 // missing or broken native library is a probe failure, not a crash.
 import type { SmallGraph } from './onnxModel.js';
 import { graphModel } from './onnxModel.js';
+import { OwnLoad, coreFreeFor } from './threads.js';
 
 /** The part of onnxruntime-common's Tensor the kernels use. */
 export interface OrtTensor {
@@ -118,6 +119,13 @@ export const PARALLEL_MIN_WORK = 1 << 21;
 let adaptive = true;
 let checkedAt = -Infinity;
 let coreFree = true;
+let ownLoad: OwnLoad | undefined;
+
+/** CPU seconds (user + system, every thread) this process has used. */
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
 
 /**
  * Whether kernels use the intra-op pool only while a core looks free (the default), or always. Measured on the shared
@@ -134,15 +142,19 @@ export function adaptiveThreadsOn(): boolean {
   return adaptive;
 }
 
-/** Whether the pool's extra threads are used now (the 1-minute load average, read at most once a second). */
+/**
+ * Whether the pool's extra threads are used now: the 1-minute load average less this process's own share
+ * (`OwnLoad`) leaves a core free (`coreFreeFor`); read at most once a second.
+ */
 export function poolInUse(): boolean {
   if (!adaptive) return true;
   const now = Date.now();
   if (now - checkedAt >= 1000) {
     const { os, cores } = runtime();
     checkedAt = now;
-    // This process's own thread counts one: a core is free while the average stays half a core below the count.
-    coreFree = os.loadavg()[0] < cores - 0.5;
+    const cpu = cpuSeconds();
+    ownLoad ??= new OwnLoad(cpu, process.uptime());
+    coreFree = coreFreeFor(os.loadavg()[0], ownLoad.update(cpu, process.uptime()), cores);
   }
   return coreFree;
 }

@@ -31,8 +31,8 @@ export interface NativeOptions {
    */
   readonly threads?: number;
   /**
-   * Use the extra threads only while a core looks free: the 1-minute load average is below the core count minus
-   * one half (checked at most once a second). Default: `true` with the default thread count (one per core), `false`
+   * Use the extra threads only while a core looks free: the 1-minute load average, less this process's own running
+   * threads averaged the same way, stays one and a half cores below the core count (checked at most once a second). Default: `true` with the default thread count (one per core), `false`
    * when `threads` or `NUTSHELL_NATIVE_THREADS` sets a count (then every large kernel uses that many). On a machine
    * shared with other busy processes a second thread finds no free core, and waking it costs more than it saves.
    */

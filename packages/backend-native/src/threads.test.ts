@@ -2,6 +2,7 @@ import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tf, useBackend } from '@nutshell/backend';
 import { NativeConfigError, configureNative, nativeBackend } from './index.js';
+import { OwnLoad, coreFreeFor } from './threads.js';
 
 beforeAll(async () => {
   await useBackend(nativeBackend);
@@ -69,7 +70,7 @@ describe('threads', () => {
       expect(nativeBackend.info().extra).toMatchObject({ adaptiveThreads: false, poolInUse: true });
       expect(await tf.matMul(a, b).data()).toEqual(want);
       await configureNative({ threads: 2, adaptiveThreads: true });
-      load.mockReturnValue([cores - 1, 0, 0]);
+      load.mockReturnValue([0.2, 0, 0]); // below cores − 1.5 whatever this process's own share
       expect(nativeBackend.info().extra).toMatchObject({ poolInUse: true });
       tf.dispose([a, b]);
     } finally {
@@ -90,5 +91,33 @@ describe('threads', () => {
     await expect(configureNative({ adaptiveThreads: 'yes' as unknown as boolean })).rejects.toThrow(
       new NativeConfigError('native backend: adaptiveThreads must be true or false, got "yes".'),
     );
+  });
+});
+
+describe("the load the other processes leave: this process's own threads do not count against it", () => {
+  it('OwnLoad averages running threads with the kernel’s 1-minute time constant', () => {
+    const own = new OwnLoad(0, 0);
+    // One thread busy for 60 s: 1 − e^(−1).
+    expect(own.update(60, 60)).toBeCloseTo(1 - Math.exp(-1), 12);
+    // Then two threads for 60 s: (1 − e^(−1))·e^(−1) + 2·(1 − e^(−1)).
+    expect(own.update(180, 120)).toBeCloseTo((1 - Math.exp(-1)) * Math.exp(-1) + 2 * (1 - Math.exp(-1)), 12);
+    // No time passed: unchanged.
+    expect(own.update(500, 120)).toBeCloseTo(1.49679, 5);
+  });
+
+  it('OwnLoad starts as if the CPU used so far had been used evenly since the process started', () => {
+    // 30 CPU-seconds over 30 s: one thread, averaged over half a time constant.
+    expect(new OwnLoad(30, 30).update(30, 30)).toBeCloseTo(1 - Math.exp(-0.5), 12);
+    expect(new OwnLoad(0, 0).update(0, 0)).toBe(0);
+  });
+
+  it('a core is free while the others’ load stays one and a half cores below the count', () => {
+    // This process keeping both of 2 cores busy reads a load of 2: the old rule (load < cores − 0.5) said no core.
+    expect(coreFreeFor(2, 1.9, 2)).toBe(true);
+    expect(coreFreeFor(2, 1, 2)).toBe(false); // another process holds a core
+    expect(coreFreeFor(1.4, 1, 2)).toBe(true); // the old rule with this process at one thread
+    expect(coreFreeFor(1.5, 1, 2)).toBe(false);
+    expect(coreFreeFor(0.6, 0, 2)).toBe(false); // this process idle, others at 0.6: only 1.4 cores left
+    expect(coreFreeFor(0, 0, 1)).toBe(false); // one core: never a second
   });
 });
