@@ -155,15 +155,29 @@ const fresh = (c: Case): Record<string, TensorInfo> =>
       return [name, out];
     }),
   );
+// BEFORE=<folder>: earlier versions of Nutshell's kernels (copies of their sources with their heap.ts, e.g. from
+// `git show c0371e1:packages/backend-wasm/src/kernels/<name>.ts`, in a folder under src/) run beside as "before".
+const before = new Map<string, KernelFunc>();
+const dir = process.env.BEFORE;
+if (dir) {
+  before.set(tf.MaxPoolGrad, (await import(`${dir}/maxPoolGrad.ts`)).maxPoolGradConfig.kernelFunc);
+  before.set(
+    tf.Conv2DBackpropFilter,
+    (await import(`${dir}/conv2DBackpropFilter.ts`)).conv2DBackpropFilterConfig.kernelFunc,
+  );
+  before.set(
+    tf.Conv2DBackpropInput,
+    (await import(`${dir}/conv2DBackpropInput.ts`)).makeConv2DBackpropInput(undefined),
+  );
+}
 const variants = (c: Case): [string, KernelFunc][] => {
   const mine = tf.getKernel(c.kernel, 'wasm')!.kernelFunc;
   const theirs = tfjsKernels.get(c.kernel);
-  return theirs && theirs !== mine
-    ? [
-        ['nutshell', mine],
-        ['tfjs', theirs],
-      ]
-    : [['nutshell', mine]];
+  const out: [string, KernelFunc][] = [['nutshell', mine]];
+  const earlier = before.get(c.kernel);
+  if (earlier) out.push(['before', earlier]);
+  if (theirs && theirs !== mine) out.push(['tfjs', theirs]);
+  return out;
 };
 const selected = cases.filter((c) => !only || only.some((o) => c.name.includes(o) || c.kernel === o));
 
