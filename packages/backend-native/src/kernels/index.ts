@@ -25,10 +25,14 @@ export interface NativeKernel {
 export const NATIVE_KERNELS: readonly NativeKernel[] = [
   { kernelName: tf.BatchMatMul, onnx: 'MatMul', make: batchMatMulConfig },
   { kernelName: tf._FusedMatMul, onnx: 'MatMul (+ bias and activation here)', make: fusedMatMulConfig },
-  { kernelName: tf.Conv2D, onnx: 'Transpose, Conv, Transpose', make: conv2DConfig },
+  {
+    kernelName: tf.Conv2D,
+    onnx: 'NCHWc Conv between reorders where the channels allow, else Transpose, Conv, Transpose',
+    make: conv2DConfig,
+  },
   {
     kernelName: tf.FusedConv2D,
-    onnx: 'Transpose, Conv, Transpose (+ bias and activation here)',
+    onnx: 'as Conv2D, with the bias and a relu or leaky relu in the graph (other activations here)',
     make: fusedConv2DConfig,
   },
   {
@@ -48,7 +52,7 @@ export const NATIVE_KERNELS: readonly NativeKernel[] = [
   },
   {
     kernelName: tf.Conv2DBackpropFilter,
-    onnx: 'Transpose ×2, Conv dilated by the stride',
+    onnx: 'NCHWc Conv dilated by the stride where batch and co fill whole blocks, else Transpose ×2, Conv',
     make: conv2DBackpropFilterConfig,
   },
   {
