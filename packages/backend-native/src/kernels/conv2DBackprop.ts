@@ -94,7 +94,7 @@ function backpropInputKernel(fallback: KernelFunc, depthwise: boolean): KernelFu
   };
 }
 
-function backpropFilterKernel(fallback: KernelFunc): KernelFunc {
+function backpropFilterKernel(fallback: KernelFunc, wasm: KernelFunc): KernelFunc {
   return (args) => {
     const backend = args.backend as BackendWasm;
     const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
@@ -136,6 +136,7 @@ function backpropFilterKernel(fallback: KernelFunc): KernelFunc {
     const attributes = { strides: [1, 1], dilations: [SH, SW], pads: [top, left, bottom, right] };
     const block = nchwcBlockSize();
     const nchwc = block > 0 && x.shape[0] % block === 0 && CO % block === 0;
+    if (!nchwc && wasmPatchRowsApply(info)) return wasm(args);
     const out = runGraph(
       nchwc
         ? `NCHWc ${block} ConvBackpropFilter ${JSON.stringify(attributes)} ${OH} ${OW} ${CO}`
@@ -168,6 +169,33 @@ function backpropFilterKernel(fallback: KernelFunc): KernelFunc {
             dW[((kh * KW + kw) * CI + ci) * CO + co] = src[((ci * CO + co) * CH + kh) * CW + kw];
     return tensorFrom(backend, a.filterShape, dW);
   };
+}
+
+/**
+ * Whether wasm's own Conv2DBackpropFilter takes its patch-row matmul route (@nutshell/backend-wasm,
+ * `conv2DBackpropFilter.ts`: stride 1, dilation 1, no padding, OW a multiple of 4, at most 8 M patch values), which
+ * beats the plain Conv graph here: on W3's conv 1 (8 output channels, too few for an NCHWc block) 0.55 against
+ * 0.80 ms, min of 40 calls (2026-12-06 02:17 UTC, load 4.7). Where wasm changes that route, its kernel stays correct,
+ * only slower.
+ */
+function wasmPatchRowsApply(info: tf.backend_util.Conv2DInfo): boolean {
+  const { padInfo: p, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const valid =
+    p.top === 0 &&
+    p.left === 0 &&
+    info.inHeight === info.outHeight + info.filterHeight - 1 &&
+    info.inWidth === info.outWidth + info.filterWidth - 1;
+  const patches =
+    info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels;
+  return (
+    valid &&
+    strideHeight === 1 &&
+    strideWidth === 1 &&
+    dilationHeight === 1 &&
+    dilationWidth === 1 &&
+    info.outWidth % 4 === 0 &&
+    patches <= 8 * 1024 * 1024
+  );
 }
 
 /**
@@ -318,11 +346,11 @@ export function depthwiseConv2dNativeBackpropInputConfig(fallback: KernelFunc): 
 }
 
 /** Conv2DBackpropFilter for 'native'; `fallback` is the wasm kernel. */
-export function conv2DBackpropFilterConfig(fallback: KernelFunc): KernelConfig {
+export function conv2DBackpropFilterConfig(fallback: KernelFunc, wasm: KernelFunc): KernelConfig {
   return {
     kernelName: tf.Conv2DBackpropFilter,
     backendName: 'native',
-    kernelFunc: backpropFilterKernel(fallback),
+    kernelFunc: backpropFilterKernel(fallback, wasm),
   };
 }
 

@@ -52,7 +52,7 @@ export const NATIVE_KERNELS: readonly NativeKernel[] = [
   },
   {
     kernelName: tf.Conv2DBackpropFilter,
-    onnx: 'NCHWc Conv dilated by the stride where batch and co fill whole blocks, else Transpose ×2, Conv',
+    onnx: "NCHWc Conv dilated by the stride where batch and co fill whole blocks; else wasm's patch-row matmul where it applies; else Transpose ×2, Conv",
     make: conv2DBackpropFilterConfig,
   },
   {
