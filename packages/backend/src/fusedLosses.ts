@@ -49,7 +49,7 @@ export interface CrossEntropyTargets {
   readonly sparse: boolean;
 }
 
-/** Row i's target for class k, and the row's target sum. */
+/** Row i's target for class k: its dense value, or 1 where k is its class index. */
 function target(t: CrossEntropyTargets, i: number, k: number, classes: number): number {
   if (!t.sparse) return t.values[i * classes + k];
   // As tfjs's cast to int32 converts (ToInt32), then one-hot.
