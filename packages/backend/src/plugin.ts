@@ -61,6 +61,12 @@ export interface BackendPlugin {
   readBackTensors?(): Promise<void>;
   /** Checks, without side effects on the current backend, whether this backend can run here. */
   probe(): Promise<ProbeResult>;
+  /**
+   * The highest priority `probe()` could report on this machine, found cheaply and without loading anything (for
+   * example webgpu on Linux with no GPU device node: at most a software adapter). `'auto'` skips the probe, with
+   * this reason, when a usable backend already ranks at or above it. Default: `priority`.
+   */
+  probeCeiling?(): { readonly priority: number; readonly reason: string };
   /** Registers the tfjs backend and any kernels Nutshell adds, and makes it current. */
   activate(): Promise<void>;
   /** Describes the backend; valid once activated. */

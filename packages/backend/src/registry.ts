@@ -215,16 +215,13 @@ interface Candidate {
 }
 
 /**
- * The most a plugin's probe can report here, known without probing it. A plugin may say so with an optional
- * `probeCeiling()` (for example webgpu on a Linux machine with no GPU device node: at most a software adapter, so
- * Dawn need not be loaded to find out); otherwise it is the plugin's `priority`, which a probe may lower, not raise.
+ * The most a plugin's probe can report here, known without probing it: its `probeCeiling()` if it has one,
+ * otherwise its `priority`, which a probe may lower, not raise.
  */
 function ceilingOf(plugin: BackendPlugin): { priority: number; reason?: string } {
-  const own = (plugin as BackendPlugin & { probeCeiling?: () => { priority: number; reason: string } })
-    .probeCeiling;
-  if (typeof own !== 'function') return { priority: plugin.priority };
+  if (typeof plugin.probeCeiling !== 'function') return { priority: plugin.priority };
   try {
-    const c = own.call(plugin);
+    const c = plugin.probeCeiling();
     return Number.isFinite(c.priority) ? c : { priority: plugin.priority };
   } catch {
     return { priority: plugin.priority }; // a ceiling that cannot be worked out must not hide the plugin
