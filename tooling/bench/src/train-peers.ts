@@ -159,8 +159,8 @@ function peers(): Peer[] {
   };
   const all: Peer[] = [
     nutshell('native', "Nutshell 'auto' (this tree)", 'auto'),
-    // 'auto' probes every installed backend (WebGPU's Dawn included) before it picks; naming native shows what
-    // that costs in RSS.
+    // 'auto' probes the installed backends that could win here before it picks (WebGPU's Dawn only where a GPU
+    // could exist); naming native shows what selection costs in RSS.
     nutshell('native-named', 'Nutshell native (named)', 'native'),
     nutshell('wasm', 'Nutshell wasm', 'wasm'),
     nutshell('cpu', 'Nutshell cpu', 'cpu'),
