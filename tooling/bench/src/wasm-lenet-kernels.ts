@@ -113,6 +113,19 @@ const cases: Case[] = [
     inputs: { x: r([64, 10]) },
     attrs: { axis: [0], keepDims: false },
   },
+  // W2's (MLP 784-128-10) bias add and bias gradient, which the same kernels take.
+  {
+    name: 'W2 bias add [64,128] + [128]',
+    kernel: tf.Add,
+    inputs: { a: r([64, 128]), b: r([128]) },
+    attrs: {},
+  },
+  {
+    name: 'W2 bias grad [64,128] (Sum)',
+    kernel: tf.Sum,
+    inputs: { x: r([64, 128]) },
+    attrs: { axis: [0], keepDims: false },
+  },
   {
     name: 'row sum [64,10]',
     kernel: tf.Sum,

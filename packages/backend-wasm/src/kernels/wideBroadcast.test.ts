@@ -56,11 +56,11 @@ describe('bias-style broadcasts on wasm, widened before XNNPACK runs them', () =
     ['Add', [64, 24, 24, 8], [8]],
     ['Add', [8], [64, 24, 24, 8]],
     ['Add', [64, 8, 8, 16], [16]],
-    ['Multiply', [3, 5, 7, 16], [1, 7, 16]],
-    ['Multiply', [16], [50, 40, 16]],
-    ['Add', [37, 131, 3], [3]], // 4,847 rows of 3: no join of 171–684 rows divides it, so tfjs's kernel runs
-    ['Add', [64, 10], [10]], // too small to widen
-    ['Multiply', [2, 4096], [2, 1]], // not a trailing block: tfjs's kernel
+    ['Multiply', [30, 50, 7, 16], [1, 7, 16]],
+    ['Multiply', [16], [100, 64, 16]],
+    ['Add', [37, 1031, 3], [3]], // 38,147 rows of 3: no join of 171–684 rows divides it, so tfjs's kernel runs
+    ['Add', [64, 128], [128]], // too small to widen (W2's bias)
+    ['Multiply', [2, 65536], [2, 1]], // not a trailing block: tfjs's kernel
   ])('%s %j ∘ %j equals one float32 operation per element, and frees what it made', async (op, sa, sb) => {
     const av = values(tf.util.sizeFromShape(sa), 1);
     const bv = values(tf.util.sizeFromShape(sb), 2);
@@ -87,7 +87,7 @@ describe('bias-style broadcasts on wasm, widened before XNNPACK runs them', () =
     expect(joinedRows(36864, 8)).toBe(64);
     expect(joinedRows(4096, 16)).toBe(32);
     expect(joinedRows(30, 8)).toBe(30); // fewer rows than a join: all of them
-    expect(joinedRows(4847, 3)).toBe(0);
+    expect(joinedRows(38147, 3)).toBe(0);
     expect(joinedRows(1000, 300)).toBe(0); // rows already long
   });
 

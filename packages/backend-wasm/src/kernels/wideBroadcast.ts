@@ -9,8 +9,11 @@ import { asWasm, heapF32, release } from './heap.js';
 
 /** A row at least this long runs at the speed of a same-shape operation (measured: 512 ≈ no broadcast at all). */
 const WIDE = 512;
-/** Below this many values a broadcast costs no more than the tiling (measured: `[64,10] + [10]` 3 µs either way). */
-const MIN_SIZE = 4096;
+/**
+ * Below this many values the tiling costs about what it saves (measured, min of 200 calls: `[64,128] + [128]` 5 µs
+ * widened against 4 µs as is; `[64,8,8,16] + [16]` 12 against 49 µs).
+ */
+const MIN_SIZE = 65536;
 
 /**
  * How many of `row`-long rows to join into one, or 0 when the broadcast is not worth widening: the shortest join
