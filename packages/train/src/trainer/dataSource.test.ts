@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '@nutshell/tensor';
 import { DataError } from '../errors.js';
-import { checkData } from './dataSource.js';
+import { checkData, toSource } from './dataSource.js';
 import type { DataSource } from './dataSource.js';
 
 /** A source with no values(): checkData must gather it chunk by chunk. Counts the feature reads. */
@@ -84,5 +84,60 @@ describe('checkData on a source without values()', () => {
     );
     await expect(checkData(source, spec, 'fit', 8)).resolves.toBeUndefined();
     expect(reads.x).toBe(0);
+  });
+});
+
+describe('batches of { x, y } tensors', () => {
+  const x = tf.tensor2d(
+    Float32Array.from({ length: 40 }, (_, i) => i),
+    [10, 4],
+  );
+  const y = tf.tensor1d(
+    Int32Array.from({ length: 10 }, (_, i) => i % 3),
+    'int32',
+  );
+  const expectRows = (b: { x: tf.Tensor; y: tf.Tensor }, rows: number[]) => {
+    expect(Array.from(b.x.dataSync())).toEqual(rows.flatMap((r) => [0, 1, 2, 3].map((c) => r * 4 + c)));
+    expect(Array.from(b.y.dataSync())).toEqual(rows.map((r) => r % 3));
+  };
+  /** Gathers three batches and checks each keeps its rows after the later ones are gathered. */
+  const threeBatches = async () => {
+    const source = toSource({ x, y }, 'test');
+    await source.prepare?.();
+    const a = (await source.gather([3, 1, 4])) as { x: tf.Tensor; y: tf.Tensor };
+    const b = (await source.gather([9, 2, 6])) as { x: tf.Tensor; y: tf.Tensor };
+    const c = (await source.gather([5, 0])) as { x: tf.Tensor; y: tf.Tensor };
+    expectRows(a, [3, 1, 4]);
+    expectRows(b, [9, 2, 6]);
+    expectRows(c, [5, 0]);
+    tf.dispose([a.x, a.y, b.x, b.y, c.x, c.y]);
+  };
+
+  it(
+    'on the CPU backend (which keeps the array a tensor is made from): every batch keeps its own rows',
+    threeBatches,
+  );
+
+  it('on a backend that copies values (as wasm and native do), one reused buffer still gives each batch its rows', async () => {
+    // A CPU backend whose write copies, registered with the CPU kernels: the buffer-reusing path runs there.
+    const cpu = tf.findBackend('cpu')!;
+    const Cpu = cpu.constructor as new () => tf.KernelBackend;
+    class Copying extends Cpu {
+      override write(values: Parameters<tf.KernelBackend['write']>[0], shape: number[], dtype: tf.DataType) {
+        return super.write((values as Float32Array).slice(), shape, dtype);
+      }
+    }
+    tf.registerBackend('test-copying', () => new Copying(), 0);
+    for (const k of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...k, backendName: 'test-copying' });
+    const previous = tf.getBackend();
+    await tf.setBackend('test-copying');
+    try {
+      const before = tf.memory().numTensors;
+      await threeBatches();
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      await tf.setBackend(previous);
+      tf.removeBackend('test-copying');
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { ShapeError, tf } from '@nutshell/tensor';
+import { ShapeError, readsSynchronously, tf } from '@nutshell/tensor';
 import type { Tensor } from '@nutshell/tensor';
 import { DataError } from '../errors.js';
 
@@ -52,6 +52,8 @@ class TensorSource implements DataSource {
   readonly size: number;
   private xv: Float32Array | Int32Array | Uint8Array | undefined;
   private yv: Float32Array | Int32Array | Uint8Array | undefined;
+  private xb: Scratch | undefined;
+  private yb: Scratch | undefined;
   constructor(
     private readonly x: Tensor,
     private readonly y: Tensor,
@@ -86,7 +88,15 @@ class TensorSource implements DataSource {
     return this.xv && this.yv ? { x: this.xv, y: this.yv } : undefined;
   }
   gather(indices: ArrayLike<number>): { x: Tensor; y: Tensor } {
-    if (this.xv && this.yv) return { x: rows(this.xv, this.x, indices), y: rows(this.yv, this.y, indices) };
+    if (this.xv && this.yv) {
+      // Where the backend copies a new tensor's values (wasm, native), one buffer per tensor serves every batch:
+      // a fresh 200 KB array a step (W1) cost more than the copy itself. Elsewhere the tensor keeps the array.
+      const reuse = backendCopiesValues();
+      return {
+        x: rows(this.xv, this.x, indices, reuse ? (this.xb ??= new Scratch()) : undefined),
+        y: rows(this.yv, this.y, indices, reuse ? (this.yb ??= new Scratch()) : undefined),
+      };
+    }
     return tf.tidy(() => {
       const idx = tf.tensor1d(indices as Int32Array, 'int32');
       return { x: tf.gather(this.x, idx), y: tf.gather(this.y, idx) };
@@ -94,10 +104,47 @@ class TensorSource implements DataSource {
   }
 }
 
-/** The rows `indices` of `t` (whose values are `v`) as a new tensor. */
-function rows(v: Float32Array | Int32Array | Uint8Array, t: Tensor, indices: ArrayLike<number>): Tensor {
+type Values = Float32Array | Int32Array | Uint8Array;
+
+/** A batch buffer kept between batches (grown when a batch needs more). */
+class Scratch {
+  private buffer: Values | undefined;
+  /** `length` values of `like`'s type; the previous batch's values are overwritten. */
+  take(like: Values, length: number): Values {
+    if (!this.buffer || this.buffer.constructor !== like.constructor || this.buffer.length < length) {
+      this.buffer = new (like.constructor as Float32ArrayConstructor)(length);
+    }
+    return this.buffer.subarray(0, length);
+  }
+}
+
+const copiesValues = new Map<string, boolean>();
+
+/**
+ * Whether the current backend copies the values of a tensor made from an array (wasm and native copy into their
+ * heap; the CPU backend and WebGPU keep the array): found once per backend by changing the array after making a
+ * tensor from it.
+ */
+function backendCopiesValues(): boolean {
+  const name = tf.getBackend();
+  let copies = copiesValues.get(name);
+  if (copies === undefined) {
+    const a = Float32Array.of(1);
+    const t = tf.tensor1d(a);
+    a[0] = 2;
+    copies = readsSynchronously() && t.dataSync()[0] === 1;
+    t.dispose();
+    copiesValues.set(name, copies);
+  }
+  return copies;
+}
+
+/** The rows `indices` of `t` (whose values are `v`) as a new tensor, built in `scratch` when given. */
+function rows(v: Values, t: Tensor, indices: ArrayLike<number>, scratch?: Scratch): Tensor {
   const per = t.size / t.shape[0];
-  const out = new (v.constructor as Float32ArrayConstructor)(indices.length * per);
+  const out = scratch
+    ? scratch.take(v, indices.length * per)
+    : new (v.constructor as Float32ArrayConstructor)(indices.length * per);
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];
     if (!(r >= 0 && r < t.shape[0]))
