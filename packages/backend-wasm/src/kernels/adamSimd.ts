@@ -6,6 +6,7 @@
 // bit for bit. Where the memory is shared (the multi-threaded build in a cross-origin-isolated page) or the
 // module does not compile, `adamSimd` returns undefined and the caller takes another path.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { compileSimd, F32, get, I32, set, simd, store } from './simdModule.js';
 
 // (func (param $w $g $m $v $ow $om $ov $n4 $hasDecay i32) (param $b1 $c1 $b2 $c2 $eps $step $irc $decay f32)),
 // locals: $off $end i32; splats $B1 $C1 $B2 $C2 $EPS $STEP $IRC $DECAY $MASK, temporaries $G $M1 $V1 $W $UPD v128.
@@ -29,12 +30,8 @@ const L = {
   UPD: 32,
 } as const;
 
-const get = (i: number) => [0x20, i];
-const set = (i: number) => [0x21, i];
-const simd = (op: number) => (op < 0x80 ? [0xfd, op] : [0xfd, (op & 0x7f) | 0x80, op >> 7]);
 const load = (ptr: number) => [...get(ptr), ...get(L.off), 0x6a, ...simd(0x00), 0x00, 0x00]; // v128.load (ptr + off)
 const addr = (ptr: number) => [...get(ptr), ...get(L.off), 0x6a]; // i32.add, the address of a store
-const store = [...simd(0x0b), 0x00, 0x00]; // v128.store
 const [splat, sqrt, add, sub, mul, div, bitselect] = [
   simd(0x13),
   simd(0xe3),
@@ -140,35 +137,6 @@ const body = [
   0x0b, // end func
 ];
 
-const str = (s: string) => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-const section = (id: number, bytes: number[]) => [id, ...leb(bytes.length), ...bytes];
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    out.push(b);
-  } while (n);
-  return out;
-}
-
-const BYTES = new Uint8Array([
-  0x00,
-  0x61,
-  0x73,
-  0x6d,
-  0x01,
-  0x00,
-  0x00,
-  0x00,
-  ...section(1, [0x01, 0x60, 17, ...Array<number>(9).fill(0x7f), ...Array<number>(8).fill(0x7d), 0x00]), // one func type
-  ...section(2, [0x01, ...str('env'), ...str('memory'), 0x02, 0x00, 0x00]), // import memory, min 0 pages
-  ...section(3, [0x01, 0x00]), // one function of type 0
-  ...section(7, [0x01, ...str('adam'), 0x00, 0x00]), // export it as "adam"
-  ...section(10, [0x01, ...leb(body.length), ...body]),
-]);
-
 type AdamPass = (
   w: number,
   g: number,
@@ -189,25 +157,9 @@ type AdamPass = (
   decay: number,
 ) => void;
 
-const instances = new WeakMap<WebAssembly.Memory, AdamPass | null>();
-
 /** The SIMD pass bound to this backend's heap, or undefined where it cannot run (see the file comment). */
 export function adamSimd(backend: BackendWasm): AdamPass | undefined {
-  const module = backend.wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown };
-  const memory = module.asm?.memory ?? module.wasmMemory;
-  if (!(memory instanceof WebAssembly.Memory)) return undefined;
-  let pass = instances.get(memory);
-  if (pass === undefined) {
-    pass = null;
-    if (!(typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer)) {
-      try {
-        const instance = new WebAssembly.Instance(new WebAssembly.Module(BYTES), { env: { memory } });
-        pass = instance.exports.adam as AdamPass;
-      } catch {
-        pass = null; // no wasm SIMD here: the caller's other path
-      }
-    }
-    instances.set(memory, pass);
-  }
-  return pass ?? undefined;
+  // (w g m v ow om ov n4 hasDecay: i32) (b1 c1 b2 c2 eps step irc decay: f32)
+  const params = [...Array<number>(9).fill(I32), ...Array<number>(8).fill(F32)];
+  return compileSimd<AdamPass>(backend, 'adam', params, body);
 }

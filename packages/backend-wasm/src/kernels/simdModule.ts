@@ -39,11 +39,19 @@ export const countDown = (n: number): Op => [...get(n), ...i32(1), ...sub, ...te
 const str = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
 const section = (id: number, bytes: number[]) => [id, ...leb(bytes.length), ...bytes];
 
-/** A module exporting `name`: a function of `params` i32 parameters, no result, whose code (locals + body) is `body`. */
-export function moduleBytes(name: string, params: number, body: Op) {
+/** Value types of parameters. */
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+
+/**
+ * A module exporting `name`: a function of `params` parameters (a count of i32s, or their value types), no
+ * result, whose code (locals + body) is `body`.
+ */
+export function moduleBytes(name: string, params: number | readonly number[], body: Op) {
+  const types = typeof params === 'number' ? Array<number>(params).fill(I32) : [...params];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
-    ...section(1, [0x01, 0x60, params, ...Array<number>(params).fill(0x7f), 0x00]), // one type: (i32 …) → ()
+    ...section(1, [0x01, 0x60, ...leb(types.length), ...types, 0x00]), // one type: (params …) → ()
     ...section(2, [0x01, ...str('env'), ...str('memory'), 0x02, 0x00, 0x00]), // import env.memory, min 0 pages
     ...section(3, [0x01, 0x00]), // one function, of type 0
     ...section(7, [0x01, ...str(name), 0x00, 0x00]), // export it
@@ -57,7 +65,12 @@ const compiled = new WeakMap<WebAssembly.Memory, Map<string, unknown>>();
  * The function `name` of the module built from `body`, instantiated once per heap, or undefined where it cannot
  * run here (see the file comment).
  */
-export function compileSimd<F>(backend: BackendWasm, name: string, params: number, body: Op): F | undefined {
+export function compileSimd<F>(
+  backend: BackendWasm,
+  name: string,
+  params: number | readonly number[],
+  body: Op,
+): F | undefined {
   const module = backend.wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown };
   const memory = module.asm?.memory ?? module.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) return undefined;
