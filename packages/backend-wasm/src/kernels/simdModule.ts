@@ -1,7 +1,8 @@
 // Tiny hand-written WebAssembly modules that work on the tfjs wasm heap: one exported function of i32 (or f32)
 // parameters, compiled against tfjs-backend-wasm's own memory (imported as env.memory). Used where no tfjs kernel
-// does the job fast (adamSimd.ts, maxPoolGradSimd.ts, col2imSimd.ts, patchRowsSimd.ts); nothing is compiled at install time, and where the module cannot be built (no wasm
-// SIMD, or the memory is shared in the multi-threaded build) the caller keeps its JavaScript path.
+// does the job fast (adamSimd.ts, maxPoolGradSimd.ts, col2imSimd.ts, patchRowsSimd.ts); nothing is compiled at
+// install time, and where the module cannot be built (no wasm SIMD, or the memory is shared in the multi-threaded
+// build) the caller keeps its other path.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /** Bytes of WebAssembly code. */
