@@ -3,8 +3,8 @@
 // reads w, g, m, v and writes w′, m′, v′ where tfjs allocated them. The 13 element-wise kernels it replaces each
 // built an XNNPACK operator per call (~50 µs apiece on a 100,000-weight layer); this pass costs a few µs more
 // than reading the data. f32x4 arithmetic is IEEE binary32 lane by lane, so the result is the op-by-op rule's,
-// bit for bit. Where the memory is shared (the multi-threaded build in a cross-origin-isolated page) or the
-// module does not compile, `adamSimd` returns undefined and the caller takes another path.
+// bit for bit. Where the module does not compile (no wasm SIMD), `adamSimd` returns undefined and the caller takes
+// another path; a shared heap (the multi-threaded build) is imported as shared (simdModule.ts).
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { compileSimd, F32, get, I32, set, simd, store } from './simdModule.js';
 

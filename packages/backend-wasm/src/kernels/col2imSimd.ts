@@ -74,7 +74,7 @@ export type Col2Im = (
   rowBytes: number,
 ) => void;
 
-/** The SIMD col2im bound to this backend's heap, or undefined where it cannot run (shared memory, no SIMD). */
+/** The SIMD col2im bound to this backend's heap, or undefined where it cannot run (no wasm SIMD). */
 export function col2imSimd(backend: BackendWasm): Col2Im | undefined {
   return compileSimd<Col2Im>(backend, 'col2im', 8, body);
 }

@@ -86,7 +86,7 @@ export type MaxPoolGradRow = (
   rowBytes: number,
 ) => void;
 
-/** The SIMD row pass bound to this backend's heap, or undefined where it cannot run (shared memory, no SIMD). */
+/** The SIMD row pass bound to this backend's heap, or undefined where it cannot run (no wasm SIMD). */
 export function maxPoolGradSimd(backend: BackendWasm): MaxPoolGradRow | undefined {
   return compileSimd<MaxPoolGradRow>(backend, 'maxPoolGradRow', 9, body);
 }

@@ -45,7 +45,7 @@ export type PatchRows = (
   imageBytes: number,
 ) => void;
 
-/** The SIMD copy bound to this backend's heap, or undefined where it cannot run (shared memory, no SIMD). */
+/** The SIMD copy bound to this backend's heap, or undefined where it cannot run (no wasm SIMD). */
 export function patchRowsSimd(backend: BackendWasm): PatchRows | undefined {
   return compileSimd<PatchRows>(backend, 'patchRows', 7, body);
 }

@@ -1,8 +1,7 @@
 // Tiny hand-written WebAssembly modules that work on the tfjs wasm heap: one exported function of i32 (or f32)
 // parameters, compiled against tfjs-backend-wasm's own memory (imported as env.memory). Used where no tfjs kernel
 // does the job fast (adamSimd.ts, maxPoolGradSimd.ts, col2imSimd.ts, patchRowsSimd.ts); nothing is compiled at
-// install time, and where the module cannot be built (no wasm SIMD, or the memory is shared in the multi-threaded
-// build) the caller keeps its other path.
+// install time, and where the module cannot be built (no wasm SIMD) the caller keeps its other path.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /** Bytes of WebAssembly code. */
@@ -46,14 +45,16 @@ export const F32 = 0x7d;
 
 /**
  * A module exporting `name`: a function of `params` parameters (a count of i32s, or their value types), no
- * result, whose code (locals + body) is `body`.
+ * result, whose code (locals + body) is `body`. `shared`: the imported memory is a shared one (tfjs's
+ * multi-threaded build), declared with the largest maximum so that any shared heap links.
  */
-export function moduleBytes(name: string, params: number | readonly number[], body: Op) {
+export function moduleBytes(name: string, params: number | readonly number[], body: Op, shared = false) {
   const types = typeof params === 'number' ? Array<number>(params).fill(I32) : [...params];
+  const limits = shared ? [0x03, 0x00, ...leb(65536)] : [0x00, 0x00]; // (shared) min 0 pages, max 4 GiB
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
     ...section(1, [0x01, 0x60, ...leb(types.length), ...types, 0x00]), // one type: (params …) → ()
-    ...section(2, [0x01, ...str('env'), ...str('memory'), 0x02, 0x00, 0x00]), // import env.memory, min 0 pages
+    ...section(2, [0x01, ...str('env'), ...str('memory'), 0x02, ...limits]), // import env.memory
     ...section(3, [0x01, 0x00]), // one function, of type 0
     ...section(7, [0x01, ...str(name), 0x00, 0x00]), // export it
     ...section(10, [0x01, ...leb(body.length), ...body]),
@@ -78,16 +79,20 @@ export function compileSimd<F>(
   let byName = compiled.get(memory);
   if (!byName) compiled.set(memory, (byName = new Map()));
   if (!byName.has(name)) {
+    // The heap is shared in tfjs's multi-threaded build; the passes run on the calling thread between XNNPACK calls,
+    // as tfjs's own JavaScript kernels do, so plain loads and stores are safe there too.
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     let fn: unknown = null;
-    if (!(typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer)) {
-      try {
-        const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(name, params, body)), {
+    try {
+      const instance = new WebAssembly.Instance(
+        new WebAssembly.Module(moduleBytes(name, params, body, shared)),
+        {
           env: { memory },
-        });
-        fn = instance.exports[name];
-      } catch {
-        fn = null; // no wasm SIMD here: the caller's other path
-      }
+        },
+      );
+      fn = instance.exports[name];
+    } catch {
+      fn = null; // no wasm SIMD (or threads) here: the caller's other path
     }
     byName.set(name, fn);
   }
