@@ -125,18 +125,18 @@ function backpropFilterKernel(fallback: KernelFunc, wasm: KernelFunc): KernelFun
     } = info;
     const { outHeight: OH, outWidth: OW, strideHeight: SH, strideWidth: SW } = info;
     if (!tf.util.arraysEqual(dy.shape, info.outShape)) return fallback(args);
-    const dW = new Float32Array(KH * KW * CI * CO);
     if (tf.util.sizeFromShape(x.shape) === 0 || tf.util.sizeFromShape(dy.shape) === 0)
-      return tensorFrom(backend, a.filterShape, dW);
+      return tensorFrom(backend, a.filterShape, new Float32Array(KH * KW * CI * CO));
+    const block = nchwcBlockSize();
+    const nchwc = block > 0 && x.shape[0] % block === 0 && CO % block === 0;
+    if (!nchwc && wasmPatchRowsApply(info)) return wasm(args);
+    const dW = new Float32Array(KH * KW * CI * CO);
     const { top, left } = info.padInfo;
     // Pad bottom/right so that the result is exactly kh × kw where the forward pass reached every filter row;
     // otherwise (never negative pads) the extra rows are cropped below.
     const bottom = Math.max(0, KH + (OH - 1) * SH - top - H);
     const right = Math.max(0, KW + (OW - 1) * SW - left - W);
     const attributes = { strides: [1, 1], dilations: [SH, SW], pads: [top, left, bottom, right] };
-    const block = nchwcBlockSize();
-    const nchwc = block > 0 && x.shape[0] % block === 0 && CO % block === 0;
-    if (!nchwc && wasmPatchRowsApply(info)) return wasm(args);
     const out = runGraph(
       nchwc
         ? `NCHWc ${block} ConvBackpropFilter ${JSON.stringify(attributes)} ${OH} ${OW} ${CO}`
