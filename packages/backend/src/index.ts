@@ -22,6 +22,7 @@ export type { BackendSelection } from './registry.js';
 // The engine seam: what higher packages may ask of the engine, by name
 export { withoutGradientTape } from './withoutGradientTape.js';
 export { readsSynchronously } from './readsSynchronously.js';
+export { copiesTensorValues } from './copiesTensorValues.js';
 export { replaceKernels, hasKernels } from './replaceKernels.js';
 export type { KernelReplacement } from './replaceKernels.js';
 export {

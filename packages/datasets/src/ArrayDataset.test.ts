@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { numTensors } from '@nutshell/tensor';
+import { numTensors, tf } from '@nutshell/tensor';
 import { ArrayDataset } from './ArrayDataset.js';
 import { batchIndices } from './batches.js';
 import { DatasetError } from './errors.js';
@@ -21,6 +21,47 @@ describe('ArrayDataset', () => {
     expect(Array.from(await y.data())).toEqual([0, 1]);
     x.dispose();
     y.dispose();
+  });
+
+  // Three batches gathered before any is read: each must keep its own rows, whether the backend keeps the array a
+  // tensor is made from (cpu: a reused buffer would overwrite earlier batches) or copies it (wasm, native: gather
+  // then reuses one buffer; here a CPU backend whose write copies stands in for them).
+  async function threeBatches(): Promise<void> {
+    const ds = new ArrayDataset(data);
+    const batches = [[3, 1], [0, 2], [1]].map((rows) => ds.gather(rows));
+    expect(await Promise.all(batches.map((b) => b.x.data().then((v) => Array.from(v))))).toEqual([
+      [30, 31, 10, 11],
+      [0, 1, 20, 21],
+      [10, 11],
+    ]);
+    tf.dispose(batches.flatMap((b) => [b.x, b.y]));
+  }
+
+  it(
+    'keeps each batch its own rows on the CPU backend, which keeps the array a tensor is made from',
+    threeBatches,
+  );
+
+  it('keeps each batch its own rows on a backend that copies values, where one buffer is reused', async () => {
+    const Cpu = tf.findBackend('cpu')!.constructor as new () => tf.KernelBackend;
+    class Copying extends Cpu {
+      override write(values: Parameters<tf.KernelBackend['write']>[0], shape: number[], dtype: tf.DataType) {
+        return super.write((values as Float32Array).slice(), shape, dtype);
+      }
+    }
+    tf.registerBackend('datasets-copying', () => new Copying(), 0);
+    for (const k of tf.getKernelsForBackend('cpu'))
+      tf.registerKernel({ ...k, backendName: 'datasets-copying' });
+    const previous = tf.getBackend();
+    await tf.setBackend('datasets-copying');
+    try {
+      const before = numTensors();
+      await threeBatches();
+      expect(numTensors()).toBe(before);
+    } finally {
+      await tf.setBackend(previous);
+      tf.removeBackend('datasets-copying');
+    }
   });
 
   it('makes one-hot and binary targets, and reshapes samples', async () => {

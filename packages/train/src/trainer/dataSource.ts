@@ -1,4 +1,4 @@
-import { ShapeError, readsSynchronously, tf } from '@nutshell/tensor';
+import { ShapeError, copiesTensorValues, tf } from '@nutshell/tensor';
 import type { Tensor } from '@nutshell/tensor';
 import { DataError } from '../errors.js';
 
@@ -91,7 +91,7 @@ class TensorSource implements DataSource {
     if (this.xv && this.yv) {
       // Where the backend copies a new tensor's values (wasm, native), one buffer per tensor serves every batch:
       // a fresh 200 KB array a step (W1) cost more than the copy itself. Elsewhere the tensor keeps the array.
-      const reuse = backendCopiesValues();
+      const reuse = copiesTensorValues();
       return {
         x: rows(this.xv, this.x, indices, reuse ? (this.xb ??= new Scratch()) : undefined),
         y: rows(this.yv, this.y, indices, reuse ? (this.yb ??= new Scratch()) : undefined),
@@ -116,27 +116,6 @@ class Scratch {
     }
     return this.buffer.subarray(0, length);
   }
-}
-
-const copiesValues = new Map<string, boolean>();
-
-/**
- * Whether the current backend copies the values of a tensor made from an array (wasm and native copy into their
- * heap; the CPU backend and WebGPU keep the array): found once per backend by changing the array after making a
- * tensor from it.
- */
-function backendCopiesValues(): boolean {
-  const name = tf.getBackend();
-  let copies = copiesValues.get(name);
-  if (copies === undefined) {
-    const a = Float32Array.of(1);
-    const t = tf.tensor1d(a);
-    a[0] = 2;
-    copies = readsSynchronously() && t.dataSync()[0] === 1;
-    t.dispose();
-    copiesValues.set(name, copies);
-  }
-  return copies;
 }
 
 /** The rows `indices` of `t` (whose values are `v`) as a new tensor, built in `scratch` when given. */
