@@ -12,10 +12,10 @@ import { formatTestMetrics, testMetrics } from '../testMetrics.js';
 import { writeFileSync } from 'node:fs';
 import { tf } from '@nutshell/tensor';
 import { RunReporter } from '@nutshell/viz';
-import { tensorboardCallback } from '../tensorboardCallback.js';
 import { lockRunFolder } from '../runFolderLock.js';
 import { readHistory } from './visualize.js';
 import { lstmGateFigures } from '../lstmGates.js';
+import { attachReporter } from '../attachReporter.js';
 
 /** The flags of `nutshell train`. */
 export interface TrainFlags {
@@ -146,8 +146,9 @@ async function train(recipeName: string, flags: TrainFlags, out: Output): Promis
     seed: config.seed,
   });
 
-  // report.html in the run folder, rewritten at each epoch end (@nutshell/viz): curves, confusion matrix on up to
-  // 1,000 test samples, gradient flow, network, filters, feature maps of 3 test samples, an LSTM's gates.
+  // report.html in the run folder (@nutshell/viz), written at each epoch end but the last and at the fit's end:
+  // curves, confusion matrix on up to 1,000 test samples, gradient flow, network, filters, feature maps of 3 test
+  // samples, an LSTM's gates.
   const evalN = Math.min(1000, test.size);
   const evalData = test.gather(Array.from({ length: evalN }, (_, i) => i));
   const examples = tf.slice(evalData.x, 0, Math.min(3, evalN));
@@ -167,7 +168,8 @@ async function train(recipeName: string, flags: TrainFlags, out: Output): Promis
     },
     initialHistory: resume ? readHistory(dir, { optional: true }) : undefined,
     moreFigures: lstmGateFigures(model, examples),
-  }).attach(trainer);
+  });
+  const recordHeldEpoch = attachReporter(reporter, trainer, config.epochs);
 
   // The progress display is @nutshell/train's: a live bar on a terminal, about ten plain lines per epoch otherwise.
   const progress = new ProgressLogger({ mode: out.tty ? 'bar' : 'lines', log: out.log });
@@ -181,7 +183,8 @@ async function train(recipeName: string, flags: TrainFlags, out: Output): Promis
   // MNIST samples are 28×28 images (flattened for mnist-mlp): TensorBoard then draws an MLP's first layer too.
   const imageShape = recipe.name.startsWith('mnist') ? ([28, 28, 1] as const) : undefined;
   const tensorboard = flags.tensorboard
-    ? tensorboardCallback(dir, train, recipe.loss(), imageShape)
+    ? // Loaded only when asked for: @nutshell/tensorboard costs about 50 ms of every run's start otherwise.
+      (await import('../tensorboardCallback.js')).tensorboardCallback(dir, train, recipe.loss(), imageShape)
     : undefined;
   if (tensorboard)
     out.log(
@@ -204,6 +207,7 @@ async function train(recipeName: string, flags: TrainFlags, out: Output): Promis
     });
   } finally {
     progress.stopBar();
+    recordHeldEpoch();
     await reporter.flush();
     tf.dispose([evalData.x, evalData.y, examples]);
     tensorboard?.dispose();
