@@ -9,7 +9,6 @@ import {
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
 } from './conv2DBackprop.js';
-import { sumConfig } from './sum.js';
 import { batchMatMulConfig, fusedMatMulConfig } from './matMul.js';
 
 /** A kernel the native backend runs in ONNX Runtime. */
@@ -60,7 +59,6 @@ export const NATIVE_KERNELS: readonly NativeKernel[] = [
     onnx: 'Transpose ×2, Reshape, Conv with one group per channel, dilated by the stride',
     make: depthwiseConv2dNativeBackpropFilterConfig,
   },
-  { kernelName: tf.Sum, onnx: 'ReduceSum (float32, 32 768 elements or more)', make: sumConfig },
 ];
 
 const fallbacks = new Map<string, number>();

@@ -3,7 +3,6 @@ import { tf, useBackend } from '@nutshell/backend';
 import { nativeBackend } from '../index.js';
 import { fallbackCounts } from './index.js';
 import { setNativeMinWork } from './matMul.js';
-import { setSumNativeMinSize } from './sum.js';
 import { filterOIHWBiBo, filterOIHWBo, nchwcBlockSize, setNchwcBlockSize } from './nchwc.js';
 
 // Each native kernel against an independent float64 loop written here, and the cases that fall back to wasm.
@@ -467,74 +466,6 @@ describe('convolutions and their gradients on ONNX Runtime', () => {
     );
     expect(tf.memory().numTensors).toBe(n);
     tf.dispose([x, f]);
-  });
-});
-
-describe('sums on ONNX Runtime', () => {
-  /** The float64 sum of x (shape) over `axes`, in row-major order of the kept axes. */
-  function sumRef(x: Float32Array, shape: number[], axes: number[]): Float64Array {
-    const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
-    const out = new Float64Array(kept.reduce((p, i) => p * shape[i], 1));
-    const index = new Array<number>(shape.length).fill(0);
-    for (let flat = 0; flat < x.length; flat++) {
-      let o = 0;
-      for (const i of kept) o = o * shape[i] + index[i];
-      out[o] += x[flat];
-      for (let i = shape.length - 1; i >= 0 && ++index[i] === shape[i]; i--) index[i] = 0;
-    }
-    return out;
-  }
-  let minSize = 0;
-  beforeAll(() => (minSize = setSumNativeMinSize(0)));
-  afterAll(() => setSumNativeMinSize(minSize));
-
-  const cases: Array<{ shape: number[]; axis: number | number[]; keepDims?: boolean; want: number[] }> = [
-    { shape: [4, 5, 6, 3], axis: [0, 1, 2], want: [3] }, // a bias gradient
-    { shape: [4, 5, 6, 3], axis: [2, 0], keepDims: true, want: [1, 5, 1, 3] },
-    { shape: [7, 9], axis: -1, want: [7] },
-    { shape: [3, 4, 5], axis: [0, 1, 2], want: [] },
-  ];
-  for (const { shape, axis, keepDims = false, want } of cases)
-    it(`[${shape}] over ${JSON.stringify(axis)}${keepDims ? ', keepDims' : ''}, natively, against float64`, async () => {
-      const x = values(shape.reduce((a, b) => a * b, 1));
-      const axes = tf.util.parseAxisParam(axis, shape);
-      const before = { ...fallbackCounts() };
-      const sessions = nativeBackend.info().extra?.sessions as number;
-      const xt = tf.tensor(x, shape);
-      await expectClose(tf.sum(xt, axis, keepDims), sumRef(x, shape, axes), want);
-      expect(fallbackCounts()).toEqual(before);
-      expect(nativeBackend.info().extra?.sessions).toBeGreaterThanOrEqual(sessions);
-      xt.dispose();
-    });
-
-  it('an int32 sum runs on the wasm kernel, counted, with exact values', async () => {
-    const before = fallbackCounts().Sum ?? 0;
-    const t = tf.sum(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3], 'int32'), 0);
-    expect(t.dtype).toBe('int32');
-    expect(Array.from(await t.data())).toEqual([5, 7, 9]);
-    expect(fallbackCounts().Sum).toBe(before + 1);
-  });
-
-  it('a sum under the size threshold stays on the wasm kernel (not a fallback), with the same values', async () => {
-    setSumNativeMinSize(1 << 15);
-    try {
-      const x = values(12);
-      const sessions = nativeBackend.info().extra?.sessions;
-      const before = { ...fallbackCounts() };
-      await expectClose(tf.sum(tf.tensor2d(x, [3, 4]), 1), sumRef(x, [3, 4], [1]), [3]);
-      expect(fallbackCounts()).toEqual(before);
-      expect(nativeBackend.info().extra?.sessions).toBe(sessions);
-    } finally {
-      setSumNativeMinSize(0);
-    }
-  });
-
-  it('an axis out of range raises tfjs’s error and leaks nothing', () => {
-    const x = tf.zeros([2, 3]);
-    const n = tf.memory().numTensors;
-    expect(() => tf.sum(x, 2)).toThrow('All values in axis param must be in range [-2, 2) but got axis 2');
-    expect(tf.memory().numTensors).toBe(n);
-    x.dispose();
   });
 });
 
