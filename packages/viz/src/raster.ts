@@ -137,8 +137,13 @@ export function encodePng(img: RasterImage): Uint8Array {
   });
 }
 
-/** Base64 of bytes, without Node's Buffer (so it runs in browsers too). */
+/**
+ * Base64 of bytes: Node's Buffer where there is one (a run report's PNGs took about 120 ms through the string
+ * path below, 2026-12-06), `btoa` otherwise (browsers).
+ */
 export function base64(bytes: Uint8Array): string {
+  const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);
