@@ -15,7 +15,7 @@ import type { SmallGraph } from '../onnxModel.js';
 import { applyBiasAndActivation, canFuse } from './activation.js';
 import type { Activation } from './activation.js';
 import { filterOIHWBiBo, filterOIHWBo, NCHWC, nchwcBlockSize, nchwcInput, padded } from './nchwc.js';
-import { valuesOf } from './tensorData.js';
+import { outputFilledBy, valuesOf } from './tensorData.js';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -239,26 +239,25 @@ function convKernel(fallback: KernelFunc, kind: 'conv' | 'fused' | 'depthwise'):
       a.dimRoundingMode,
       kind === 'depthwise',
     );
-    // Allocate first: heap views taken before an allocation may die with it.
-    const result = backend.makeOutput(info.outShape, 'float32');
-    const f = valuesOf(backend, filter);
-    const weights = kind === 'depthwise' ? depthwiseFilterToOihw(f, fShape) : filterToOihw(f, fShape);
-    const out = valuesOf(backend, result);
-    const b = kind === 'fused' && bias ? convBias(valuesOf(backend, bias), outChannels) : undefined;
-    const inGraph = kind === 'fused' ? graphActivation(a.activation, a.leakyreluAlpha) : undefined;
-    nativeConv(
-      valuesOf(backend, x),
-      xShape,
-      weights,
-      out,
-      info,
-      kind === 'depthwise' ? fShape[2] : 1,
-      b,
-      inGraph,
-    );
-    // relu6, elu and sigmoid: here, after the Conv (linear, relu and leaky relu are done).
-    if (kind === 'fused' && !inGraph) applyBiasAndActivation(out, undefined, a.activation, a.leakyreluAlpha);
-    return result;
+    return outputFilledBy(backend, info.outShape, (out) => {
+      const f = valuesOf(backend, filter);
+      const weights = kind === 'depthwise' ? depthwiseFilterToOihw(f, fShape) : filterToOihw(f, fShape);
+      const b = kind === 'fused' && bias ? convBias(valuesOf(backend, bias), outChannels) : undefined;
+      const inGraph = kind === 'fused' ? graphActivation(a.activation, a.leakyreluAlpha) : undefined;
+      nativeConv(
+        valuesOf(backend, x),
+        xShape,
+        weights,
+        out,
+        info,
+        kind === 'depthwise' ? fShape[2] : 1,
+        b,
+        inGraph,
+      );
+      // relu6, elu and sigmoid: here, after the Conv (linear, relu and leaky relu are done).
+      if (kind === 'fused' && !inGraph)
+        applyBiasAndActivation(out, undefined, a.activation, a.leakyreluAlpha);
+    });
   };
 }
 

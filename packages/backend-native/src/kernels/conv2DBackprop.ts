@@ -16,7 +16,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { runGraph } from '../onnxRuntime.js';
 import { channelsLast, depthwiseFilterToOihw, filterToOihw } from './conv2D.js';
 import { NCHWC, nchwcBlockSize } from './nchwc.js';
-import { tensorFrom, valuesOf } from './tensorData.js';
+import { outputFilledBy, tensorFrom, valuesOf } from './tensorData.js';
 import type { SmallGraph } from '../onnxModel.js';
 
 type Shape4 = [number, number, number, number];
@@ -68,29 +68,30 @@ function backpropInputKernel(fallback: KernelFunc, depthwise: boolean): KernelFu
       output_padding: [extraH, extraW],
       group,
     };
-    const result = backend.makeOutput(a.inputShape, 'float32');
-    const f = valuesOf(backend, filter);
-    const weights = depthwise ? depthwiseFilterToOihw(f, fShape) : filterToOihw(f, fShape);
-    const wShape = [info.outChannels, info.inChannels / group, info.filterHeight, info.filterWidth];
-    runGraph(
-      `ConvTranspose ${JSON.stringify(attributes)}`,
-      () => ({
-        nodes: [
-          { opType: 'Transpose', inputs: ['x0'], outputs: ['dyt'], attributes: { perm: [0, 3, 1, 2] } },
-          { opType: 'ConvTranspose', inputs: ['dyt', 'x1'], outputs: ['dxt'], attributes },
-          { opType: 'Transpose', inputs: ['dxt'], outputs: ['y'], attributes: { perm: [0, 2, 3, 1] } },
+    const dxShape = a.inputShape;
+    return outputFilledBy(backend, dxShape, (out) => {
+      const f = valuesOf(backend, filter);
+      const weights = depthwise ? depthwiseFilterToOihw(f, fShape) : filterToOihw(f, fShape);
+      const wShape = [info.outChannels, info.inChannels / group, info.filterHeight, info.filterWidth];
+      runGraph(
+        `ConvTranspose ${JSON.stringify(attributes)}`,
+        () => ({
+          nodes: [
+            { opType: 'Transpose', inputs: ['x0'], outputs: ['dyt'], attributes: { perm: [0, 3, 1, 2] } },
+            { opType: 'ConvTranspose', inputs: ['dyt', 'x1'], outputs: ['dxt'], attributes },
+            { opType: 'Transpose', inputs: ['dxt'], outputs: ['y'], attributes: { perm: [0, 2, 3, 1] } },
+          ],
+          inputRanks: [4, 4],
+          outputRank: 4,
+        }),
+        [
+          { data: valuesOf(backend, dy), shape: dy.shape },
+          { data: weights, shape: wShape },
         ],
-        inputRanks: [4, 4],
-        outputRank: 4,
-      }),
-      [
-        { data: valuesOf(backend, dy), shape: dy.shape },
-        { data: weights, shape: wShape },
-      ],
-      { data: valuesOf(backend, result), shape: a.inputShape },
-      tf.util.sizeFromShape(dy.shape) * info.filterHeight * info.filterWidth * (info.inChannels / group),
-    );
-    return result;
+        { data: out, shape: dxShape },
+        tf.util.sizeFromShape(dy.shape) * info.filterHeight * info.filterWidth * (info.inChannels / group),
+      );
+    });
   };
 }
 

@@ -13,7 +13,7 @@ import type { MatMulProduct } from '@nutshell/backend-wasm';
 import { runGraph } from '../onnxRuntime.js';
 import { applyBiasAndActivation, canFuse } from './activation.js';
 import type { Activation } from './activation.js';
-import { valuesOf } from './tensorData.js';
+import { outputFilledBy, valuesOf } from './tensorData.js';
 import type { GraphNode } from '../onnxModel.js';
 
 /**
@@ -96,13 +96,11 @@ function matMulKernel(fallback: KernelFunc, wasm: KernelFunc, fused: boolean): K
         : undefined;
     if (!p || preluActivationWeights || (fused && !canFuse(activation, bias, p.n))) return fallback(args);
     if (Math.max(p.batchA, p.batchB) * p.m * p.k * p.n < nativeMinWork) return wasm(args);
-    // Allocate first: heap views taken before an allocation may die with it.
-    const result = backend.makeOutput(p.outShape, 'float32');
-    const out = valuesOf(backend, result);
-    nativeMatMul(valuesOf(backend, a), valuesOf(backend, b), out, p, transposeA, transposeB);
-    if (fused)
-      applyBiasAndActivation(out, bias ? valuesOf(backend, bias) : undefined, activation, leakyreluAlpha);
-    return result;
+    return outputFilledBy(backend, p.outShape, (out) => {
+      nativeMatMul(valuesOf(backend, a), valuesOf(backend, b), out, p, transposeA, transposeB);
+      if (fused)
+        applyBiasAndActivation(out, bias ? valuesOf(backend, bias) : undefined, activation, leakyreluAlpha);
+    });
   };
 }
 

@@ -15,3 +15,23 @@ export function tensorFrom(backend: BackendWasm, shape: readonly number[], value
   (backend.typedArrayFromHeap(out) as Float32Array).set(values);
   return out;
 }
+
+/**
+ * A new float32 tensor of `shape`, filled by `fill` with a heap view of it (taken after the allocation, so `fill`
+ * may take its own input views). If `fill` throws (ONNX Runtime rejected the graph), the tensor is released before
+ * the error goes on, so the wasm kernel the caller then falls back to leaves nothing behind.
+ */
+export function outputFilledBy(
+  backend: BackendWasm,
+  shape: readonly number[],
+  fill: (out: Float32Array) => void,
+): TensorInfo {
+  const result = backend.makeOutput([...shape], 'float32');
+  try {
+    fill(valuesOf(backend, result));
+  } catch (e) {
+    backend.disposeData(result.dataId);
+    throw e;
+  }
+  return result;
+}
