@@ -8,25 +8,30 @@ import { Conv2D, conv2dGeometry, type Conv2DOptions } from '../index.js';
 import { fusedConvGradientRegistered } from '../algorithms/fusedConvGradient.js';
 import { randomArray, referenceConv2d, relativeError, toTensor } from '../test-utils/reference.js';
 
-const geometries: Array<{ name: string; x: number[]; k: [number, number]; f: number; opts: Conv2DOptions }> =
-  [
-    { name: 'LeNet-like 5×5 valid', x: [3, 9, 8, 1], k: [5, 5], f: 4, opts: { padding: 'valid' } },
-    { name: '3×2 stride 2 same', x: [2, 7, 9, 3], k: [3, 2], f: 3, opts: { strides: 2, padding: 'same' } },
-    {
-      name: '3×3 same, dilation 2',
-      x: [2, 8, 7, 2],
-      k: [3, 3],
-      f: 2,
-      opts: { padding: 'same', dilations: 2 },
-    },
-    {
-      name: '4×2 stride 3 valid (rows never read)',
-      x: [2, 11, 7, 2],
-      k: [4, 2],
-      f: 3,
-      opts: { strides: 3, padding: 'valid' },
-    },
-  ];
+const geometries: Array<{
+  name: string;
+  x: number[];
+  k: [number, number];
+  f: number;
+  opts: Conv2DOptions & { padding: 'valid' | 'same' };
+}> = [
+  { name: 'LeNet-like 5×5 valid', x: [3, 9, 8, 1], k: [5, 5], f: 4, opts: { padding: 'valid' } },
+  { name: '3×2 stride 2 same', x: [2, 7, 9, 3], k: [3, 2], f: 3, opts: { strides: 2, padding: 'same' } },
+  {
+    name: '3×3 same, dilation 2',
+    x: [2, 8, 7, 2],
+    k: [3, 3],
+    f: 2,
+    opts: { padding: 'same', dilations: 2 },
+  },
+  {
+    name: '4×2 stride 3 valid (rows never read)',
+    x: [2, 11, 7, 2],
+    k: [4, 2],
+    f: 3,
+    opts: { strides: 3, padding: 'valid' },
+  },
+];
 
 let wasmUnavailable: string | undefined;
 try {
