@@ -25,8 +25,8 @@ export interface RunReporterOptions extends Omit<RunReportInput, 'history' | 'gr
 
 /**
  * Keeps a run's `report.html` current while a model trains: subscribe it to a trainer and it records the history
- * and gradient norms, and rewrites the report (atomically) at each epoch end and once more when fitting ends.
- * Node only (it writes files).
+ * and gradient norms, and rewrites the report (atomically) at each epoch end but the last, and once more, final,
+ * when fitting ends. Node only (it writes files).
  *
  * @example
  * ```ts
@@ -50,6 +50,10 @@ export class RunReporter {
   private pending: Promise<void> = Promise.resolve();
   private queued = false;
   private finished = false;
+  /** The fit's epoch count, from `fitStart` when attached: its last epoch is drawn once, by `fitEnd`. */
+  private epochs: number | undefined;
+  /** An epoch recorded but not yet drawn (the last one, waiting for `fitEnd`). */
+  private undrawn = false;
 
   constructor(runDir: string, opts: RunReporterOptions = {}) {
     this.runDir = runDir;
@@ -61,12 +65,28 @@ export class RunReporter {
     }
   }
 
-  /** Subscribes to a trainer's `batchEnd`, `epochEnd` and `fitEnd` events. Returns the reporter. */
+  /**
+   * Subscribes to a trainer's `fitStart`, `batchEnd`, `epochEnd` and `fitEnd` events. Returns the reporter. The
+   * report is redrawn at each epoch end except the last, which `fitEnd` draws once as the final report; call
+   * `flush()` when the fit is over (also after a failed one) so an epoch recorded but not drawn is written.
+   */
   attach(trainer: { on: (...args: any[]) => unknown }): this {
-    trainer.on('batchEnd', (e: { step: number; loss?: number; metrics?: Record<string, number>; gradNorms?: Record<string, number> }) => {
-      this.gradients.record(e);
-      if (typeof e.loss === 'number') this.recordBatch({ step: e.step, loss: e.loss, metrics: e.metrics });
+    trainer.on('fitStart', (e: { epochs: number }) => {
+      this.epochs = e.epochs;
+      this.finished = false;
     });
+    trainer.on(
+      'batchEnd',
+      (e: {
+        step: number;
+        loss?: number;
+        metrics?: Record<string, number>;
+        gradNorms?: Record<string, number>;
+      }) => {
+        this.gradients.record(e);
+        if (typeof e.loss === 'number') this.recordBatch({ step: e.step, loss: e.loss, metrics: e.metrics });
+      },
+    );
     // Returning the write lets a trainer that awaits handlers (as @nutshell/train's does) keep the weights still
     // while the report reads them; write errors are caught inside, so this never rejects.
     trainer.on('epochEnd', (e: { epoch: number; logs: Record<string, number>; lr?: number }) => {
@@ -98,17 +118,25 @@ export class RunReporter {
       while (series.length < n - 1) series.push(NaN);
       series.push(v);
     }
-    this.schedule();
+    // The fit's last epoch is drawn by fitEnd, as the final report: drawing it here too doubled the cost of a
+    // one-epoch run's report (every figure rendered, the evaluation samples predicted, twice in a row).
+    if (this.epochs !== undefined && e.epoch + 1 >= this.epochs) this.undrawn = true;
+    else this.schedule();
   }
 
   /** Marks training finished and schedules the final (non-reloading) report. */
   fitEnd(): void {
     this.finished = true;
+    this.undrawn = false;
     this.schedule();
   }
 
-  /** Resolves when every scheduled write has finished. */
+  /** Resolves when every scheduled write has finished; first schedules one for an epoch recorded but not drawn. */
   flush(): Promise<void> {
+    if (this.undrawn) {
+      this.undrawn = false;
+      this.schedule();
+    }
     return this.pending;
   }
 

@@ -15,7 +15,6 @@ import { RunReporter } from '@nutshell/viz';
 import { lockRunFolder } from '../runFolderLock.js';
 import { readHistory } from './visualize.js';
 import { lstmGateFigures } from '../lstmGates.js';
-import { attachReporter } from '../attachReporter.js';
 
 /** The flags of `nutshell train`. */
 export interface TrainFlags {
@@ -169,7 +168,8 @@ async function train(recipeName: string, flags: TrainFlags, out: Output): Promis
     initialHistory: resume ? readHistory(dir, { optional: true }) : undefined,
     moreFigures: lstmGateFigures(model, examples),
   });
-  const recordHeldEpoch = attachReporter(reporter, trainer, config.epochs);
+  // Redrawn at each epoch end but the last, which the fit's end draws once; flush() in finally writes it after a failure too.
+  reporter.attach(trainer);
 
   // The progress display is @nutshell/train's: a live bar on a terminal, about ten plain lines per epoch otherwise.
   const progress = new ProgressLogger({ mode: out.tty ? 'bar' : 'lines', log: out.log });
@@ -207,7 +207,6 @@ async function train(recipeName: string, flags: TrainFlags, out: Output): Promis
     });
   } finally {
     progress.stopBar();
-    recordHeldEpoch();
     await reporter.flush();
     tf.dispose([evalData.x, evalData.y, examples]);
     tensorboard?.dispose();
