@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf, useBackend } from '@nutshell/backend';
-import '../index.js';
+import { describe, expect, it } from 'vitest';
+import { tf } from '@nutshell/backend';
+import { onWasm, uniforms } from '../test-utils/wasmTests.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { patchRowsSimd } from './patchRowsSimd.js';
 
-beforeAll(async () => {
-  await useBackend('wasm');
-});
-afterAll(async () => {
-  await useBackend('cpu');
-});
+onWasm();
 
 function values(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648 - 0.5;
-  });
+  return Float32Array.from(uniforms(n, seed), (u) => u - 0.5);
 }
 
 /** dW of conv2d(x, w) in float64 by loops, and Σ|terms| per element (the scale of rounding error). */

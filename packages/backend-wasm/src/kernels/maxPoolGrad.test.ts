@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf, useBackend } from '@nutshell/backend';
-import '../index.js';
+import { describe, expect, it } from 'vitest';
+import { tf } from '@nutshell/backend';
+import { onWasm, uniforms } from '../test-utils/wasmTests.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { maxPoolGradSimd } from './maxPoolGradSimd.js';
 
-beforeAll(async () => {
-  await useBackend('wasm');
-});
-afterAll(async () => {
-  await useBackend('cpu');
-});
+onWasm();
 
 /** Small integers ≤ 0 and > 0 (so windows hold ties and all-negative windows), from a fixed seed. */
 function values(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return Math.floor((s / 2147483648) * 7) - 4;
-  });
+  return Float32Array.from(uniforms(n, seed), (u) => Math.floor(u * 7) - 4);
 }
 
 /**
@@ -65,11 +56,15 @@ describe('MaxPoolGrad on wasm against loops (the SIMD pass for side-by-side wind
     const dy = tf.tensor(dyv, y.shape);
     const tensors = tf.memory().numTensors;
     const buffers = tf.engine().backend.numDataIds();
-    const dx = tf.engine().runKernel(tf.MaxPoolGrad, { dy, input: x, output: y }, {
-      filterSize: k,
-      strides: s,
-      pad: 'valid',
-    }) as tf.Tensor;
+    const dx = tf.engine().runKernel(
+      tf.MaxPoolGrad,
+      { dy, input: x, output: y },
+      {
+        filterSize: k,
+        strides: s,
+        pad: 'valid',
+      },
+    ) as tf.Tensor;
     const got = await dx.data();
     const want = reference(xv, shape, k, s, dyv);
     let differing = 0;
@@ -86,11 +81,15 @@ describe('MaxPoolGrad on wasm against loops (the SIMD pass for side-by-side wind
     const x = tf.tensor4d([NaN, 3, 1, -1, 0, 3, 2, -2, 1, 1, 2, -3, 2, 0, 0, -4], [1, 2, 2, 4]);
     const dy = tf.tensor4d([10, 20, 30, 40], [1, 1, 1, 4]);
     const y = tf.tensor4d([NaN, 3, 2, -1], [1, 1, 1, 4]); // a forward output that kept the NaN
-    const dx = tf.engine().runKernel(tf.MaxPoolGrad, { dy, input: x, output: y }, {
-      filterSize: 2,
-      strides: 2,
-      pad: 'valid',
-    }) as tf.Tensor;
+    const dx = tf.engine().runKernel(
+      tf.MaxPoolGrad,
+      { dy, input: x, output: y },
+      {
+        filterSize: 2,
+        strides: 2,
+        pad: 'valid',
+      },
+    ) as tf.Tensor;
     expect(Array.from(await dx.data())).toEqual([0, 20, 0, 40, 0, 0, 30, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     tf.dispose([x, dy, y, dx]);
   });

@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADAM_UPDATE, SGD_UPDATE, runFusedUpdate, tf, useBackend } from '@nutshell/backend';
-import '../index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADAM_UPDATE, SGD_UPDATE, runFusedUpdate, tf } from '@nutshell/backend';
+import { onWasm, uniforms } from '../test-utils/wasmTests.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { adamSimd } from './adamSimd.js';
 
-beforeAll(async () => {
-  await useBackend('wasm');
-});
-afterAll(async () => {
-  await useBackend('cpu');
-});
+onWasm();
 
 /** Float32 values with a spread of signs and magnitudes, from a fixed seed. */
 function values(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    const u = s / 2147483648;
-    return (u - 0.5) * 10 ** Math.floor(u * 7 - 4);
-  });
+  return Float32Array.from(uniforms(n, seed), (u) => (u - 0.5) * 10 ** Math.floor(u * 7 - 4));
 }
 
 // 1,003 elements (the scalar loop) and 5,003 (wasm's SIMD kernels called directly): not multiples of any SIMD

@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf, useBackend } from '@nutshell/backend';
-import '../index.js';
+import { describe, expect, it } from 'vitest';
+import { tf } from '@nutshell/backend';
+import { onWasm, uniforms } from '../test-utils/wasmTests.js';
 import { blockLength, leadingSum } from './sum.js';
 
-beforeAll(async () => {
-  await useBackend('wasm');
-});
-afterAll(async () => {
-  await useBackend('cpu');
-});
+onWasm();
 
 function values(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648 - 0.3;
-  });
+  return Float32Array.from(uniforms(n, seed), (u) => u - 0.3);
 }
 
 /** Sums over x's leading `k` axes in float64, and Σ|x| per column (the scale of float32 rounding error). */

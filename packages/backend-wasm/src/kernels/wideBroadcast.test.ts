@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tf, useBackend } from '@nutshell/backend';
-import '../index.js';
+import { describe, expect, it } from 'vitest';
+import { tf } from '@nutshell/backend';
+import { onWasm, uniforms } from '../test-utils/wasmTests.js';
 import { joinedRows, trailingBroadcast } from './wideBroadcast.js';
 
-beforeAll(async () => {
-  await useBackend('wasm');
-});
-afterAll(async () => {
-  await useBackend('cpu');
-});
+onWasm();
 
 /** Float32 values with mixed signs and magnitudes, from a fixed seed. */
 function values(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    const u = s / 2147483648;
-    return (u - 0.5) * 10 ** Math.floor(u * 6 - 3);
-  });
+  return Float32Array.from(uniforms(n, seed), (u) => (u - 0.5) * 10 ** Math.floor(u * 6 - 3));
 }
 
 /** a ∘ b broadcast NumPy-style, each result rounded to float32 once (what one float32 operation gives). */
