@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { filterGradientOnPatchRows } from '@nutshell/backend-wasm';
 import { runGraph } from '../onnxRuntime.js';
 import { channelsLast, depthwiseFilterToOihw, filterToOihw } from './conv2D.js';
 import { NCHWC, nchwcBlockSize } from './nchwc.js';
@@ -130,7 +131,9 @@ function backpropFilterKernel(fallback: KernelFunc, wasm: KernelFunc): KernelFun
       return tensorFrom(backend, a.filterShape, new Float32Array(KH * KW * CI * CO));
     const block = nchwcBlockSize();
     const nchwc = block > 0 && x.shape[0] % block === 0 && CO % block === 0;
-    if (!nchwc && wasmPatchRowsApply(info)) return wasm(args);
+    // wasm's patch-row matmul beats the plain Conv graph where it applies: on W3's conv 1 (8 output channels, too
+    // few for an NCHWc block) 0.55 against 0.80 ms, min of 40 calls (2026-12-06 02:17 UTC, load 4.7).
+    if (!nchwc && filterGradientOnPatchRows(info)) return wasm(args);
     const dW = new Float32Array(KH * KW * CI * CO);
     const { top, left } = info.padInfo;
     // Pad bottom/right so that the result is exactly kh × kw where the forward pass reached every filter row;
@@ -170,33 +173,6 @@ function backpropFilterKernel(fallback: KernelFunc, wasm: KernelFunc): KernelFun
             dW[((kh * KW + kw) * CI + ci) * CO + co] = src[((ci * CO + co) * CH + kh) * CW + kw];
     return tensorFrom(backend, a.filterShape, dW);
   };
-}
-
-/**
- * Whether wasm's own Conv2DBackpropFilter takes its patch-row matmul route (@nutshell/backend-wasm,
- * `conv2DBackpropFilter.ts`: stride 1, dilation 1, no padding, OW a multiple of 4, at most 8 M patch values), which
- * beats the plain Conv graph here: on W3's conv 1 (8 output channels, too few for an NCHWc block) 0.55 against
- * 0.80 ms, min of 40 calls (2026-12-06 02:17 UTC, load 4.7). Where wasm changes that route, its kernel stays correct,
- * only slower.
- */
-function wasmPatchRowsApply(info: tf.backend_util.Conv2DInfo): boolean {
-  const { padInfo: p, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
-  const valid =
-    p.top === 0 &&
-    p.left === 0 &&
-    info.inHeight === info.outHeight + info.filterHeight - 1 &&
-    info.inWidth === info.outWidth + info.filterWidth - 1;
-  const patches =
-    info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels;
-  return (
-    valid &&
-    strideHeight === 1 &&
-    strideWidth === 1 &&
-    dilationHeight === 1 &&
-    dilationWidth === 1 &&
-    info.outWidth % 4 === 0 &&
-    patches <= 8 * 1024 * 1024
-  );
 }
 
 /**

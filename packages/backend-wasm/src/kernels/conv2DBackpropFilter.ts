@@ -9,9 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { asWasm, assertChannelsLast, heapF32, release, runWasmKernel } from './heap.js';
 import { patchRowsSimd } from './patchRowsSimd.js';
-
-/** The largest patch matrix (floats) the matmul path may allocate: 32 MB; bigger cases take the conv path. */
-const MAX_PATCHES = 8 * 1024 * 1024;
+import { filterGradientOnPatchRows } from './unitValidConv.js';
 
 /**
  * dW for a stride-1, unpadded ('valid') convolution with OW a multiple of 4, as one matmul: dW (`[KH·KW·CI, CO]`) =
@@ -37,16 +35,9 @@ function viaPatchRows(
     filterWidth: KW,
   } = info;
   const { outHeight: OH, outWidth: OW } = info;
-  const valid = info.padInfo.top === 0 && info.padInfo.left === 0 && H === OH + KH - 1 && W === OW + KW - 1;
-  const unit =
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.dilationHeight === 1 &&
-    info.dilationWidth === 1;
+  if (!filterGradientOnPatchRows(info)) return undefined;
   const positions = B * OH * OW;
   const taps = KH * KW * CI;
-  if (!valid || !unit || OW % 4 !== 0 || positions === 0 || taps === 0 || CO === 0) return undefined;
-  if (taps * positions > MAX_PATCHES) return undefined;
   const copyRows = patchRowsSimd(backend);
   if (!copyRows) return undefined;
   // One channel: x's own layout is already [CI, B, H, W].

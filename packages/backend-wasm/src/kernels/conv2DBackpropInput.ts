@@ -10,11 +10,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { asWasm, assertChannelsLast, heapF32, release, runWasmKernel } from './heap.js';
 import { col2imSimd } from './col2imSimd.js';
+import { MAX_ROUTE_FLOATS, isUnitValid } from './unitValidConv.js';
 
 type Shape4 = [number, number, number, number];
-
-/** The largest cols buffer (floats) the matmul + col2im path may allocate: 32 MB; bigger cases take the conv path. */
-const MAX_COLS = 8 * 1024 * 1024;
 
 /**
  * dx for a stride-1, unpadded ('valid') convolution with CI a multiple of 4, as a matmul and a col2im: cols =
@@ -39,14 +37,14 @@ function viaCols(
     filterWidth: KW,
   } = info;
   const { outHeight: OH, outWidth: OW } = info;
-  const valid = info.padInfo.top === 0 && info.padInfo.left === 0 && H === OH + KH - 1 && W === OW + KW - 1;
-  const unit =
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.dilationHeight === 1 &&
-    info.dilationWidth === 1;
   const taps = KH * KW * CI;
-  if (!valid || !unit || CI % 4 !== 0 || B * OH * OW === 0 || CO === 0 || B * OH * OW * taps > MAX_COLS)
+  if (
+    !isUnitValid(info) ||
+    CI % 4 !== 0 ||
+    B * OH * OW === 0 ||
+    CO === 0 ||
+    B * OH * OW * taps > MAX_ROUTE_FLOATS
+  )
     return undefined;
   const col2im = col2imSimd(backend);
   if (!col2im) return undefined;
