@@ -503,7 +503,7 @@ describe('1,000 training steps', () => {
 
 describe("ONNX Runtime's NCHWc kernels", () => {
   it.skipIf(process.arch !== 'x64')(
-    'the block size is found by the check (16 with AVX-512, 8 with AVX2), and NUTSHELL_NATIVE_NCHWC=0 turns them off',
+    `the block size is found by the check (16 with AVX-512, 8 with AVX2), and NUTSHELL_NATIVE_NCHWC=0 turns them off${process.arch === 'x64' ? '' : ` (skipped: the expected block sizes are x64's, this is ${process.arch})`}`,
     () => {
       setNchwcBlockSize(undefined);
       expect([8, 16]).toContain(nchwcBlockSize());
