@@ -24,7 +24,7 @@ export function isUnitValid(info: tf.backend_util.Conv2DInfo): boolean {
 /**
  * Whether wasm's Conv2DBackpropFilter runs a float32 convolution of this geometry as one matmul over patch rows
  * (where wasm SIMD is available): stride 1, 'valid', an output width that is a multiple of 4, a non-empty result
- * and at most {@link MAX_ROUTE_FLOATS} patch values.
+ * and at most 8 M patch values (32 MB).
  * @public
  */
 export function filterGradientOnPatchRows(info: tf.backend_util.Conv2DInfo): boolean {
