@@ -1,13 +1,8 @@
-// Pad and MirrorPad at rank 5 and 6. tfjs-backend-webgpu 4.22's PadProgram and MirrorPadProgram index a
-// `vec5`/`vec6` struct as if it were a vector, which is invalid WGSL: Dawn rejects the shader and the op returns
-// garbage. Padding one axis at a time of a 3-D view ([before, axis, after]) uses tfjs's own rank-3 programs,
-// which are valid, and gives the same result: constant and mirror padding are separable by axis (each output
-// coordinate comes from its own axis's source coordinate), so padding axes one after another is the same.
+// Pad and MirrorPad at rank 5 and 6, one axis at a time through rank-3 views (rank3Views.ts says why that is valid
+// and gives the same result). Before, Dawn rejected tfjs's shader and the op returned garbage.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelReplacement } from '@nutshell/backend';
-import { tf } from '@nutshell/backend';
-
-const product = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
+import { type AxisStep, throughRank3Views } from './rank3Views.js';
 
 /** Pads a rank ≥ 5 input axis by axis through rank-3 views with `previous` (tfjs's kernel), which is valid at rank 3. */
 function axisByAxis(previous: KernelFunc, attrsFor: (before: number, after: number) => object): KernelFunc {
@@ -15,31 +10,21 @@ function axisByAxis(previous: KernelFunc, attrsFor: (before: number, after: numb
     const x = args.inputs.x as TensorInfo;
     if (x.shape.length < 5) return previous(args);
     const { paddings } = args.attrs as unknown as { paddings: [number, number][] };
-    const backend = args.backend as { disposeData(id: object): void };
-    const reshape = tf.getKernel('Reshape', 'webgpu')!.kernelFunc;
-    const temporaries: TensorInfo[] = [];
-    const shape = [...x.shape];
-    let current = x;
-    for (let axis = 0; axis < shape.length; axis++) {
-      const [before, after] = paddings[axis];
-      if (before === 0 && after === 0) continue;
-      const view = reshape({
-        inputs: { x: current },
-        backend: args.backend,
-        attrs: { shape: [product(shape.slice(0, axis)), shape[axis], product(shape.slice(axis + 1))] },
-      }) as TensorInfo;
-      const padded = previous({
-        inputs: { x: view },
-        backend: args.backend,
-        attrs: attrsFor(before, after) as never,
-      }) as TensorInfo;
-      temporaries.push(view, padded);
-      shape[axis] += before + after;
-      current = padded;
-    }
-    const out = reshape({ inputs: { x: current }, backend: args.backend, attrs: { shape } }) as TensorInfo;
-    for (const t of temporaries) backend.disposeData(t.dataId);
-    return out;
+    const steps: AxisStep[] = [];
+    paddings.forEach(([before, after], axis) => {
+      if (before === 0 && after === 0) return;
+      steps.push({
+        axis,
+        length: x.shape[axis] + before + after,
+        run: (view) =>
+          previous({
+            inputs: { x: view },
+            backend: args.backend,
+            attrs: attrsFor(before, after) as never,
+          }) as TensorInfo,
+      });
+    });
+    return throughRank3Views(x, args.backend, steps);
   };
 }
 

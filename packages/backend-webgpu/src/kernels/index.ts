@@ -6,6 +6,8 @@ import { accurateTrigKernels } from './accurateTrig.js';
 import { complexParts } from './complexParts.js';
 import { emptyMatMul } from './emptyMatMul.js';
 import { highRankMirrorPad, highRankPad } from './highRankPad.js';
+import { highRankReverse } from './highRankReverse.js';
+import { highRankStridedSlice } from './highRankStridedSlice.js';
 
 /** Why each kernel is replaced, by kernel name. */
 export const NUTSHELL_WEBGPU_KERNELS: Readonly<Record<string, string>> = {
@@ -13,6 +15,8 @@ export const NUTSHELL_WEBGPU_KERNELS: Readonly<Record<string, string>> = {
   Cos: "WGSL's built-in cos may be off by 2^-11 (SwiftShader: 1e-4); Nutshell's is float32-accurate",
   PadV2: highRankPad.why!,
   MirrorPad: highRankMirrorPad.why!,
+  StridedSlice: highRankStridedSlice.why!,
+  Reverse: highRankReverse.why!,
   BatchMatMul: emptyMatMul.why!,
   Real: complexParts[0].why!,
   Imag: complexParts[1].why!,
@@ -27,5 +31,13 @@ export function registerWebGpuKernels(util: typeof WebGpuUtil): void {
     kernelName: config.kernelName,
     make: () => config,
   }));
-  replaceKernels('webgpu', [...trig, highRankPad, highRankMirrorPad, ...complexParts, emptyMatMul]);
+  replaceKernels('webgpu', [
+    ...trig,
+    highRankPad,
+    highRankMirrorPad,
+    highRankStridedSlice,
+    highRankReverse,
+    ...complexParts,
+    emptyMatMul,
+  ]);
 }
