@@ -141,3 +141,72 @@ describe('batches of { x, y } tensors', () => {
     }
   });
 });
+
+describe('checkData on a source with values() (every value in memory)', () => {
+  /** A source whose values() hands the arrays over; gather must not be needed. */
+  const inMemory = (x: ArrayLike<number>, y: ArrayLike<number>, size: number): DataSource => ({
+    size,
+    gather() {
+      throw new Error('checkData gathered rows although values() gave them');
+    },
+    values: () => ({ x, y }),
+  });
+
+  it.each([
+    [NaN, 'NaN'],
+    [Infinity, 'Infinity'],
+    [-Infinity, '-Infinity'],
+  ])('names the row and feature of %s among 6,000 rows of 7 features', async (bad, shown) => {
+    const x = Float32Array.from({ length: 6000 * 7 }, (_, i) => (i % 13) - 6);
+    x[4321 * 7 + 5] = bad;
+    x[5000 * 7] = NaN; // a later one is not the one named
+    const err = await checkData(inMemory(x, new Int32Array(6000), 6000), spec, 'fit').catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as DataError).message).toBe(
+      `fit: x[4321] contains ${shown} (at feature 5); remove or impute the row before training.`,
+    );
+    expect((err as DataError).row).toBe(4321);
+  });
+
+  it('names the first bad label, whether it is out of range or not finite', async () => {
+    const x = new Float32Array(100 * 2);
+    const y = Float32Array.from({ length: 100 }, (_, i) => i % 3);
+    y[70] = NaN;
+    y[40] = 3;
+    await expect(checkData(inMemory(x, y, 100), spec, 'fit')).rejects.toThrow(
+      'fit: label 3 at row 40 is outside the classes [0, 3) the model predicts (3 outputs).',
+    );
+    y[40] = 1.5;
+    await expect(checkData(inMemory(x, y, 100), spec, 'fit')).rejects.toThrow('fit: label 1.5 at row 40');
+    y[40] = 2;
+    y[80] = -1;
+    const err = await checkData(inMemory(x, y, 100), spec, 'fit').catch((e: unknown) => e);
+    expect((err as DataError).message).toBe('fit: y[70] is NaN; labels must be finite numbers.');
+    expect((err as DataError).row).toBe(70);
+  });
+
+  it('names the row of an infinite one-hot target, and of a binary label outside [0, 1]', async () => {
+    const x = new Float32Array(50 * 3);
+    const hot = new Float32Array(50 * 3);
+    for (let r = 0; r < 50; r++) hot[r * 3 + (r % 3)] = 1;
+    await expect(checkData(inMemory(x, hot, 50), { ...spec, sparse: false }, 'fit')).resolves.toBeUndefined();
+    hot[33 * 3 + 2] = -Infinity;
+    const err = await checkData(inMemory(x, hot, 50), { ...spec, sparse: false }, 'fit').catch(
+      (e: unknown) => e,
+    );
+    expect((err as DataError).message).toBe('fit: y[33] is -Infinity; labels must be finite numbers.');
+    const binary = Float32Array.from({ length: 50 }, (_, i) => i % 2);
+    binary[12] = 2;
+    const err2 = await checkData(
+      inMemory(new Float32Array(50), binary, 50),
+      { outputSize: 1, sparse: false, binary: true },
+      'fit',
+    ).catch((e: unknown) => e);
+    expect((err2 as DataError).message).toBe(
+      'fit: label 2 at row 12 is outside [0, 1], which a binary loss needs.',
+    );
+    expect((err2 as DataError).row).toBe(12);
+  });
+});
