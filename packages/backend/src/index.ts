@@ -25,6 +25,8 @@ export { readsSynchronously } from './readsSynchronously.js';
 export { copiesTensorValues } from './copiesTensorValues.js';
 export { replaceKernels, hasKernels } from './replaceKernels.js';
 export type { KernelReplacement } from './replaceKernels.js';
+export { axisRanges, plainSliceAttrs, plainStridedSliceKernel } from './stridedSlice.js';
+export type { AxisRanges } from './stridedSlice.js';
 export {
   ADAM_UPDATE,
   SGD_UPDATE,

@@ -7,12 +7,15 @@ import { registerNutshellGradients } from './gradients/index.js';
 import { registerCpuOptimizerKernels } from './fusedOptimizers.js';
 import { registerFusedLossKernels } from './fusedLosses.js';
 import { registerFusedMetricKernels } from './fusedMetrics.js';
+import { replaceKernels } from './replaceKernels.js';
+import { plainStridedSliceKernel } from './stridedSlice.js';
 
 tf.enableProdMode();
 registerNutshellGradients();
 registerCpuOptimizerKernels();
 registerFusedLossKernels();
 registerFusedMetricKernels();
+replaceKernels('cpu', [plainStridedSliceKernel('cpu')]);
 // tfjs picks the highest-priority registered backend on first use; a plugin imported later (wasm registers
 // itself at priority 2) must not take over silently, so the CPU backend is made current now.
 if (tf.getBackend() !== 'cpu') void tf.setBackend('cpu');

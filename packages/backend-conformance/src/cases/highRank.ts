@@ -1,5 +1,6 @@
 // Shape ops at rank 5 and 6: conv's dilation and subsampling are built from rank-5 pads and reshapes, and
-// tfjs-backend-webgpu 4.22 generates invalid shaders for several ops there (pad: now replaced by Nutshell).
+// tfjs-backend-webgpu 4.22 generates invalid shaders or fails for several ops there (pad, strided slice, reverse:
+// now replaced by Nutshell).
 import { tf } from '@nutshell/backend';
 import * as R from '../reference/ndarray.js';
 import type { OpCase } from './types.js';
@@ -87,6 +88,39 @@ export const HIGH_RANK: readonly OpCase[] = [
     inputs: [{ shape: R6 }],
     run: ([x]) => tf.slice(x, [1, 0, 1, 0, 1, 0], [1, 1, 2, 2, 1, 2]),
     reference: ([x]) => R.slice(x, [1, 0, 1, 0, 1, 0], [1, 1, 2, 2, 1, 2]),
+  },
+  {
+    name: 'stridedSlice rank 5, strides 2 and -1',
+    kernels: ['StridedSlice'],
+    inputs: [{ shape: R5 }],
+    run: ([x]) => tf.stridedSlice(x, [0, 2, 0, 1, 0], [2, -4, 2, 2, 3], [1, -1, 1, 1, 2]),
+    reference: ([x]) => R.stridedSlice(x, [0, 2, 0, 1, 0], [1, -1, 1, 1, 2], [2, 3, 2, 1, 2]),
+  },
+  {
+    name: 'stridedSlice rank 6, stride 2, one axis shrunk',
+    kernels: ['StridedSlice'],
+    inputs: [{ shape: R6 }],
+    run: ([x]) =>
+      tf.stridedSlice(x, [0, 0, 0, 1, 0, 0], [2, 1, 3, 2, 2, 2], [1, 1, 2, 1, 1, 1], 0, 0, 0, 0, 0b1000),
+    reference: ([x]) =>
+      R.reshape(
+        R.stridedSlice(x, [0, 0, 0, 1, 0, 0], [1, 1, 2, 1, 1, 1], [2, 1, 2, 1, 2, 2]),
+        [2, 1, 2, 2, 2],
+      ),
+  },
+  {
+    name: 'reverse rank 5, axes 1 and 4',
+    kernels: ['Reverse'],
+    inputs: [{ shape: R5 }],
+    run: ([x]) => tf.reverse(x, [1, 4]),
+    reference: ([x]) => R.reverse(x, [1, 4]),
+  },
+  {
+    name: 'reverse rank 6, axes 0, 2 and 5',
+    kernels: ['Reverse'],
+    inputs: [{ shape: R6 }],
+    run: ([x]) => tf.reverse(x, [0, 2, 5]),
+    reference: ([x]) => R.reverse(x, [0, 2, 5]),
   },
   {
     name: 'concat rank 5 axis 3',

@@ -238,6 +238,37 @@ export const REDUCTIONS_AND_SHAPES: readonly OpCase[] = [
   },
   { name: 'slice', kernels: ['Slice'], inputs: [{ shape: SHAPE }], run: ([x]) => tf.slice(x, [1, 0, 1], [1, 2, 3]), reference: ([x]) => R.slice(x, [1, 0, 1], [1, 2, 3]) },
   {
+    name: 'stridedSlice with strides 2 and -1',
+    kernels: ['StridedSlice'],
+    inputs: [{ shape: [2, 3, 4] }],
+    run: ([x]) => tf.stridedSlice(x, [0, 2, 0], [2, -4, 4], [1, -1, 2]),
+    reference: ([x]) => R.stridedSlice(x, [0, 2, 0], [1, -1, 2], [2, 3, 2]),
+  },
+  {
+    // x[:, 1, ::2]: tfjs 4.22's CPU kernel took the wrong elements when an axis is shrunk and another strided.
+    name: 'stridedSlice, middle axis shrunk, last strided',
+    kernels: ['StridedSlice'],
+    inputs: [{ shape: [2, 3, 4] }],
+    run: ([x]) => tf.stridedSlice(x, [0, 1, 0], [2, 2, 4], [1, 1, 2], 0, 0, 0, 0, 0b010),
+    reference: ([x]) => R.reshape(R.stridedSlice(x, [0, 1, 0], [1, 1, 2], [2, 1, 2]), [2, 2]),
+  },
+  {
+    // x[-1, ::-2, 1:]: a negative shrunk index, a negative stride.
+    name: 'stridedSlice, first axis shrunk at -1, stride -2',
+    kernels: ['StridedSlice'],
+    inputs: [{ shape: [2, 3, 4] }],
+    run: ([x]) => tf.stridedSlice(x, [-1, 0, 1], [0, 0, 4], [1, -2, 1], 0b010, 0b010, 0, 0, 0b001),
+    reference: ([x]) => R.reshape(R.stridedSlice(x, [1, 2, 1], [1, -2, 1], [1, 2, 3]), [2, 3]),
+  },
+  {
+    // x[..., None, 1::2]: an ellipsis and a new axis.
+    name: 'stridedSlice with an ellipsis and a new axis',
+    kernels: ['StridedSlice'],
+    inputs: [{ shape: [2, 3, 4] }],
+    run: ([x]) => tf.stridedSlice(x, [0, 0, 1], [0, 0, 4], [1, 1, 2], 0, 0, 0b001, 0b010, 0),
+    reference: ([x]) => R.reshape(R.stridedSlice(x, [0, 0, 1], [1, 1, 2], [2, 3, 2]), [2, 3, 1, 2]),
+  },
+  {
     name: 'pad',
     kernels: ['PadV2'],
     inputs: [{ shape: [2, 3] }],

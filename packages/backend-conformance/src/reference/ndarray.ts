@@ -48,7 +48,8 @@ export function zip(a: Nd, b: Nd, f: (x: number, y: number) => number): Nd {
   const pa = [...Array(rank - a.shape.length).fill(1), ...a.shape];
   const pb = [...Array(rank - b.shape.length).fill(1), ...b.shape];
   const shape = pa.map((d, i) => {
-    if (d !== pb[i] && d !== 1 && pb[i] !== 1) throw new Error(`zip: cannot broadcast [${a.shape}] with [${b.shape}]`);
+    if (d !== pb[i] && d !== 1 && pb[i] !== 1)
+      throw new Error(`zip: cannot broadcast [${a.shape}] with [${b.shape}]`);
     return Math.max(d, pb[i]);
   });
   const out = nd(shape);
@@ -109,11 +110,23 @@ export function reduce(
   return out;
 }
 
-export const sum = (x: Nd, axes: readonly number[], keepDims = false) => reduce(x, axes, 0, (a, v) => a + v, undefined, keepDims);
-export const mean = (x: Nd, axes: readonly number[], keepDims = false) => reduce(x, axes, 0, (a, v) => a + v, (a, n) => a / n, keepDims);
-export const max = (x: Nd, axes: readonly number[], keepDims = false) => reduce(x, axes, -Infinity, Math.max, undefined, keepDims);
-export const min = (x: Nd, axes: readonly number[], keepDims = false) => reduce(x, axes, Infinity, Math.min, undefined, keepDims);
-export const prod = (x: Nd, axes: readonly number[], keepDims = false) => reduce(x, axes, 1, (a, v) => a * v, undefined, keepDims);
+export const sum = (x: Nd, axes: readonly number[], keepDims = false) =>
+  reduce(x, axes, 0, (a, v) => a + v, undefined, keepDims);
+export const mean = (x: Nd, axes: readonly number[], keepDims = false) =>
+  reduce(
+    x,
+    axes,
+    0,
+    (a, v) => a + v,
+    (a, n) => a / n,
+    keepDims,
+  );
+export const max = (x: Nd, axes: readonly number[], keepDims = false) =>
+  reduce(x, axes, -Infinity, Math.max, undefined, keepDims);
+export const min = (x: Nd, axes: readonly number[], keepDims = false) =>
+  reduce(x, axes, Infinity, Math.min, undefined, keepDims);
+export const prod = (x: Nd, axes: readonly number[], keepDims = false) =>
+  reduce(x, axes, 1, (a, v) => a * v, undefined, keepDims);
 
 export function matMul(a: Nd, b: Nd, transposeA = false, transposeB = false): Nd {
   const A = transposeA ? transpose(a, [1, 0]) : a;
@@ -153,7 +166,8 @@ export function concat(xs: readonly Nd[], axis: number): Nd {
   const rowOut = shape.slice(axis).reduce((a, b) => a * b, 1);
   for (const x of xs) {
     const row = x.shape.slice(axis).reduce((a, b) => a * b, 1);
-    for (let o = 0; o < outer; o++) out.data.set(x.data.subarray(o * row, (o + 1) * row), o * rowOut + offset);
+    for (let o = 0; o < outer; o++)
+      out.data.set(x.data.subarray(o * row, (o + 1) * row), o * rowOut + offset);
     offset += row;
   }
   return out;
@@ -165,6 +179,33 @@ export function slice(x: Nd, begin: readonly number[], size: readonly number[]):
   for (let i = 0; i < out.data.length; i++) {
     const idx = unravel(i, size);
     out.data[i] = x.data[idx.reduce((j, v, k) => j + (v + begin[k]) * sx[k], 0)];
+  }
+  return out;
+}
+
+/** Takes `size[k]` elements along each axis k from `begin[k]` in steps of `step[k]` (which may be negative). */
+export function stridedSlice(
+  x: Nd,
+  begin: readonly number[],
+  step: readonly number[],
+  size: readonly number[],
+): Nd {
+  const out = nd(size);
+  const sx = strides(x.shape);
+  for (let i = 0; i < out.data.length; i++) {
+    const idx = unravel(i, size);
+    out.data[i] = x.data[idx.reduce((j, v, k) => j + (begin[k] + v * step[k]) * sx[k], 0)];
+  }
+  return out;
+}
+
+/** Reverses the order of the elements along each of `axes`. */
+export function reverse(x: Nd, axes: readonly number[]): Nd {
+  const out = nd(x.shape);
+  const sx = strides(x.shape);
+  for (let i = 0; i < out.data.length; i++) {
+    const idx = unravel(i, x.shape);
+    out.data[i] = x.data[idx.reduce((j, v, k) => j + (axes.includes(k) ? x.shape[k] - 1 - v : v) * sx[k], 0)];
   }
   return out;
 }
@@ -208,7 +249,13 @@ export function tile(x: Nd, reps: readonly number[]): Nd {
 /** 'valid', 'same' or explicit [before, after] padding along one spatial axis, as tfjs computes it. */
 export type Padding = 'valid' | 'same' | readonly [readonly [number, number], readonly [number, number]];
 
-function window1d(inSize: number, k: number, stride: number, dilation: number, padding: 'valid' | 'same' | readonly [number, number]) {
+function window1d(
+  inSize: number,
+  k: number,
+  stride: number,
+  dilation: number,
+  padding: 'valid' | 'same' | readonly [number, number],
+) {
   const eff = (k - 1) * dilation + 1;
   if (padding === 'valid') return { out: Math.floor((inSize - eff) / stride) + 1, before: 0 };
   if (padding === 'same') {
@@ -256,7 +303,8 @@ export function conv2d(x: Nd, f: Nd, o: Window2d, depthwise = false): Nd {
                 const ci = Math.floor(co / M);
                 s += x.data[xBase + ci] * f.data[((kh * KW + kw) * C + ci) * M + (co % M)];
               } else {
-                for (let ci = 0; ci < C; ci++) s += x.data[xBase + ci] * f.data[((kh * KW + kw) * C + ci) * M + co];
+                for (let ci = 0; ci < C; ci++)
+                  s += x.data[xBase + ci] * f.data[((kh * KW + kw) * C + ci) * M + co];
               }
             }
           }
@@ -309,7 +357,10 @@ export function conv2dTranspose(dy: Nd, f: Nd, outShape: readonly number[], o: W
             if (c < 0 || c >= W) continue;
             for (let ci = 0; ci < CI; ci++) {
               let s = 0;
-              for (let co = 0; co < CO; co++) s += dy.data[((b * rows.out + i) * cols.out + j) * CO + co] * f.data[((kh * KW + kw) * CI + ci) * CO + co];
+              for (let co = 0; co < CO; co++)
+                s +=
+                  dy.data[((b * rows.out + i) * cols.out + j) * CO + co] *
+                  f.data[((kh * KW + kw) * CI + ci) * CO + co];
               out.data[((b * H + r) * W + c) * CI + ci] += s;
             }
           }

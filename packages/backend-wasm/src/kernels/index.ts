@@ -1,6 +1,6 @@
 // The kernels Nutshell adds to, or replaces in, tfjs-backend-wasm 4.22.
 import * as tf from '@tensorflow/tfjs-core';
-import { replaceKernels } from '@nutshell/backend';
+import { plainStridedSliceKernel, replaceKernels } from '@nutshell/backend';
 import type { KernelReplacement } from '@nutshell/backend';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput.js';
@@ -123,6 +123,7 @@ export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
     why: 'fused categorical accuracy: one kernel instead of ArgMax, ArgMax, Equal, Cast',
     make: () => categoricalAccuracyConfig,
   },
+  plainStridedSliceKernel('wasm'),
 ];
 
 /** Registers Nutshell's wasm kernels, replacing tfjs's where it has one (without its duplicate warning). Idempotent. */

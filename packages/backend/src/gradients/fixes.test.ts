@@ -159,3 +159,39 @@ describe('gather gradient with batchDims = 1 (Nutshell fix)', () => {
     expectClose(await g.data(), numericGrad(ref, x));
   });
 });
+
+describe('stridedSlice gradient (Nutshell addition: tfjs 4.22 has none)', () => {
+  const shape = [2, 3, 4];
+  const xs = Array.from({ length: 24 }, (_, i) => Math.sin(i + 0.3));
+  /** Each slice with the flat indices of x (x[a][b][c] at 12a + 4b + c) it takes, in output order. */
+  const cases: { name: string; run: (t: tf.Tensor) => tf.Tensor; taken: number[] }[] = [
+    {
+      name: 'x[:, 1, ::2]',
+      run: (t) => tf.stridedSlice(t, [0, 1, 0], [2, 2, 4], [1, 1, 2], 0, 0, 0, 0, 0b010),
+      taken: [4, 6, 16, 18],
+    },
+    {
+      name: 'x[-1, ::-2, 1:]',
+      run: (t) => tf.stridedSlice(t, [-1, 0, 1], [0, 0, 4], [1, -2, 1], 0b010, 0b010, 0, 0, 0b001),
+      taken: [21, 22, 23, 13, 14, 15],
+    },
+    {
+      name: 'x[:, 2:0:-1, 3:0:-3]',
+      run: (t) => tf.stridedSlice(t, [0, 2, 3], [2, 0, 0], [1, -1, -3]),
+      taken: [11, 7, 23, 19],
+    },
+    { name: 'x[..., None, 1::2]', run: (t) => tf.stridedSlice(t, [0, 0, 1], [0, 0, 4], [1, 1, 2], 0, 0, 0b001, 0b010, 0), taken: [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23] },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: the forward takes the listed elements and the gradient of Σ v·slice is v scattered back`, async () => {
+      const v = c.taken.map((_, i) => i + 1);
+      const y = c.run(tf.tensor(xs, shape));
+      expectClose(await y.data(), c.taken.map((i) => xs[i]));
+      const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.reshape(c.run(t), [-1]), tf.tensor1d(v))))(tf.tensor(xs, shape));
+      const expected = new Array<number>(24).fill(0);
+      c.taken.forEach((i, k) => (expected[i] += v[k]));
+      expect(g.shape).toEqual(shape);
+      expect(Array.from(await g.data())).toEqual(expected);
+    });
+  }
+});

@@ -7,6 +7,7 @@ import { dilatedConv2DGradConfig, dilatedDepthwiseGradConfig } from './dilatedCo
 import { gatherGradConfig } from './gather.js';
 import { prodGradConfig } from './prod.js';
 import { squaredDifferenceGradConfig } from './squaredDifference.js';
+import { stridedSliceGradConfig } from './stridedSlice.js';
 
 /** Registers Nutshell's gradient fixes. Safe to call more than once. */
 export function registerNutshellGradients(): void {
@@ -14,6 +15,7 @@ export function registerNutshellGradients(): void {
   tf.registerGradient(squaredDifferenceGradConfig);
   tf.registerGradient(prodGradConfig);
   tf.registerGradient(avgPoolGradConfig);
+  tf.registerGradient(stridedSliceGradConfig);
   wrapOnce(tf.Conv2D, dilatedConv2DGradConfig);
   wrapOnce(tf.DepthwiseConv2dNative, dilatedDepthwiseGradConfig);
   wrapOnce(tf.GatherV2, gatherGradConfig);
