@@ -151,3 +151,51 @@ export function graphModel(graph: SmallGraph): Uint8Array {
   });
   return ModelProto.encode(message).finish();
 }
+
+/**
+ * How each operator that may sit on a graph's per-sample path treats axis 0: the input slots whose rows (axis 0)
+ * become the same rows of its output, each computed from that row alone. Conv's X (NCHWc's too) and ConvTranspose's
+ * X are per image; a Transpose keeps rows where it leaves axis 0 in place; element-wise activations and the NCHWc
+ * reorders keep them. Any other operator has none.
+ */
+const ROW_SLOTS: Readonly<Record<string, (node: GraphNode) => readonly number[]>> = {
+  Conv: (n) => (n.inputs.length <= 3 ? [0] : []), // NCHWc's fourth input (Sum) is not used here
+  ConvTranspose: () => [0],
+  Transpose: (n) => ((n.attributes?.perm as readonly number[] | undefined)?.[0] === 0 ? [0] : []),
+  Relu: () => [0],
+  LeakyRelu: () => [0],
+  ReorderInput: () => [0],
+  ReorderOutput: () => [0],
+};
+
+const ROW_DOMAINS = new Set(['', 'com.microsoft.nchwc']);
+
+function rowSlots(node: GraphNode): readonly number[] {
+  const slots = ROW_DOMAINS.has(node.domain ?? '') ? ROW_SLOTS[node.opType] : undefined;
+  return slots?.(node) ?? [];
+}
+
+/**
+ * The inputs of `graph` whose rows (axis 0) map one to one onto the rows of its output `y`, each output row computed
+ * from the same row of those inputs and the whole of the other inputs: a call may then be cut into slices of rows
+ * (the other inputs fed whole to each) and give the same `y`. Empty where the operators cannot show it (a MatMul, a
+ * transpose that moves axis 0, a reshape, a per-sample tensor in a weight's slot), and then the graph runs whole.
+ */
+export function batchInputs(graph: SmallGraph): number[] {
+  // Per-sample inputs: those fed to a row slot somewhere. Each use of a per-sample tensor must then be a row slot,
+  // what a node makes from one is per-sample, and y must be.
+  const inputs = graph.inputRanks
+    .map((_, i) => i)
+    .filter((i) =>
+      graph.nodes.some((n) => n.inputs.some((name, slot) => name === `x${i}` && rowSlots(n).includes(slot))),
+    );
+  const perRow = new Set(inputs.map((i) => `x${i}`));
+  for (const node of graph.nodes) {
+    const slots = rowSlots(node);
+    const used = node.inputs.map((name) => perRow.has(name));
+    if (!used.includes(true)) continue;
+    if (used.some((u, slot) => u && !slots.includes(slot))) return [];
+    node.outputs.forEach((o) => perRow.add(o));
+  }
+  return perRow.has('y') ? inputs : [];
+}

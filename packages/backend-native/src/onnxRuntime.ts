@@ -10,7 +10,9 @@
 // and (3) a session is used from the one JavaScript thread only. The binding is loaded lazily (never at import), so a
 // missing or broken native library is a probe failure, not a crash.
 import type { SmallGraph } from './onnxModel.js';
-import { graphModel } from './onnxModel.js';
+import { batchInputs, graphModel } from './onnxModel.js';
+import type { TransferFunction } from './bufferRelease.js';
+import { findTransfer, releaseBuffer } from './bufferRelease.js';
 import { OwnLoad, coreFreeFor } from './threads.js';
 
 /** The part of onnxruntime-common's Tensor the kernels use. */
@@ -37,6 +39,8 @@ interface Loaded {
   /** Node's os module (its load average) and the core count, for the thread policy. */
   readonly os: { loadavg(): number[] };
   readonly cores: number;
+  /** What frees the binding's output copies at once (`bufferRelease.ts`); undefined where nothing can. */
+  readonly transfer: TransferFunction | undefined;
 }
 
 /** The onnxruntime-node version this package is built and tested against (pinned exactly). */
@@ -77,7 +81,11 @@ export async function loadOnnxRuntime(): Promise<Loaded> {
     const os = require('node:os') as typeof import('node:os');
     const cores =
       typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-    loaded = { binding, Tensor: common.Tensor, version, libraryDir, os, cores };
+    const transfer = findTransfer({
+      v8: require('node:v8') as typeof import('node:v8'),
+      vm: require('node:vm') as typeof import('node:vm'),
+    });
+    loaded = { binding, Tensor: common.Tensor, version, libraryDir, os, cores, transfer };
     return loaded;
   } catch (e) {
     loadError = e as Error;
@@ -190,13 +198,58 @@ export interface Operand {
   readonly shape: readonly number[];
 }
 
+/** Output bytes above which a call runs in slices of rows where its graph allows it (`batchInputs`). */
+export const SLICE_BYTES = 4 << 20;
+
+const rowInputs = new Map<string, readonly number[]>();
+let runs = 0;
+
+/** How many times ONNX Runtime has run a graph in this process (a call cut into slices counts each slice). */
+export function graphRuns(): number {
+  return runs;
+}
+
 /**
  * Runs the graph named `key` (built by `graph` the first time) on float32 inputs, synchronously; returns output `y`.
  * `inputs[i]` feeds `x{i}`. With `output`, ONNX Runtime writes `y` straight into that array (e.g. a view of the
  * tensor's memory that will hold the result), which saves two copies, and gets `output` back. `work` (multiply-adds) below
  * `PARALLEL_MIN_WORK` runs on one thread, as does every kernel while no core looks free (`poolInUse`).
+ *
+ * An output over `SLICE_BYTES` whose graph computes each row of `y` from the same row of some inputs (`batchInputs`:
+ * a convolution's images) runs in slices of rows of at most that size. ONNX Runtime's per-session arena keeps the
+ * largest intermediates a session has seen, and the binding copies each output: W3's evaluation at batch 500 ran
+ * the first convolution with an 18 MB blocked intermediate and a 9 MB copy, which added 45–50 MB to peak RSS
+ * (README, "Peak memory").
  */
 export function runGraph(
+  key: string,
+  graph: () => SmallGraph,
+  inputs: readonly Operand[],
+  output: Operand | undefined,
+  work: number,
+): OrtTensor {
+  const n = output?.shape[0] ?? 0;
+  if (!output || n < 2 || output.data.byteLength <= SLICE_BYTES)
+    return runOnce(key, graph, inputs, output, work);
+  let rows = rowInputs.get(key);
+  if (!rows) rowInputs.set(key, (rows = batchInputs(graph())));
+  if (rows.length === 0 || rows.some((i) => inputs[i].shape[0] !== n))
+    return runOnce(key, graph, inputs, output, work);
+  const slices = Math.ceil(output.data.byteLength / SLICE_BYTES);
+  const step = Math.ceil(n / slices);
+  const cut = (x: Operand, r0: number, r1: number): Operand => {
+    const width = x.data.length / x.shape[0];
+    return { data: x.data.subarray(r0 * width, r1 * width), shape: [r1 - r0, ...x.shape.slice(1)] };
+  };
+  for (let r0 = 0; r0 < n; r0 += step) {
+    const r1 = Math.min(n, r0 + step);
+    const part = inputs.map((x, i) => (rows.includes(i) ? cut(x, r0, r1) : x));
+    runOnce(key, graph, part, cut(output, r0, r1), (work * (r1 - r0)) / n);
+  }
+  return { data: output.data, dims: output.shape };
+}
+
+function runOnce(
   key: string,
   graph: () => SmallGraph,
   inputs: readonly Operand[],
@@ -212,20 +265,10 @@ export function runGraph(
   >;
   const threads = work < PARALLEL_MIN_WORK || intraOpThreads === 1 || !poolInUse() ? 1 : intraOpThreads;
   const y = session(key, graph, threads).run(feeds, fetches, {}).y;
+  runs++;
   if (!output) return y;
   // ONNX Runtime wrote the result into `output`; the binding's copy of it is garbage from here on. Left to V8 it
   // waits for a collection: 100 products into one 1 MB output piled up 25–36 MB of copies before V8 freed them.
-  release(y.data.buffer);
+  releaseBuffer(y.data.buffer, runtime().transfer);
   return { data: output.data, dims: output.shape };
-}
-
-type Transferable = ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
-
-/**
- * Frees an array buffer's memory now: `ArrayBuffer.prototype.transfer(0)` (Node 21+, or Node 20 with
- * `--harmony-rab-gsab-transfer`) detaches it and releases its backing store. Elsewhere it waits for V8's collector.
- */
-function release(buffer: ArrayBufferLike): void {
-  const b = buffer as Transferable;
-  if (typeof b.transfer === 'function' && b.byteLength > 0) b.transfer(0);
 }

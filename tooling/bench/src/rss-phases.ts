@@ -22,7 +22,7 @@ const mb = (kb: number) => (kb / 1024).toFixed(0);
 
 /** Resident kB of the mappings in /proc/self/smaps, by kind. */
 function smaps(): Record<string, number> {
-  const out: Record<string, number> = { ort: 0, dawn: 0, files: 0, anon: 0, wasm: 0 };
+  const out: Record<string, number> = { ort: 0, dawn: 0, files: 0, anon: 0, wasm: 0, brk: 0 };
   let kind = 'anon';
   for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
     const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
@@ -30,20 +30,24 @@ function smaps(): Record<string, number> {
       const path = head[3];
       // A WebAssembly memory is one anonymous reservation of several GiB (V8's guard regions).
       const size = Number(BigInt(`0x${head[2]}`) - BigInt(`0x${head[1]}`));
+      // glibc's main arena ([heap], grown by brk): what malloc keeps of freed blocks below its mmap threshold.
       kind = /onnxruntime/.test(path)
         ? 'ort'
-        : /dawn|vulkan|lvp|LLVM/.test(path)
-          ? 'dawn'
-          : path.startsWith('/')
-            ? 'files'
-            : size >= 2 ** 32
-              ? 'wasm'
-              : 'anon';
+        : path === '[heap]'
+          ? 'brk'
+          : /dawn|vulkan|lvp|LLVM/.test(path)
+            ? 'dawn'
+            : path.startsWith('/')
+              ? 'files'
+              : size >= 2 ** 32
+                ? 'wasm'
+                : 'anon';
       continue;
     }
     const rss = /^Rss:\s+(\d+) kB/.exec(line);
     if (rss) out[kind] += Number(rss[1]);
   }
+  out.anon += out.brk; // the anonymous column still counts the heap, as before
   return out;
 }
 
@@ -55,16 +59,17 @@ function phase(name: string): void {
   const heap = (tree.backend.tf.backend() as { wasm?: { HEAPU8: Uint8Array } } | undefined)?.wasm?.HEAPU8
     .length;
   if (heap) s.wasm = heap / 1024; // the WebAssembly memory's size (its touched part is resident)
+  const sessions = (tree.backend.backendInfo().extra as { sessions?: number } | undefined)?.sessions ?? '–';
   console.log(
-    `| ${name} | ${mb(process.resourceUsage().maxRSS)} | ${mb(u.rss / 1024)} | ${mb(s.ort)} | ${mb(s.dawn)} | ${mb(s.files)} | ${mb(s.wasm)} | ${mb(s.anon)} | ${mb(u.heapUsed / 1024)} / ${mb(u.heapTotal / 1024)} | ${mb(u.external / 1024)} (${mb(u.arrayBuffers / 1024)}) | ${threads} |`,
+    `| ${name} | ${mb(process.resourceUsage().maxRSS)} | ${mb(u.rss / 1024)} | ${mb(s.ort)} | ${mb(s.dawn)} | ${mb(s.files)} | ${mb(s.wasm)} | ${mb(s.anon)} | ${mb(s.brk)} | ${mb(u.heapUsed / 1024)} / ${mb(u.heapTotal / 1024)} | ${mb(u.external / 1024)} (${mb(u.arrayBuffers / 1024)}) | ${threads} | ${sessions} |`,
   );
 }
 
 console.log(`${args.workload} on ${args.backend} (${args.root})`);
 console.log(
-  '| phase | peak RSS MB | RSS | ORT lib | Dawn + Vulkan | other files | wasm memory size | anonymous (wasm memory included) | JS heap used / total | external (array buffers) | threads |',
+  '| phase | peak RSS MB | RSS | ORT lib | Dawn + Vulkan | other files | wasm memory size | anonymous (wasm memory included) | of it [heap] | JS heap used / total | external (array buffers) | threads | ORT sessions |',
 );
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 const tree = await loadTree(args.root);
 phase('packages imported');
 const sel = await tree.backend.useBackend(args.backend);
