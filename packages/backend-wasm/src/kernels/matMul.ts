@@ -7,7 +7,8 @@
 // O(rows·cols), the product O(rows·cols·inner)), fold a batch of `a` against one `b` into the rows of a single
 // product, and cut a batch of different `b`s into per-batch products. Only batches of tiny matrices, where setting up
 // an XNNPACK operator costs more than the loop, and PReLU fusions (whose weights index the original output shape)
-// keep tfjs's loop.
+// keep tfjs's loop. Products with at most 16 columns and `b` not transposed (Dense's forward into few units, and its
+// weight gradient xᵀ·dY) skip XNNPACK altogether: one SIMD pass over the heap (skinnyMatMul.ts) with no set-up.
 //
 // Zero inner dimension. tfjs's kernels leave the output uninitialised when k = 0 (Dense applied to a [2, 0] input
 // returned heap garbage); the product of empty matrices is zeros, so k = 0 is computed as k = 1 with zero operands
@@ -27,6 +28,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { asWasm, heapF32, release, runWasmKernel } from './heap.js';
 import { describeMatMul } from './matMulProduct.js';
 import type { MatMulProduct } from './matMulProduct.js';
+import { SKINNY_MAX_COLUMNS, skinnyMatMul } from './skinnyMatMul.js';
 
 /** Below this many multiply-adds per batch entry, tfjs's loop beats creating an XNNPACK operator per entry. */
 const MIN_WORK_PER_BATCH_ENTRY = 16 * 16 * 16;
@@ -116,6 +118,15 @@ function routed(kernelName: string, previous: KernelFunc | undefined): KernelFun
     if (!p) return previous(args);
     const backend = asWasm(args.backend);
     if (size(p.outShape) === 0) return backend.makeOutput(p.outShape, 'float32');
+    const few = onSkinnyPass(
+      backend,
+      inputs,
+      args.attrs as { activation?: string },
+      p,
+      transposeA,
+      transposeB,
+    );
+    if (few) return few;
     const batch = Math.max(p.batchA, p.batchB);
     const loop =
       inputs.preluActivationWeights != null || (p.batchB > 1 && p.m * p.k * p.n < MIN_WORK_PER_BATCH_ENTRY);
@@ -183,6 +194,44 @@ function routed(kernelName: string, previous: KernelFunc | undefined): KernelFun
       for (const t of temps) release(backend, t);
     }
   };
+}
+
+/**
+ * Products with at most 16 columns, `b` not transposed and shared by the batch, a bias of one value per column
+ * or none, no activation: one SIMD pass (skinnyMatMul.ts) instead of XNNPACK. Undefined where it does not apply.
+ */
+function onSkinnyPass(
+  backend: BackendWasm,
+  inputs: { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo },
+  attrs: { activation?: string },
+  p: MatMulProduct,
+  transposeA: boolean,
+  transposeB: boolean,
+): TensorInfo | undefined {
+  const { a, b, bias } = inputs;
+  if (p.n > SKINNY_MAX_COLUMNS || p.k === 0 || transposeB || p.batchB !== 1 || (transposeA && p.batchA !== 1))
+    return undefined;
+  if (inputs.preluActivationWeights || (attrs.activation !== undefined && attrs.activation !== 'linear'))
+    return undefined;
+  if (bias && !(bias.dtype === 'float32' && bias.shape.length === 1 && bias.shape[0] === p.n))
+    return undefined;
+  const out = backend.makeOutput(p.outShape, 'float32');
+  // Byte addresses only now: making the output may have grown the heap.
+  const at = (t: TensorInfo) => heapF32(backend, t).byteOffset;
+  const ran = skinnyMatMul(backend, {
+    a: at(a),
+    aRowBytes: transposeA ? 4 : 4 * p.k,
+    aStepBytes: transposeA ? 4 * p.m : 4,
+    b: at(b),
+    c: at(out),
+    bias: bias ? at(bias) : undefined,
+    rows: p.batchA * p.m,
+    k: p.k,
+    n: p.n,
+  });
+  if (ran) return out;
+  release(backend, out);
+  return undefined;
 }
 
 /** tfjs's own kernel (its loop), with a bias of the length the loop indexes. */

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { tf } from '@nutshell/backend';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { onWasm, uniforms } from '../test-utils/wasmTests.js';
+import { heapF32 } from './heap.js';
+import { skinnyMatMul } from './skinnyMatMul.js';
+
+onWasm();
+
+const centred = (n: number, seed: number) => Float32Array.from(uniforms(n, seed), (u) => 2 * u - 1);
+
+/**
+ * Checks `got` ([rows, n]) against a float64 reference of bias + a·b, a given as [rows, k] values, within the
+ * rounding bound of a float32 sum of k + 1 terms: (k + 2)·2⁻²⁴·(|bias| + Σ|a·b|).
+ */
+function expectProduct(
+  got: ArrayLike<number>,
+  a: Float32Array,
+  b: Float32Array,
+  rows: number,
+  k: number,
+  n: number,
+  bias?: Float32Array,
+) {
+  expect(got.length).toBe(rows * n);
+  for (let r = 0; r < rows; r++)
+    for (let j = 0; j < n; j++) {
+      let sum = bias ? bias[j] : 0;
+      let mag = Math.abs(sum);
+      for (let t = 0; t < k; t++) {
+        sum += a[r * k + t] * b[t * n + j];
+        mag += Math.abs(a[r * k + t] * b[t * n + j]);
+      }
+      const err = Math.abs(got[r * n + j] - sum);
+      if (!(err <= (k + 2) * 2 ** -24 * mag + 1e-30))
+        throw new Error(
+          `c[${r}, ${j}] = ${got[r * n + j]}, float64 reference ${sum} (rows ${rows}, k ${k}, n ${n})`,
+        );
+    }
+}
+
+/** a as [k, rows] values (its transpose). */
+const transposed = (a: Float32Array, rows: number, k: number) =>
+  Float32Array.from({ length: rows * k }, (_, i) => a[(i % rows) * k + Math.floor(i / rows)]);
+
+describe('products with few columns (one SIMD pass)', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 10, 13, 16])(
+    'n = %i: a·b, aᵀ·b and a·b + bias against float64, odd and even rows',
+    (n) => {
+      for (const [rows, k] of [
+        [1, 1],
+        [2, 5],
+        [7, 33],
+        [64, 784],
+      ]) {
+        const a = centred(rows * k, n * 31 + rows);
+        const b = centred(k * n, n * 17 + k);
+        const bias = centred(n, n);
+        const before = tf.memory().numTensors;
+        const [plain, fromT, withBias] = tf.tidy(() => [
+          tf.matMul(tf.tensor2d(a, [rows, k]), tf.tensor2d(b, [k, n])),
+          tf.matMul(tf.tensor2d(transposed(a, rows, k), [k, rows]), tf.tensor2d(b, [k, n]), true, false),
+          tf.fused.matMul({
+            a: tf.tensor2d(a, [rows, k]),
+            b: tf.tensor2d(b, [k, n]),
+            bias: tf.tensor1d(bias),
+          }),
+        ]);
+        expect(plain.shape).toEqual([rows, n]);
+        expectProduct(plain.dataSync(), a, b, rows, k, n);
+        expectProduct(fromT.dataSync(), a, b, rows, k, n);
+        expectProduct(withBias.dataSync(), a, b, rows, k, n, bias);
+        tf.dispose([plain, fromT, withBias]);
+        expect(tf.memory().numTensors).toBe(before);
+      }
+    },
+  );
+
+  it('folds a batch of a against one b into rows, and keeps the batch shape', () => {
+    const [batch, m, k, n] = [3, 5, 9, 10];
+    const a = centred(batch * m * k, 5);
+    const b = centred(k * n, 6);
+    const c = tf.tidy(() => tf.matMul(tf.tensor3d(a, [batch, m, k]), tf.tensor2d(b, [k, n])));
+    expect(c.shape).toEqual([batch, m, n]);
+    expectProduct(c.dataSync(), a, b, batch * m, k, n);
+    c.dispose();
+  });
+
+  it('propagates NaN and Infinity as a plain loop does', () => {
+    const a = Float32Array.of(1, NaN, 2, 3, Infinity, 1);
+    const b = Float32Array.of(1, 2, 3, 4, 5, 6);
+    const c = tf.tidy(() => tf.matMul(tf.tensor2d(a, [3, 2]), tf.tensor2d(b, [2, 3])));
+    const v = Array.from(c.dataSync());
+    expect(v.slice(0, 3).every(Number.isNaN)).toBe(true);
+    expect(v.slice(3, 6)).toEqual([2 + 12, 4 + 15, 6 + 18]);
+    expect(v.slice(6, 9)).toEqual([Infinity, Infinity, Infinity]);
+    c.dispose();
+  });
+
+  it.each([
+    [1, false],
+    [2, false],
+    [3, false],
+    [5, false],
+    [10, false],
+    [15, false],
+    [1, true],
+    [3, true],
+    [10, true],
+    [12, true],
+  ])('n = %i, a transposed %s: writes the rows of c and nothing around them', (n, transpose) => {
+    const backend = tf.backend() as unknown as BackendWasm;
+    const [rows, k] = [9, 6];
+    const a = centred(rows * k, 1);
+    const b = centred(k * n, 2);
+    const ta = transpose ? tf.tensor2d(transposed(a, rows, k), [k, rows]) : tf.tensor2d(a, [rows, k]);
+    const tb = tf.tensor2d(b, [k, n]);
+    // c lies inside a larger buffer of sentinels, 4 values in from its start.
+    const frame = tf.fill([rows * n + 8], 7);
+    const [ha, hb, hf] = [ta, tb, frame].map((t) => heapF32(backend, t));
+    expect(
+      skinnyMatMul(backend, {
+        a: ha.byteOffset,
+        aRowBytes: transpose ? 4 : 4 * k,
+        aStepBytes: transpose ? 4 * rows : 4,
+        b: hb.byteOffset,
+        c: hf.byteOffset + 16,
+        rows,
+        k,
+        n,
+      }),
+    ).toBe(true);
+    const out = heapF32(backend, frame);
+    expect(Array.from(out.subarray(0, 4))).toEqual([7, 7, 7, 7]);
+    expect(Array.from(out.subarray(4 + rows * n))).toEqual([7, 7, 7, 7]);
+    expectProduct(out.subarray(4, 4 + rows * n), a, b, rows, k, n);
+    tf.dispose([ta, tb, frame]);
+  });
+});
