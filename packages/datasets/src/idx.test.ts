@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeIdx, parseIdx, readIdx } from './idx.js';
+import { encodeIdx, parseIdx, readIdx, readIdxScaled } from './idx.js';
 import { DataFileError } from './errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nutshell-idx-'));
@@ -97,5 +97,46 @@ describe('IDX', () => {
     expect(() => parseIdx(Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 9]), 'upload.idx')).toThrow(
       /^upload.idx: truncated/,
     );
+  });
+});
+
+describe('readIdxScaled', () => {
+  // 3 × 300 × 250 bytes: 225,000 values, over three 64 KB chunks and a partial one.
+  const dims = [3, 300, 250];
+  const bytes = Uint8Array.from({ length: 3 * 300 * 250 }, (_, i) => (i * 7 + (i >> 9)) % 256);
+  const file = encodeIdx({ dtype: 'ubyte', dims, data: bytes });
+
+  it('gives byte / divisor for every value, across chunks, as readIdx and a division give', () => {
+    const path = write('scaled.idx', file);
+    const r = readIdxScaled(path, 255);
+    expect(r.dtype).toBe('ubyte');
+    expect(r.dims).toEqual(dims);
+    const expected = Float32Array.from(readIdx(path).data as Uint8Array, (b) => b / 255);
+    expect(r.data).toEqual(expected);
+    expect(r.data![70001]).toBe(Math.fround(bytes[70001] / 255));
+  });
+
+  it('reads only the first rows with limit, and a .gz file the same', () => {
+    const path = write('scaled-limit.idx', file);
+    const first = readIdxScaled(path, 255, { limit: 2 });
+    expect(first.dims).toEqual([2, 300, 250]);
+    expect(first.data).toEqual(Float32Array.from(bytes.subarray(0, 2 * 300 * 250), (b) => b / 255));
+    const gz = readIdxScaled(write('scaled.idx.gz', gzipSync(file)), 255, { limit: 2 });
+    expect(gz.data).toEqual(first.data);
+  });
+
+  it('gives the dtype and dims but no values for a file of another element type', () => {
+    const path = write(
+      'scaled-int.idx',
+      encodeIdx({ dtype: 'int', dims: [2], data: Int32Array.from([1, 2]) }),
+    );
+    expect(readIdxScaled(path, 255)).toEqual({ dtype: 'int', dims: [2] });
+  });
+
+  it('refuses a truncated file with the same DataFileError as readIdx', () => {
+    const path = write('scaled-cut.idx', file.subarray(0, 1000));
+    expect(() => readIdxScaled(path, 255)).toThrow(DataFileError);
+    expect(() => readIdxScaled(path, 255)).toThrow(/truncated/);
+    expect(() => readIdxScaled(join(dir, 'missing.idx'), 255)).toThrow(/no such file/);
   });
 });

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createDataset } from './dataset.js';
 import type { Dataset } from './dataset.js';
 import { DataFileError, DatasetError } from './errors.js';
-import { readIdx } from './idx.js';
+import { readIdx, readIdxScaled } from './idx.js';
 
 /** Where MNIST's two IDX files for one split are. @public */
 export interface MnistPaths {
@@ -68,9 +68,10 @@ export function loadMnist(options: MnistOptions = {}): Dataset {
     throw new DatasetError(`loadMnist: split must be 'train' or 'test', got '${String(split)}'.`);
   }
   const paths = options.paths ?? mnistPaths(split);
-  const images = readIdx(paths.images, { limit: options.limit });
+  // Pixels go straight from the file into [0, 1] floats, a chunk at a time (no whole-file byte array beside them).
+  const images = readIdxScaled(paths.images, 255, { limit: options.limit });
   const labels = readIdx(paths.labels, { limit: options.limit });
-  if (images.dtype !== 'ubyte' || images.dims.length !== 3) {
+  if (images.dtype !== 'ubyte' || images.dims.length !== 3 || !images.data) {
     throw new DataFileError(
       paths.images,
       `expected MNIST images (ubyte, 3 dimensions), got ${images.dtype} [${images.dims.join(', ')}].`,
@@ -88,9 +89,7 @@ export function loadMnist(options: MnistOptions = {}): Dataset {
       `holds ${labels.dims[0]} labels but ${paths.images} holds ${images.dims[0]} images.`,
     );
   }
-  const pixels = images.data as Uint8Array;
-  const x = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) x[i] = pixels[i] / 255;
+  const x = images.data;
   const y = labels.data as Uint8Array;
   for (let i = 0; i < y.length; i++) {
     if (y[i] > 9) throw new DataFileError(paths.labels, `label ${y[i]} at row ${i} is not a digit 0–9.`);
