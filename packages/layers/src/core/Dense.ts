@@ -1,9 +1,16 @@
 import { canonicalActivationName, getActivation } from '@nutshell/activations';
 import { NutshellError, tf, type Tensor, type Variable } from '@nutshell/tensor';
 import { Layer, type ApplyOptions, type LayerArgs, type LayerConfig } from '../layer.js';
-import { getInitializer, initializers, serializeInitializer, type Initializer, type InitializerSpec } from '../initializers.js';
+import {
+  getInitializer,
+  initializers,
+  serializeInitializer,
+  type Initializer,
+  type InitializerSpec,
+} from '../initializers.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 import { shapeError, type LayerInputShape, type Shape } from '../shape.js';
+import { denseProduct } from './denseProduct.js';
 
 /** Arguments of {@link Dense}. @public */
 export interface DenseArgs extends LayerArgs {
@@ -54,7 +61,9 @@ export class Dense extends Layer {
     this.units = args.units;
     this.activation = canonicalActivationName(args.activation ?? 'linear');
     this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? initializers.glorotUniform({ seed: args.seed }));
+    this.kernelInitializer = getInitializer(
+      args.kernelInitializer ?? initializers.glorotUniform({ seed: args.seed }),
+    );
     this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
     this.kernelRegularizer = args.kernelRegularizer ? getRegularizer(args.kernelRegularizer) : undefined;
     this.biasRegularizer = args.biasRegularizer ? getRegularizer(args.biasRegularizer) : undefined;
@@ -68,8 +77,13 @@ export class Dense extends Layer {
   override build(inputShape: LayerInputShape): void {
     const shape = inputShape as Shape;
     const width = shape[shape.length - 1] as number;
-    this.kernel = this.addWeight('kernel', [width, this.units], this.kernelInitializer, { regularizer: this.kernelRegularizer });
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInitializer, { regularizer: this.biasRegularizer });
+    this.kernel = this.addWeight('kernel', [width, this.units], this.kernelInitializer, {
+      regularizer: this.kernelRegularizer,
+    });
+    if (this.useBias)
+      this.bias = this.addWeight('bias', [this.units], this.biasInitializer, {
+        regularizer: this.biasRegularizer,
+      });
   }
 
   override computeOutputShape(inputShape: LayerInputShape): Shape {
@@ -80,7 +94,12 @@ export class Dense extends Layer {
     if (width == null) throw shapeError(op, 'a known last dimension', shape);
     const expected = this.inputWidth;
     if (expected !== undefined && width !== expected) {
-      throw shapeError(op, [...shape.slice(0, -1).map(() => null), expected], shape, `input width ${width}, the kernel expects ${expected}`);
+      throw shapeError(
+        op,
+        [...shape.slice(0, -1).map(() => null), expected],
+        shape,
+        `input width ${width}, the kernel expects ${expected}`,
+      );
     }
     return [...shape.slice(0, -1), this.units];
   }
@@ -88,8 +107,11 @@ export class Dense extends Layer {
   call(inputs: Tensor | Tensor[], _opts: ApplyOptions): Tensor {
     const x = inputs as Tensor;
     const flat = x.rank === 2 ? x : tf.reshape(x, [-1, x.shape[x.rank - 1]]);
-    let y = tf.matMul(flat, this.kernel!);
-    if (this.bias) y = tf.add(y, this.bias);
+    let y = this.bias ? denseProduct(flat, this.kernel!, this.bias) : undefined;
+    if (!y) {
+      y = tf.matMul(flat, this.kernel!);
+      if (this.bias) y = tf.add(y, this.bias);
+    }
     if (x.rank !== 2) y = tf.reshape(y, [...x.shape.slice(0, -1), this.units]);
     return this.activation === 'linear' ? y : getActivation(this.activation)(y);
   }
@@ -102,8 +124,22 @@ export class Dense extends Layer {
       useBias: this.useBias,
       kernelInitializer: serializeInitializer(this.kernelInitializer),
       biasInitializer: serializeInitializer(this.biasInitializer),
-      ...(this.kernelRegularizer ? { kernelRegularizer: { className: this.kernelRegularizer.className, config: { ...this.kernelRegularizer.config } } } : {}),
-      ...(this.biasRegularizer ? { biasRegularizer: { className: this.biasRegularizer.className, config: { ...this.biasRegularizer.config } } } : {}),
+      ...(this.kernelRegularizer
+        ? {
+            kernelRegularizer: {
+              className: this.kernelRegularizer.className,
+              config: { ...this.kernelRegularizer.config },
+            },
+          }
+        : {}),
+      ...(this.biasRegularizer
+        ? {
+            biasRegularizer: {
+              className: this.biasRegularizer.className,
+              config: { ...this.biasRegularizer.config },
+            },
+          }
+        : {}),
     };
   }
 }
