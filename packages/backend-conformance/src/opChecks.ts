@@ -43,7 +43,7 @@ export function caseInputs(c: OpCase): CaseInputs {
 
 /** Indices of the inputs whose gradient is checked. */
 export function gradInputs(c: OpCase): number[] {
-  if (c.gradient === false) return [];
+  if (c.gradient === false || c.refuses) return [];
   return c.inputs.flatMap((s, i) => (s.dtype !== 'int32' && s.grad !== false ? [i] : []));
 }
 
@@ -63,11 +63,12 @@ export async function forwardOnBackend(
   inputs: CaseInputs,
 ): Promise<{ shape: number[]; values: Float32Array | Int32Array }> {
   const xs = toTensors(c, inputs);
-  const y = tf.tidy(() => c.run(xs)); // composite cases make intermediates
+  let y: Tensor | undefined;
   try {
+    y = tf.tidy(() => c.run(xs)); // composite cases make intermediates
     return { shape: y.shape, values: (await y.data()) as Float32Array | Int32Array };
   } finally {
-    tf.dispose([y, ...xs]);
+    tf.dispose(y ? [y, ...xs] : xs);
   }
 }
 

@@ -146,7 +146,36 @@ function fmt(e: number): string {
   return Number.isFinite(e) ? e.toExponential(2) : String(e);
 }
 
+/** A bad-input case: passes when the op throws an error matching `refuses` and leaves no tensor alive. */
+async function checkRefusal(c: OpCase, refuses: RegExp): Promise<ConformanceResult> {
+  const base = { name: c.name, kind: 'forward' as const, tolerance: 0 };
+  const before = tf.memory().numTensors;
+  try {
+    const { shape, values } = await forwardOnBackend(c, inputsOf(c));
+    const some = Array.from(values.slice(0, 4)).join(', ');
+    return {
+      ...base,
+      passed: false,
+      maxError: Infinity,
+      message: `returned shape [${shape}] (${some}${values.length > 4 ? ', …' : ''}) instead of refusing (${c.kernels.join(', ')})`,
+    };
+  } catch (e) {
+    const leaked = tf.memory().numTensors - before;
+    const message = describeError(e);
+    const passed = refuses.test(message) && leaked === 0;
+    return {
+      ...base,
+      passed,
+      maxError: passed ? 0 : Infinity,
+      message: leaked
+        ? `refused but left ${leaked} tensor(s) alive: ${message}`
+        : `${passed ? 'refused' : `refused, but not with ${refuses}`}: ${message}`,
+    };
+  }
+}
+
 async function checkForward(c: OpCase, cpu: CpuOp, scale: number): Promise<ConformanceResult> {
+  if (c.refuses) return checkRefusal(c, c.refuses);
   const tolerance = (c.forwardTolerance ?? DEFAULT_FORWARD_TOLERANCE) * scale;
   const base = { name: c.name, kind: 'forward' as const, tolerance };
   try {

@@ -1,4 +1,11 @@
-import { BackendUnavailableError, tf, type BackendInfo, type BackendPlugin } from '@nutshell/backend';
+import {
+  BackendUnavailableError,
+  guardIndexKernels,
+  readSyncValues,
+  tf,
+  type BackendInfo,
+  type BackendPlugin,
+} from '@nutshell/backend';
 import { diagnoseCuda, diagnoseTensorflow, type CudaProbeOptions, type Diagnosis } from './diagnose.js';
 import { CUDA_REQUIREMENTS } from './requirements.js';
 
@@ -19,6 +26,8 @@ async function activateTensorflow(name: string, d: Diagnosis): Promise<void> {
   if (!(await tf.setBackend('tensorflow'))) {
     throw new BackendUnavailableError(name, "tfjs could not initialise its 'tensorflow' backend.", `Run npm rebuild ${d.peer?.packageName}.`);
   }
+  // TensorFlow's GPU gathers return zeros for an index out of range (its CPU kernels throw): refuse on both.
+  guardIndexKernels('tensorflow', readSyncValues);
 }
 
 /**

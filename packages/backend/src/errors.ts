@@ -52,3 +52,18 @@ export class UnknownBackendError extends NutshellError {
     this.fromEnv = fromEnv;
   }
 }
+
+/**
+ * An op was asked to read or write outside a tensor: a gather or scatter index out of range, a slice past the end.
+ * tfjs 4.22's wasm and WebGPU kernels returned zeros or whatever lay in memory there; every backend now refuses.
+ * The message names the op, the offending value and the valid range.
+ * @public
+ */
+export class IndexRangeError extends NutshellError {
+  /** The op (tfjs kernel name) that refused, e.g. `'GatherNd'`. */
+  readonly op: string;
+  constructor(op: string, detail: string) {
+    super(`${op}: ${detail}`);
+    this.op = op;
+  }
+}

@@ -6,6 +6,7 @@ import * as R from '../reference/ndarray.js';
 import type { Nd } from '../reference/ndarray.js';
 import type { InputSpec, OpCase } from './types.js';
 import { HIGH_RANK } from './highRank.js';
+import { REFUSALS } from './refusals.js';
 import { ZERO_SIZE } from './zeroSize.js';
 
 const t4 = (t: Tensor) => t as Tensor4D;
@@ -334,4 +335,4 @@ function argMaxRef(x: Nd): Nd {
 }
 
 /** Every operation case, in report order. */
-export const OP_CASES: readonly OpCase[] = [...ELEMENTWISE, ...NN, ...REDUCTIONS_AND_SHAPES, ...HIGH_RANK, ...ZERO_SIZE];
+export const OP_CASES: readonly OpCase[] = [...ELEMENTWISE, ...NN, ...REDUCTIONS_AND_SHAPES, ...HIGH_RANK, ...ZERO_SIZE, ...REFUSALS];

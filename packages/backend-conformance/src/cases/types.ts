@@ -49,4 +49,9 @@ export interface OpCase {
   readonly gradientTolerance?: number;
   /** Why a gradient is not checked, when it is not. */
   readonly note?: string;
+  /**
+   * Bad input the op must refuse on every backend: `run` must throw an error whose message matches, and leave no
+   * tensor behind, instead of returning values. Such a case has no reference and no gradient check.
+   */
+  readonly refuses?: RegExp;
 }

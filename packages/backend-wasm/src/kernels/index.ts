@@ -1,6 +1,11 @@
 // The kernels Nutshell adds to, or replaces in, tfjs-backend-wasm 4.22.
 import * as tf from '@tensorflow/tfjs-core';
-import { plainStridedSliceKernel, replaceKernels } from '@nutshell/backend';
+import {
+  guardIndexKernels,
+  plainStridedSliceKernel,
+  readSyncValues,
+  replaceKernels,
+} from '@nutshell/backend';
 import type { KernelReplacement } from '@nutshell/backend';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput.js';
@@ -129,4 +134,6 @@ export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
 /** Registers Nutshell's wasm kernels, replacing tfjs's where it has one (without its duplicate warning). Idempotent. */
 export function registerWasmKernels(): void {
   replaceKernels('wasm', NUTSHELL_WASM_KERNELS);
+  // tfjs-backend-wasm 4.22 reads past the tensor (GatherNd, Slice) or returns zeros (ScatterNd) out of range.
+  guardIndexKernels('wasm', readSyncValues);
 }

@@ -1,7 +1,8 @@
 // Nutshell's own WebGPU kernels: what the conformance suite finds tfjs-backend-webgpu 4.22 gets wrong.
-import { replaceKernels } from '@nutshell/backend';
+import { guardIndexKernels, replaceKernels } from '@nutshell/backend';
 import type { KernelReplacement } from '@nutshell/backend';
 import type { webgpu_util as WebGpuUtil } from '@tensorflow/tfjs-backend-webgpu';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { accurateTrigKernels } from './accurateTrig.js';
 import { complexParts } from './complexParts.js';
 import { emptyMatMul } from './emptyMatMul.js';
@@ -40,4 +41,14 @@ export function registerWebGpuKernels(util: typeof WebGpuUtil): void {
     ...complexParts,
     emptyMatMul,
   ]);
+  // tfjs's WebGPU gathers and scatter return zeros for an index out of range; indices still on the host are checked.
+  guardIndexKernels('webgpu', hostResidentValues);
+}
+
+/** An input's values while it is still on the host (tfjs uploads a tensor made from values on first use). */
+function hostResidentValues(t: TensorInfo, backend: unknown): ArrayLike<number> | undefined {
+  const data = (
+    backend as { tensorMap: { get(id: object): { values?: ArrayLike<number> | null } | undefined } }
+  ).tensorMap.get(t.dataId);
+  return data?.values ?? undefined;
 }

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { tf } from './index.js';
+import { IndexRangeError } from './errors.js';
+import { GUARDED_KERNELS, guardIndexKernels, readSyncValues } from './indexGuards.js';
+
+const x = () => tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
+
+/** Runs `f`, which must throw IndexRangeError naming `op`, and checks that no tensor outlives the attempt. */
+function refused(op: string, f: () => tf.Tensor, message: RegExp): void {
+  const before = tf.memory().numTensors;
+  let error: unknown;
+  tf.tidy(() => {
+    try {
+      f();
+    } catch (e) {
+      error = e;
+    }
+  });
+  expect(error).toBeInstanceOf(IndexRangeError);
+  expect((error as IndexRangeError).op).toBe(op);
+  expect((error as Error).message).toMatch(message);
+  expect(tf.memory().numTensors).toBe(before);
+}
+
+describe('index guards on cpu', () => {
+  it('refuse a gather index past the end or below 0, naming the entry and the range', () => {
+    refused(
+      'GatherV2',
+      () => tf.gather(x(), tf.tensor1d([0, 3], 'int32')),
+      /index 3 \(entry 1 of the indices\) is outside axis 0 of a tensor of shape \[3, 2\]: it must be in \[0, 2\]/,
+    );
+    refused('GatherV2', () => tf.gather(x(), tf.tensor1d([-1], 'int32'), 1), /index -1 .*axis 1 .*\[0, 1\]/);
+  });
+
+  it('refuse gatherND and scatterND index tuples outside the tensor', () => {
+    refused(
+      'GatherNd',
+      () => tf.gatherND(x(), tf.tensor2d([2, 1, 0, 2], [2, 2], 'int32')),
+      /index \[0, 2\] \(entry 1 of the indices\) .* shape \[3, 2\]: index 1 must be in \[0, 1\]/,
+    );
+    refused(
+      'ScatterNd',
+      () => tf.scatterND(tf.tensor2d([3], [1, 1], 'int32'), tf.tensor1d([9]), [3]),
+      /index \[3\] .* shape \[3\]/,
+    );
+  });
+
+  it('refuse a slice past the end', () => {
+    refused(
+      'Slice',
+      () => tf.slice(x(), [1, 1], [2, 2]),
+      /axis 1 of a tensor of shape \[3, 2\] has 2 elements; begin 1 and size 2 reach past them/,
+    );
+  });
+
+  it('leave valid calls to the kernel: the same values as by hand', () => {
+    expect(Array.from(tf.gather(x(), tf.tensor1d([2, 0], 'int32')).dataSync())).toEqual([5, 6, 1, 2]);
+    expect(Array.from(tf.gatherND(x(), tf.tensor2d([2, 1, 0, 0], [2, 2], 'int32')).dataSync())).toEqual([
+      6, 1,
+    ]);
+    expect(
+      Array.from(tf.scatterND(tf.tensor2d([2, 0], [2, 1], 'int32'), tf.tensor1d([7, 8]), [3]).dataSync()),
+    ).toEqual([8, 0, 7]);
+    expect(Array.from(tf.slice(x(), [1, 0], [-1, 1]).dataSync())).toEqual([3, 5]);
+  });
+
+  it('wrap each kernel once, however often they are registered', () => {
+    const before = GUARDED_KERNELS.map((k) => tf.getKernel(k, 'cpu')!.kernelFunc);
+    guardIndexKernels('cpu', readSyncValues);
+    expect(GUARDED_KERNELS.map((k) => tf.getKernel(k, 'cpu')!.kernelFunc)).toEqual(before);
+  });
+});

@@ -1,0 +1,108 @@
+// Range checks in front of the kernels that index into a tensor. tfjs 4.22 checks gather indices and slice bounds on
+// cpu only: with an index out of range, wasm's GatherNd returned whatever lay next in its heap, its ScatterNd and
+// WebGPU's gathers returned zeros, and wasm's Slice past the end read past the tensor, all without an error. A guard
+// checks the indices (or the slice's bounds) and throws `IndexRangeError`, then runs the backend's own kernel.
+// Indices are read where that costs no device round trip: on cpu and wasm always; on WebGPU while they are still on
+// the host (a tensor made from JavaScript values, before its first upload), which `hostValues` says.
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { IndexRangeError } from './errors.js';
+import { tf } from './tfjs.js';
+
+/** The values of `t` if the backend can give them without waiting on a device, else `undefined`. */
+export type HostValues = (t: TensorInfo, backend: unknown) => ArrayLike<number> | undefined;
+
+/** Throws unless every index tuple (the last axis of `indices`) lies inside `shape`'s first axes. */
+function checkTuples(
+  op: string,
+  indices: TensorInfo,
+  values: ArrayLike<number>,
+  shape: readonly number[],
+): void {
+  const k = indices.shape[indices.shape.length - 1] ?? 1;
+  for (let t = 0; t * k < values.length; t++) {
+    for (let j = 0; j < k; j++) {
+      const v = values[t * k + j];
+      if (!(v >= 0 && v < shape[j])) {
+        const tuple = Array.from({ length: k }, (_, i) => values[t * k + i]);
+        throw new IndexRangeError(
+          op,
+          `index [${tuple.join(', ')}] (entry ${t} of the indices) is outside a tensor of shape [${shape.join(', ')}]: index ${j} must be in [0, ${shape[j] - 1}].`,
+        );
+      }
+    }
+  }
+}
+
+type Check = (
+  inputs: Record<string, TensorInfo>,
+  attrs: NamedAttrMap,
+  hostValues: (t: TensorInfo) => ArrayLike<number> | undefined,
+) => void;
+
+const CHECKS: Record<string, Check> = {
+  GatherV2: ({ x, indices }, attrs, host) => {
+    const values = host(indices);
+    if (!values) return;
+    const axis =
+      (attrs.axis as number) < 0 ? (attrs.axis as number) + x.shape.length : (attrs.axis as number);
+    const size = x.shape[axis];
+    for (let i = 0; i < values.length; i++) {
+      if (!(values[i] >= 0 && values[i] < size))
+        throw new IndexRangeError(
+          'GatherV2',
+          `index ${values[i]} (entry ${i} of the indices) is outside axis ${axis} of a tensor of shape [${x.shape.join(', ')}]: it must be in [0, ${size - 1}].`,
+        );
+    }
+  },
+  GatherNd: ({ params, indices }, _attrs, host) => {
+    const values = host(indices);
+    if (values) checkTuples('GatherNd', indices, values, params.shape);
+  },
+  ScatterNd: ({ indices }, attrs, host) => {
+    const values = host(indices);
+    if (values) checkTuples('ScatterNd', indices, values, attrs.shape as number[]);
+  },
+  Slice: ({ x }, attrs) => {
+    const begin = attrs.begin as number[];
+    const size = attrs.size as number[];
+    x.shape.forEach((dim, i) => {
+      const end = size[i] === -1 ? dim : begin[i] + size[i];
+      if (begin[i] < 0 || begin[i] > dim || end > dim || end < begin[i])
+        throw new IndexRangeError(
+          'Slice',
+          `axis ${i} of a tensor of shape [${x.shape.join(', ')}] has ${dim} elements; begin ${begin[i]} and size ${size[i]} reach past them.`,
+        );
+    });
+  },
+};
+
+/** The kernels a guard stands in front of. */
+export const GUARDED_KERNELS: readonly string[] = Object.keys(CHECKS);
+
+const guarded = new WeakSet<KernelFunc>();
+
+/**
+ * Puts a range check in front of `backendName`'s GatherV2, GatherNd, ScatterNd and Slice kernels, whichever kernel is
+ * registered now (tfjs's or a plugin's own). Call it after the backend's kernels are registered. Idempotent.
+ * @public
+ */
+export function guardIndexKernels(backendName: string, hostValues: HostValues): void {
+  for (const kernelName of GUARDED_KERNELS) {
+    const existing = tf.getKernel(kernelName, backendName);
+    if (!existing || guarded.has(existing.kernelFunc)) continue;
+    const run = existing.kernelFunc;
+    const check = CHECKS[kernelName];
+    const kernelFunc: KernelFunc = (args) => {
+      check(args.inputs as Record<string, TensorInfo>, args.attrs ?? {}, (t) => hostValues(t, args.backend));
+      return run(args);
+    };
+    const config: KernelConfig = { ...existing, kernelFunc };
+    tf.unregisterKernel(kernelName, backendName);
+    tf.registerKernel(config);
+    guarded.add(kernelFunc);
+  }
+}
+
+/** `HostValues` for a backend whose `readSync` is cheap and synchronous (cpu, wasm). */
+export const readSyncValues: HostValues = (t, backend) =>
+  (backend as { readSync(dataId: object): ArrayLike<number> }).readSync(t.dataId);
