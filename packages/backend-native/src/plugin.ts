@@ -32,9 +32,10 @@ export interface NativeOptions {
   readonly threads?: number;
   /**
    * Use the extra threads only while a core looks free: the 1-minute load average, less this process's own running
-   * threads averaged the same way, stays one and a half cores below the core count (checked at most once a second). Default: `true` with the default thread count (one per core), `false`
-   * when `threads` or `NUTSHELL_NATIVE_THREADS` sets a count (then every large kernel uses that many). On a machine
-   * shared with other busy processes a second thread finds no free core, and waking it costs more than it saves.
+   * threads averaged the same way, stays one and a half cores below the core count (checked at most once a second).
+   * Default `false`: every kernel of at least 2 M multiply-adds uses every thread. On the shared 2-core machine the
+   * second thread made a LeNet epoch 1.6–2.2× faster at load 5–7.5 (the scheduler shares the cores per thread), so
+   * the adaptation is opt-in, for a process that should leave other jobs their share.
    */
   readonly adaptiveThreads?: boolean;
 }
@@ -58,8 +59,8 @@ async function applyThreads(): Promise<void> {
   const { threads, source } = await resolveThreads();
   setSessionThreads(threads);
   threadSource = source;
-  // A count the user chose is used as chosen; the default (one per core) adapts to the load.
-  setAdaptiveThreads(adaptiveChoice ?? source === 'one per core');
+  // Every large kernel uses the pool unless adaptiveThreads asks to yield to other processes (README, Threads).
+  setAdaptiveThreads(adaptiveChoice ?? false);
 }
 
 /**

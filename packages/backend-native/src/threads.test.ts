@@ -78,13 +78,24 @@ describe('threads', () => {
     }
   });
 
-  it('the default thread count (one per core) adapts to the load; adaptiveThreads: false turns that off', async () => {
+  it('the default thread count (one per core) uses the pool whatever the load; adaptiveThreads: true adapts', async () => {
     delete process.env.NUTSHELL_NATIVE_THREADS;
-    await configureNative({});
-    expect(nativeBackend.info().extra).toMatchObject({ threadsFrom: 'one per core', adaptiveThreads: true });
-    await configureNative({ adaptiveThreads: false });
-    expect(nativeBackend.info().extra).toMatchObject({ threadsFrom: 'one per core', adaptiveThreads: false });
-    await configureNative({});
+    const load = vi.spyOn(os, 'loadavg');
+    try {
+      load.mockReturnValue([os.availableParallelism() + 3, 0, 0]);
+      await configureNative({});
+      const extra = nativeBackend.info().extra as { threads: number };
+      expect(extra).toMatchObject({ threadsFrom: 'one per core', adaptiveThreads: false });
+      expect(nativeBackend.info().extra).toMatchObject({ poolInUse: extra.threads > 1 });
+      await configureNative({ adaptiveThreads: true });
+      expect(nativeBackend.info().extra).toMatchObject({
+        threadsFrom: 'one per core',
+        adaptiveThreads: true,
+      });
+    } finally {
+      load.mockRestore();
+      await configureNative({});
+    }
   });
 
   it('a non-boolean adaptiveThreads is a NativeConfigError', async () => {
