@@ -136,9 +136,9 @@ function cpuSeconds(): number {
 }
 
 /**
- * Whether kernels use the intra-op pool only while a core looks free (the default), or always. Measured on the shared
- * 2-core machine at load average 13–15 (README, Threads): a second thread made most LeNet convolution kernels
- * slower, since waking and joining a thread that finds no free core costs more than its half of the work.
+ * Whether kernels use the intra-op pool only while a core looks free, or always (the default since 2026-12-06: a
+ * W3 epoch ran 1.6–2.2× faster on 2 threads than on 1 at load 5–7.5, though single kernels' minimums at load 13–15
+ * were lower on 1; README, Threads).
  */
 export function setAdaptiveThreads(on: boolean): void {
   adaptive = on;
