@@ -6,7 +6,7 @@
 // @nutshell/backend and @nutshell/tensor are listed by name: they re-export tfjs-core's namespace as `tf`, which
 // API Extractor cannot follow through `export *`. The test in index.test.ts fails when a name is missing here.
 export { tf, cpuBackend, registerBackend, listBackends, getBackendPlugin, useBackend, currentBackend } from '@nutshell/backend';
-export { lastBackendSelection, backendInfo, ready, NutshellError, BackendUnavailableError, UnknownBackendError, IndexRangeError } from '@nutshell/backend';
+export { lastBackendSelection, backendInfo, ready, NutshellError, BackendUnavailableError, UnknownBackendError, IndexRangeError, ArgumentError } from '@nutshell/backend';
 export type { BackendPlugin, BackendInfo, ProbeResult, BackendSelection } from '@nutshell/backend';
 export { withoutGradientTape, readsSynchronously, copiesTensorValues, replaceKernels, hasKernels } from '@nutshell/backend';
 export { ADAM_UPDATE, SGD_UPDATE, adamUpdateValues, sgdUpdateValues, runFusedUpdate } from '@nutshell/backend';

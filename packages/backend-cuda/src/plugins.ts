@@ -1,6 +1,6 @@
 import {
   BackendUnavailableError,
-  guardIndexKernels,
+  guardKernels,
   readSyncValues,
   tf,
   type BackendInfo,
@@ -27,7 +27,7 @@ async function activateTensorflow(name: string, d: Diagnosis): Promise<void> {
     throw new BackendUnavailableError(name, "tfjs could not initialise its 'tensorflow' backend.", `Run npm rebuild ${d.peer?.packageName}.`);
   }
   // TensorFlow's GPU gathers return zeros for an index out of range (its CPU kernels throw): refuse on both.
-  guardIndexKernels('tensorflow', readSyncValues);
+  guardKernels('tensorflow', readSyncValues);
 }
 
 /**

@@ -67,3 +67,18 @@ export class IndexRangeError extends NutshellError {
     this.op = op;
   }
 }
+
+/**
+ * An op was given an argument it cannot take: an axis outside the tensor's rank, a permutation that repeats an axis,
+ * a pooling stride of 0. tfjs 4.22 answered some of these with values (an axis out of range summed along another
+ * axis; a repeated permutation gave a different wrong answer on each backend). The message names the op and the rule.
+ * @public
+ */
+export class ArgumentError extends NutshellError {
+  /** The op (tfjs kernel name) that refused, e.g. `'Transpose'`. */
+  readonly op: string;
+  constructor(op: string, detail: string) {
+    super(`${op}: ${detail}`);
+    this.op = op;
+  }
+}

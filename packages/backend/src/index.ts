@@ -26,8 +26,8 @@ export { copiesTensorValues } from './copiesTensorValues.js';
 export { replaceKernels, hasKernels } from './replaceKernels.js';
 export type { KernelReplacement } from './replaceKernels.js';
 export { axisRanges, plainSliceAttrs, plainStridedSliceKernel } from './stridedSlice.js';
-export { guardIndexKernels, readSyncValues } from './indexGuards.js';
-export type { HostValues } from './indexGuards.js';
+export { guardKernels, readSyncValues } from './kernelGuards.js';
+export type { HostValues } from './kernelGuards.js';
 export type { AxisRanges } from './stridedSlice.js';
 export {
   ADAM_UPDATE,
@@ -48,4 +48,10 @@ export type { CrossEntropyReduction, CrossEntropyTargets, SoftmaxCrossEntropyAtt
 export { CATEGORICAL_ACCURACY, categoricalAccuracyValues, runCategoricalAccuracy } from './fusedMetrics.js';
 
 // Errors
-export { NutshellError, BackendUnavailableError, UnknownBackendError, IndexRangeError } from './errors.js';
+export {
+  NutshellError,
+  BackendUnavailableError,
+  UnknownBackendError,
+  IndexRangeError,
+  ArgumentError,
+} from './errors.js';

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from './index.js';
-import { IndexRangeError } from './errors.js';
-import { GUARDED_KERNELS, guardIndexKernels, readSyncValues } from './indexGuards.js';
+import { ArgumentError, IndexRangeError } from './errors.js';
+import { GUARDED_KERNELS, guardKernels, readSyncValues } from './kernelGuards.js';
 
 const x = () => tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
 
-/** Runs `f`, which must throw IndexRangeError naming `op`, and checks that no tensor outlives the attempt. */
-function refused(op: string, f: () => tf.Tensor, message: RegExp): void {
+/** Runs `f`, which must throw `kind` naming `op`, and checks that no tensor outlives the attempt. */
+function refused(
+  op: string,
+  f: () => tf.Tensor,
+  message: RegExp,
+  kind: typeof IndexRangeError | typeof ArgumentError = IndexRangeError,
+): void {
   const before = tf.memory().numTensors;
   let error: unknown;
   tf.tidy(() => {
@@ -16,7 +21,7 @@ function refused(op: string, f: () => tf.Tensor, message: RegExp): void {
       error = e;
     }
   });
-  expect(error).toBeInstanceOf(IndexRangeError);
+  expect(error).toBeInstanceOf(kind);
   expect((error as IndexRangeError).op).toBe(op);
   expect((error as Error).message).toMatch(message);
   expect(tf.memory().numTensors).toBe(before);
@@ -53,7 +58,38 @@ describe('index guards on cpu', () => {
     );
   });
 
+  it('refuse a transpose that repeats an axis, a cumulative sum along a missing axis, a pooling stride of 0', () => {
+    refused(
+      'Transpose',
+      () => tf.transpose(x(), [0, 0]),
+      /perm \[0, 0\] must name each axis of a rank-2 tensor \(0 to 1\) exactly once/,
+      ArgumentError,
+    );
+    refused(
+      'Cumsum',
+      () => tf.cumsum(x(), 3),
+      /axis 3 is outside a rank-2 tensor: it must be in \[-2, 1\]/,
+      ArgumentError,
+    );
+    refused('Cumprod', () => tf.cumprod(x(), 2), /axis 2 is outside a rank-2 tensor/, ArgumentError);
+    const img = () => tf.ones([1, 4, 4, 1]) as tf.Tensor4D;
+    refused(
+      'MaxPool',
+      () => tf.maxPool(img(), 2, 0, 'valid'),
+      /strides \[0, 0\] must be positive integers/,
+      ArgumentError,
+    );
+    refused(
+      'AvgPool',
+      () => tf.avgPool(img(), 2, [1, 0], 'valid'),
+      /strides \[1, 0\] must be positive integers/,
+      ArgumentError,
+    );
+  });
+
   it('leave valid calls to the kernel: the same values as by hand', () => {
+    expect(Array.from(tf.transpose(x(), [1, 0]).dataSync())).toEqual([1, 3, 5, 2, 4, 6]);
+    expect(Array.from(tf.cumsum(x(), 1).dataSync())).toEqual([1, 3, 3, 7, 5, 11]);
     expect(Array.from(tf.gather(x(), tf.tensor1d([2, 0], 'int32')).dataSync())).toEqual([5, 6, 1, 2]);
     expect(Array.from(tf.gatherND(x(), tf.tensor2d([2, 1, 0, 0], [2, 2], 'int32')).dataSync())).toEqual([
       6, 1,
@@ -66,7 +102,7 @@ describe('index guards on cpu', () => {
 
   it('wrap each kernel once, however often they are registered', () => {
     const before = GUARDED_KERNELS.map((k) => tf.getKernel(k, 'cpu')!.kernelFunc);
-    guardIndexKernels('cpu', readSyncValues);
+    guardKernels('cpu', readSyncValues);
     expect(GUARDED_KERNELS.map((k) => tf.getKernel(k, 'cpu')!.kernelFunc)).toEqual(before);
   });
 });

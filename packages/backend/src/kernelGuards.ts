@@ -1,11 +1,14 @@
-// Range checks in front of the kernels that index into a tensor. tfjs 4.22 checks gather indices and slice bounds on
-// cpu only: with an index out of range, wasm's GatherNd returned whatever lay next in its heap, its ScatterNd and
-// WebGPU's gathers returned zeros, and wasm's Slice past the end read past the tensor, all without an error. A guard
-// checks the indices (or the slice's bounds) and throws `IndexRangeError`, then runs the backend's own kernel.
-// Indices are read where that costs no device round trip: on cpu and wasm always; on WebGPU while they are still on
-// the host (a tensor made from JavaScript values, before its first upload), which `hostValues` says.
+// Checks in front of kernels whose tfjs 4.22 versions answer bad arguments with values instead of an error.
+// Indices: tfjs checks gather indices and slice bounds on cpu only; with an index out of range, wasm's GatherNd
+// returned whatever lay next in its heap, its ScatterNd trapped, WebGPU's gathers returned zeros, and wasm's Slice
+// past the end read past the tensor. Arguments: a cumulative sum along an axis the tensor does not have summed along
+// another one, a transpose whose permutation repeats an axis gave a different wrong answer on each backend, and a
+// pooling stride of 0 gave wasm an output of shape [1, null, null, 1]. A guard checks, throws `IndexRangeError` or
+// `ArgumentError`, then runs the backend's own kernel. Indices are read where that costs no device round trip: on
+// cpu and wasm always; on WebGPU while they are still on the host (a tensor made from JavaScript values, before its
+// first upload), which `hostValues` says.
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { IndexRangeError } from './errors.js';
+import { ArgumentError, IndexRangeError } from './errors.js';
 import { tf } from './tfjs.js';
 
 /** The values of `t` if the backend can give them without waiting on a device, else `undefined`. */
@@ -31,6 +34,20 @@ function checkTuples(
       }
     }
   }
+}
+
+function checkAxis(op: string, axis: number, rank: number): void {
+  if (!(Number.isInteger(axis) && axis >= -rank && axis < rank))
+    throw new ArgumentError(
+      op,
+      `axis ${axis} is outside a rank-${rank} tensor: it must be in [${-rank}, ${rank - 1}].`,
+    );
+}
+
+function checkStrides(op: string, strides: number | number[]): void {
+  const all = typeof strides === 'number' ? [strides, strides] : strides;
+  if (!all.every((s) => Number.isInteger(s) && s > 0))
+    throw new ArgumentError(op, `strides [${all.join(', ')}] must be positive integers.`);
 }
 
 type Check = (
@@ -62,6 +79,20 @@ const CHECKS: Record<string, Check> = {
     const values = host(indices);
     if (values) checkTuples('ScatterNd', indices, values, attrs.shape as number[]);
   },
+  Transpose: ({ x }, attrs) => {
+    const perm = attrs.perm as number[];
+    const rank = x.shape.length;
+    const seen = new Set(perm);
+    if (perm.length !== rank || seen.size !== rank || perm.some((a) => !(a >= 0 && a < rank)))
+      throw new ArgumentError(
+        'Transpose',
+        `perm [${perm.join(', ')}] must name each axis of a rank-${rank} tensor (0 to ${rank - 1}) exactly once.`,
+      );
+  },
+  Cumsum: ({ x }, attrs) => checkAxis('Cumsum', attrs.axis as number, x.shape.length),
+  Cumprod: ({ x }, attrs) => checkAxis('Cumprod', attrs.axis as number, x.shape.length),
+  MaxPool: (_inputs, attrs) => checkStrides('MaxPool', attrs.strides as number | number[]),
+  AvgPool: (_inputs, attrs) => checkStrides('AvgPool', attrs.strides as number | number[]),
   Slice: ({ x }, attrs) => {
     const begin = attrs.begin as number[];
     const size = attrs.size as number[];
@@ -82,11 +113,12 @@ export const GUARDED_KERNELS: readonly string[] = Object.keys(CHECKS);
 const guarded = new WeakSet<KernelFunc>();
 
 /**
- * Puts a range check in front of `backendName`'s GatherV2, GatherNd, ScatterNd and Slice kernels, whichever kernel is
+ * Puts a check in front of `backendName`'s kernels that take indices or arguments tfjs does not check everywhere
+ * (`GUARDED_KERNELS`: gathers, scatter, slice, transpose, cumulative sum and product, pooling), whichever kernel is
  * registered now (tfjs's or a plugin's own). Call it after the backend's kernels are registered. Idempotent.
  * @public
  */
-export function guardIndexKernels(backendName: string, hostValues: HostValues): void {
+export function guardKernels(backendName: string, hostValues: HostValues): void {
   for (const kernelName of GUARDED_KERNELS) {
     const existing = tf.getKernel(kernelName, backendName);
     if (!existing || guarded.has(existing.kernelFunc)) continue;

@@ -7,7 +7,7 @@ import { registerNutshellGradients } from './gradients/index.js';
 import { registerCpuOptimizerKernels } from './fusedOptimizers.js';
 import { registerFusedLossKernels } from './fusedLosses.js';
 import { registerFusedMetricKernels } from './fusedMetrics.js';
-import { guardIndexKernels, readSyncValues } from './indexGuards.js';
+import { guardKernels, readSyncValues } from './kernelGuards.js';
 import { replaceKernels } from './replaceKernels.js';
 import { plainStridedSliceKernel } from './stridedSlice.js';
 
@@ -17,7 +17,7 @@ registerCpuOptimizerKernels();
 registerFusedLossKernels();
 registerFusedMetricKernels();
 replaceKernels('cpu', [plainStridedSliceKernel('cpu')]);
-guardIndexKernels('cpu', readSyncValues);
+guardKernels('cpu', readSyncValues);
 // tfjs picks the highest-priority registered backend on first use; a plugin imported later (wasm registers
 // itself at priority 2) must not take over silently, so the CPU backend is made current now.
 if (tf.getBackend() !== 'cpu') void tf.setBackend('cpu');

@@ -1,7 +1,7 @@
 // The kernels Nutshell adds to, or replaces in, tfjs-backend-wasm 4.22.
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  guardIndexKernels,
+  guardKernels,
   plainStridedSliceKernel,
   readSyncValues,
   replaceKernels,
@@ -135,5 +135,5 @@ export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
 export function registerWasmKernels(): void {
   replaceKernels('wasm', NUTSHELL_WASM_KERNELS);
   // tfjs-backend-wasm 4.22 reads past the tensor (GatherNd, Slice) or returns zeros (ScatterNd) out of range.
-  guardIndexKernels('wasm', readSyncValues);
+  guardKernels('wasm', readSyncValues);
 }

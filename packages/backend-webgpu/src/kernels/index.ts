@@ -1,5 +1,5 @@
 // Nutshell's own WebGPU kernels: what the conformance suite finds tfjs-backend-webgpu 4.22 gets wrong.
-import { guardIndexKernels, replaceKernels } from '@nutshell/backend';
+import { guardKernels, replaceKernels } from '@nutshell/backend';
 import type { KernelReplacement } from '@nutshell/backend';
 import type { webgpu_util as WebGpuUtil } from '@tensorflow/tfjs-backend-webgpu';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
@@ -42,7 +42,7 @@ export function registerWebGpuKernels(util: typeof WebGpuUtil): void {
     emptyMatMul,
   ]);
   // tfjs's WebGPU gathers and scatter return zeros for an index out of range; indices still on the host are checked.
-  guardIndexKernels('webgpu', hostResidentValues);
+  guardKernels('webgpu', hostResidentValues);
 }
 
 /** An input's values while it is still on the host (tfjs uploads a tensor made from values on first use). */
