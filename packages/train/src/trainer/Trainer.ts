@@ -198,6 +198,9 @@ export class Trainer implements TrainingContext {
     this.optimizer.prepare(weights);
     const classWeightValues = opts.classWeights ? classWeightVector(opts.classWeights, spec.outputSize) : undefined;
     const lag = options.eventLag ?? (readsSynchronously() ? 0 : 1); // GPU backends: read a step behind
+    // Where reads are synchronous and cheap (cpu, wasm, native), a step's scalars are read one by one: a Pack
+    // kernel to stack them cost more than the reads. A GPU backend reads them stacked, once.
+    const separate = readsSynchronously();
     const trackNorms = options.trackGradientNorms === true || callbacks.some((c) => c.needsGradientNorms);
 
     // Run state: fresh, or restored from the newest good checkpoint.
@@ -277,9 +280,9 @@ export class Trainer implements TrainingContext {
           await this.emit({ type: 'batchStart', epoch, batch, step }, callbacks);
           const indices = order.subarray(batch * batchSize, Math.min(n, (batch + 1) * batchSize));
           const { x, y } = await reader.read(batch);
-          let stats: Tensor;
+          let stats: Tensor | Tensor[];
           try {
-            stats = this.trainStep(x, y, weights, classWeights, trackNorms);
+            stats = this.trainStep(x, y, weights, classWeights, trackNorms, separate);
           } finally {
             tf.dispose([x, y]);
           }
@@ -327,8 +330,18 @@ export class Trainer implements TrainingContext {
     return this.history;
   }
 
-  /** One optimisation step; returns [loss, batch metrics…, squared gradient norms…] (kept: the caller disposes). */
-  private trainStep(x: Tensor, y: Tensor, weights: NamedVariable[], classWeights: Tensor | undefined, trackNorms: boolean): Tensor {
+  /**
+   * One optimisation step; returns [loss, batch metrics…, squared gradient norms…] as one tensor, or as scalars when
+   * `separate` (kept: the caller disposes).
+   */
+  private trainStep(
+    x: Tensor,
+    y: Tensor,
+    weights: NamedVariable[],
+    classWeights: Tensor | undefined,
+    trackNorms: boolean,
+    separate = false,
+  ): Tensor | Tensor[] {
     return tf.tidy(() => {
       let yPred: Tensor | undefined;
       const sampleWeight = classWeights ? tf.gather(classWeights, labelIndices(y, classWeights.size)) : undefined;
@@ -362,7 +375,7 @@ export class Trainer implements TrainingContext {
       }
       if (trackNorms) for (const g of gradients) parts.push(tf.sum(tf.square(g)));
       this.optimizer.applyGradients(weights, gradients);
-      return tf.stack(parts);
+      return separate ? parts : tf.stack(parts);
     });
   }
 

@@ -2,8 +2,8 @@ import type { Tensor } from '@nutshell/tensor';
 
 /** A trained batch whose statistics (loss, metrics, squared gradient norms) are still on the device. */
 export interface PendingBatch {
-  /** `[loss, batch metrics…, squared gradient norms…]`, owned here until read. */
-  readonly stats: Tensor;
+  /** `[loss, batch metrics…, squared gradient norms…]` (one tensor, or one scalar each), owned here until read. */
+  readonly stats: Tensor | readonly Tensor[];
   readonly epoch: number;
   readonly batch: number;
   readonly step: number;
@@ -40,14 +40,25 @@ export class ReadBack {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
-    const values = await p.stats.data();
-    p.stats.dispose();
+    const parts = p.stats;
+    let values: ArrayLike<number>;
+    if (Array.isArray(parts)) {
+      // Scalars on a backend that reads synchronously (the Trainer stacks them elsewhere).
+      values = parts.map((t) => t.dataSync()[0]);
+      for (const t of parts) t.dispose();
+    } else {
+      const stacked = parts as Tensor;
+      values = await stacked.data();
+      stacked.dispose();
+    }
     await this.consume(p, values);
   }
 
   /** Frees a batch not read. */
   dispose(): void {
-    this.pending?.stats.dispose();
+    const stats = this.pending?.stats;
+    if (Array.isArray(stats)) for (const t of stats) t.dispose();
+    else (stats as Tensor | undefined)?.dispose();
     this.pending = undefined;
   }
 }
