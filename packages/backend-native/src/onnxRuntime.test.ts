@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tf, useBackend } from '@nutshell/backend';
+import { nativeBackend } from './index.js';
 import { SLICE_BYTES, graphRuns, loadOnnxRuntime, optOutOfTelemetry, runGraph } from './onnxRuntime.js';
 
 describe("ONNX Runtime's telemetry", () => {
@@ -150,4 +152,53 @@ describe('runGraph on a large batch', () => {
     expect(out[0]).toBe(256);
     expect(out[m * 1024 - 1]).toBe(256);
   });
+});
+
+describe('a convolution kernel on a batch over SLICE_BYTES (evaluation at batch 300)', () => {
+  // W3's first convolution (1 → 8 channels, the NCHWc path from NCHW input) and a 16 → 32 one (input in whole
+  // blocks), with bias and relu: native's sliced runs against wasm's kernels on the same values.
+  const cases = [
+    { x: [300, 28, 28, 1], f: [5, 5, 1, 8] },
+    { x: [200, 16, 16, 16], f: [3, 3, 16, 32] },
+  ] as const;
+  const values = (n: number, k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * k) * 0.5);
+
+  it.each(cases)(
+    'conv of $x with $f gives what wasm gives, in slices',
+    async ({ x, f }) => {
+      const xv = values(tf.util.sizeFromShape([...x]), 0.013);
+      const fv = values(tf.util.sizeFromShape([...f]), 0.7);
+      const bv = values(f[3], 1.3);
+      const run = () =>
+        tf.tidy(() =>
+          tf.fused
+            .conv2d({
+              x: tf.tensor4d(xv, [...x]),
+              filter: tf.tensor4d(fv, [...f]),
+              bias: tf.tensor1d(bv),
+              strides: 1,
+              pad: 'valid',
+              activation: 'relu',
+            })
+            .dataSync(),
+        );
+      await useBackend(nativeBackend);
+      // A first small convolution finds the NCHWc block size (graphs of its own), so that only this one is counted.
+      tf.tidy(() =>
+        tf
+          .conv2d(tf.ones([1, 8, 8, f[2]]) as tf.Tensor4D, tf.ones([...f]) as tf.Tensor4D, 1, 'valid')
+          .dataSync(),
+      );
+      const before = graphRuns();
+      const native = run();
+      expect(native.byteLength).toBeGreaterThan(SLICE_BYTES);
+      expect(graphRuns() - before).toBe(Math.ceil(native.byteLength / SLICE_BYTES)); // 2 slices
+      await useBackend('wasm');
+      const wasm = run();
+      let worst = 0;
+      for (let i = 0; i < wasm.length; i++) worst = Math.max(worst, Math.abs(native[i] - wasm[i]));
+      expect(worst).toBeLessThan(1e-4);
+    },
+    60_000,
+  );
 });
