@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tf, useBackend } from '@nutshell/backend';
 import { nativeBackend } from './index.js';
-import { SLICE_BYTES, graphRuns, loadOnnxRuntime, optOutOfTelemetry, runGraph } from './onnxRuntime.js';
+import {
+  SLICE_BYTES,
+  graphRuns,
+  loadOnnxRuntime,
+  optOutOfTelemetry,
+  runGraph,
+  setSliceBytes,
+} from './onnxRuntime.js';
 
 describe("ONNX Runtime's telemetry", () => {
   it('is turned off unless the user set ORT_DISABLE_TELEMETRY', () => {
@@ -109,8 +116,10 @@ describe('runGraph on a large batch', () => {
       { data: out, shape: [n, 16, 28, 28] },
       0,
     );
-    expect(graphRuns() - before).toBe(2);
-    for (const i of [0, 47, 48, 95]) {
+    const slices = Math.ceil((n * each * 4) / SLICE_BYTES);
+    expect(graphRuns() - before).toBe(slices);
+    const rows = Math.ceil(n / slices);
+    for (const i of [0, rows - 1, rows, n - 1]) {
       const alone = new Float32Array(each);
       runGraph(
         'test Conv',
@@ -124,6 +133,33 @@ describe('runGraph on a large batch', () => {
       );
       expect(out.subarray(i * each, (i + 1) * each)).toEqual(alone);
     }
+  });
+
+  it('runs it whole with slicing set off (setSliceBytes), and in slices again with the default', async () => {
+    await loadOnnxRuntime();
+    const out = new Float32Array(n * each);
+    const call = () =>
+      runGraph(
+        'test Conv',
+        conv,
+        [
+          { data: x, shape: [n, 3, 32, 32] },
+          { data: w, shape: [16, 3, 5, 5] },
+        ],
+        { data: out, shape: [n, 16, 28, 28] },
+        0,
+      );
+    setSliceBytes(Infinity);
+    try {
+      const before = graphRuns();
+      call();
+      expect(graphRuns() - before).toBe(1);
+    } finally {
+      setSliceBytes(SLICE_BYTES);
+    }
+    const before = graphRuns();
+    call();
+    expect(graphRuns() - before).toBeGreaterThan(1);
   });
 
   it('runs a graph whose rows cannot be shown independent (a product) whole', async () => {
@@ -154,7 +190,7 @@ describe('runGraph on a large batch', () => {
   });
 });
 
-describe('a convolution kernel on a batch over SLICE_BYTES (evaluation at batch 300)', () => {
+describe('a convolution kernel on a batch over SLICE_BYTES (evaluation at batch 200–300)', () => {
   // W3's first convolution (1 → 8 channels, the NCHWc path from NCHW input) and a 16 → 32 one (input in whole
   // blocks), with bias and relu: native's sliced runs against wasm's kernels on the same values.
   const cases = [
@@ -192,7 +228,7 @@ describe('a convolution kernel on a batch over SLICE_BYTES (evaluation at batch 
       const before = graphRuns();
       const native = run();
       expect(native.byteLength).toBeGreaterThan(SLICE_BYTES);
-      expect(graphRuns() - before).toBe(Math.ceil(native.byteLength / SLICE_BYTES)); // 2 slices
+      expect(graphRuns() - before).toBe(Math.ceil(native.byteLength / SLICE_BYTES));
       await useBackend('wasm');
       const wasm = run();
       let worst = 0;

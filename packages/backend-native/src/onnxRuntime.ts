@@ -198,8 +198,15 @@ export interface Operand {
   readonly shape: readonly number[];
 }
 
-/** Output bytes above which a call runs in slices of rows where its graph allows it (`batchInputs`). */
-export const SLICE_BYTES = 4 << 20;
+/** Output bytes above which a call runs in slices of rows where its graph allows it (`batchInputs`), by default. */
+export const SLICE_BYTES = 1 << 20;
+
+let sliceBytes = SLICE_BYTES;
+
+/** Sets the output bytes above which a call runs in slices (`SLICE_BYTES` by default). For tests and measurements. */
+export function setSliceBytes(bytes: number): void {
+  sliceBytes = bytes;
+}
 
 const rowInputs = new Map<string, readonly number[]>();
 let runs = 0;
@@ -219,7 +226,8 @@ export function graphRuns(): number {
  * a convolution's images) runs in slices of rows of at most that size. ONNX Runtime's per-session arena keeps the
  * largest intermediates a session has seen, and the binding copies each output: W3's evaluation at batch 500 ran
  * the first convolution with an 18 MB blocked intermediate and a 9 MB copy, which added 45–50 MB to peak RSS
- * (README, "Peak memory").
+ * (README, "Peak memory"). A slice costs one more call into the binding (tens of microseconds), small beside the
+ * convolution of a megabyte of output.
  */
 export function runGraph(
   key: string,
@@ -229,13 +237,13 @@ export function runGraph(
   work: number,
 ): OrtTensor {
   const n = output?.shape[0] ?? 0;
-  if (!output || n < 2 || output.data.byteLength <= SLICE_BYTES)
+  if (!output || n < 2 || output.data.byteLength <= sliceBytes)
     return runOnce(key, graph, inputs, output, work);
   let rows = rowInputs.get(key);
   if (!rows) rowInputs.set(key, (rows = batchInputs(graph())));
   if (rows.length === 0 || rows.some((i) => inputs[i].shape[0] !== n))
     return runOnce(key, graph, inputs, output, work);
-  const slices = Math.ceil(output.data.byteLength / SLICE_BYTES);
+  const slices = Math.ceil(output.data.byteLength / sliceBytes);
   const step = Math.ceil(n / slices);
   const cut = (x: Operand, r0: number, r1: number): Operand => {
     const width = x.data.length / x.shape[0];
