@@ -105,14 +105,16 @@ export class Sequential implements ModelLike {
   apply(x: Tensor, opts: ApplyOptions = {}): Tensor {
     this.checkInput(x);
     return tf.tidy(() => {
-      let h = tf.clone(x);
+      let h = x;
       let mask = opts.mask;
       for (const l of this._layers) {
         const out = l.apply(h, { ...opts, mask });
         mask = l.outputMask(h, mask, out);
         h = out;
       }
-      return h;
+      // The caller owns the result, so the input itself is never handed back (no layers, or layers that return
+      // their input). Cloning only then saves an Identity kernel, and its tape entry, on every forward pass.
+      return h === x ? tf.clone(x) : h;
     });
   }
 

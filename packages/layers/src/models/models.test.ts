@@ -238,6 +238,38 @@ describe('configs', () => {
 });
 
 describe('memory', () => {
+  it('Sequential never hands back its input: with no layers, or a first layer that returns its input', async () => {
+    /** A layer whose output is its input tensor itself. */
+    class PassThrough extends Layer {
+      readonly className = 'PassThrough';
+      override call(inputs: Tensor | Tensor[]): Tensor {
+        return inputs as Tensor;
+      }
+    }
+    const x = tf.tensor2d([[1, 2, 3]]);
+    for (const m of [new Sequential([], { inputShape: [3] }), new Sequential([new PassThrough()], { inputShape: [3] })]) {
+      const before = numTensors();
+      const y = m.apply(x);
+      expect(y).not.toBe(x);
+      expect(numTensors()).toBe(before + 1);
+      y.dispose();
+      expect(x.isDisposed).toBe(false);
+      expect(await x.data()).toEqual(Float32Array.of(1, 2, 3));
+      m.dispose();
+    }
+    x.dispose();
+  });
+
+  it('Sequential runs no Identity kernel for its input when a layer makes a new tensor', async () => {
+    const m = new Sequential([new Dense({ units: 2, seed: 1 })], { inputShape: [3] });
+    const x = tf.tensor2d([[1, 2, 3]]);
+    m.apply(x).dispose();
+    const info = await tf.profile(() => m.apply(x));
+    expect(info.kernels.map((k) => k.name)).not.toContain('Identity');
+    x.dispose();
+    m.dispose();
+  });
+
   it('apply, predict and intermediateOutputs loops leak nothing', () => {
     const models: ModelLike[] = [
       branchy(),
