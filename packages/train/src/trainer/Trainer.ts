@@ -331,8 +331,8 @@ export class Trainer implements TrainingContext {
   }
 
   /**
-   * One optimisation step; returns [loss, batch metrics…, squared gradient norms…] as one tensor, or as scalars when
-   * `separate` (kept: the caller disposes).
+   * One optimisation step; returns [loss, batch metrics…, squared gradient norms…] as one tensor, or when `separate`
+   * as one tensor each, a metric's per-sample values to be averaged when read (kept: the caller disposes).
    */
   private trainStep(
     x: Tensor,
@@ -369,7 +369,11 @@ export class Trainer implements TrainingContext {
       // Scalars stacked into one tensor read back once: one Pack kernel (a Reshape per part and a Concat before).
       const parts: Tensor[] = [value];
       try {
-        for (const m of this.batchMetrics) parts.push(tf.mean(m.perSample(y, yPred!)));
+        // Read separately, a metric's per-sample values are averaged as they are read (no Mean kernel).
+        for (const m of this.batchMetrics) {
+          const perSample = m.perSample(y, yPred!);
+          parts.push(separate ? perSample : tf.mean(perSample));
+        }
       } finally {
         yPred?.dispose();
       }

@@ -25,9 +25,12 @@ describe('ReadBack', () => {
     const rb = new ReadBack(0, async (p, v) => void seen.push([p.step, Array.from(v)]));
     await rb.push(batch(tf.tensor1d([1.5, 0.25, 9]), 0));
     await rb.push(batch([tf.scalar(2.5), tf.scalar(0.75), tf.scalar(4)], 1));
+    // A per-sample metric is averaged as it is read: (1 + 0 + 1 + 1) / 4.
+    await rb.push(batch([tf.scalar(0.5), tf.tensor1d([1, 0, 1, 1])], 2));
     expect(seen).toEqual([
       [0, [1.5, 0.25, 9]],
       [1, [2.5, 0.75, 4]],
+      [2, [0.5, 0.75]],
     ]);
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -46,7 +49,7 @@ describe('ReadBack', () => {
 });
 
 describe('a fit step on a backend that reads synchronously', () => {
-  it('stacks nothing (no Pack kernel), and reports the loss and accuracy of the batch', async () => {
+  it('stacks and averages nothing on the device (no Pack, no Mean), and reports the loss and accuracy of the batch', async () => {
     const model = new Sequential([new Dense({ units: 3, seed: 4 })], { inputShape: [2] });
     const x = tf.tensor2d([
       [1, 0],
@@ -72,7 +75,9 @@ describe('a fit step on a backend that reads synchronously', () => {
       await t.fit({ x, y }, { epochs: 1, batchSize: 4, shuffle: false, checkData: false });
       return tf.scalar(0);
     });
-    expect(info.kernels.map((k) => k.name)).not.toContain('Pack');
+    const names = info.kernels.map((k) => k.name);
+    expect(names).not.toContain('Pack');
+    expect(names).not.toContain('Mean');
     expect(event!.loss).toBeCloseTo(want, 6);
     expect(event!.metrics.accuracy).toBeCloseTo(acc, 6);
     t.dispose();

@@ -2,7 +2,10 @@ import type { Tensor } from '@nutshell/tensor';
 
 /** A trained batch whose statistics (loss, metrics, squared gradient norms) are still on the device. */
 export interface PendingBatch {
-  /** `[loss, batch metrics…, squared gradient norms…]` (one tensor, or one scalar each), owned here until read. */
+  /**
+   * `[loss, batch metrics…, squared gradient norms…]`: one tensor, or one tensor each whose mean (over all its values,
+   * in float64) is the statistic. Owned here until read.
+   */
   readonly stats: Tensor | readonly Tensor[];
   readonly epoch: number;
   readonly batch: number;
@@ -43,8 +46,8 @@ export class ReadBack {
     const parts = p.stats;
     let values: ArrayLike<number>;
     if (Array.isArray(parts)) {
-      // Scalars on a backend that reads synchronously (the Trainer stacks them elsewhere).
-      values = parts.map((t) => t.dataSync()[0]);
+      // On a backend that reads synchronously (the Trainer stacks the scalars elsewhere).
+      values = parts.map((t) => mean(t.dataSync()));
       for (const t of parts) t.dispose();
     } else {
       const stacked = parts as Tensor;
@@ -61,4 +64,11 @@ export class ReadBack {
     else (stats as Tensor | undefined)?.dispose();
     this.pending = undefined;
   }
+}
+
+/** The mean of `v` in float64 (a scalar's value itself). */
+function mean(v: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i];
+  return sum / v.length;
 }
