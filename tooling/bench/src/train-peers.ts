@@ -118,13 +118,19 @@ function torchMissing(): string | undefined {
 function peers(): Peer[] {
   const noBaseline = baselineMissing(args.baseline);
   const noTorch = torchMissing();
-  const nutshell = (id: string, label: string, backend: string, root = THIS_TREE): Peer => {
+  const nutshell = (
+    id: string,
+    label: string,
+    backend: string,
+    root = THIS_TREE,
+    env?: NodeJS.ProcessEnv,
+  ): Peer => {
     const peer: Peer = {
       id,
       label,
       nutshell: true,
-      command: (w) =>
-        node('./train-child.ts', [
+      command: (w) => ({
+        ...node('./train-child.ts', [
           '--impl',
           'nutshell',
           '--root',
@@ -135,6 +141,8 @@ function peers(): Peer[] {
           w,
           ...limitArgs(id, w),
         ]),
+        env: env && { ...process.env, ...env },
+      }),
     };
     return peer;
   };
@@ -162,6 +170,10 @@ function peers(): Peer[] {
     // 'auto' probes the installed backends that could win here before it picks (WebGPU's Dawn only where a GPU
     // could exist); naming native shows what selection costs in RSS.
     nutshell('native-named', 'Nutshell native (named)', 'native'),
+    // Native on one thread (not in the default list): what the second thread is worth in the same run.
+    nutshell('native-1t', "Nutshell 'auto', NUTSHELL_NATIVE_THREADS=1", 'auto', THIS_TREE, {
+      NUTSHELL_NATIVE_THREADS: '1',
+    }),
     nutshell('wasm', 'Nutshell wasm', 'wasm'),
     nutshell('cpu', 'Nutshell cpu', 'cpu'),
     noBaseline
