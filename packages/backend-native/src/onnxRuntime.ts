@@ -120,9 +120,10 @@ const sessions = new Map<string, BindingSession>();
 
 /**
  * Multiply-adds below which a kernel runs on one thread: waking a pool thread and joining it costs tens of
- * microseconds, more than it saves on a small product (W1's 64×784×10 runs faster on one).
+ * microseconds, more than it saves on a small product. On a quiet machine the training workloads' kernels (up to
+ * 26 M, the main job's second convolution) ran as fast or faster on one (README, Threads).
  */
-export const PARALLEL_MIN_WORK = 1 << 21;
+export const PARALLEL_MIN_WORK = 1 << 25;
 
 let adaptive = true;
 let checkedAt = -Infinity;

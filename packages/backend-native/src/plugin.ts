@@ -33,7 +33,7 @@ export interface NativeOptions {
   /**
    * Use the extra threads only while a core looks free: the 1-minute load average, less this process's own running
    * threads averaged the same way, stays one and a half cores below the core count (checked at most once a second).
-   * Default `false`: every kernel of at least 2 M multiply-adds uses every thread. On the shared 2-core machine the
+   * Default `false`: every kernel of at least 32 M multiply-adds uses every thread. On the shared 2-core machine the
    * second thread made a LeNet epoch 1.6–2.2× faster at load 5–7.5 (the scheduler shares the cores per thread), so
    * the adaptation is opt-in, for a process that should leave other jobs their share.
    */
