@@ -9,6 +9,8 @@ export { tf, cpuBackend, registerBackend, listBackends, getBackendPlugin, useBac
 export { lastBackendSelection, backendInfo, ready, NutshellError, BackendUnavailableError, UnknownBackendError, IndexRangeError, ArgumentError } from '@nutshell/backend';
 export type { BackendPlugin, BackendInfo, ProbeResult, BackendSelection } from '@nutshell/backend';
 export { withoutGradientTape, readsSynchronously, copiesTensorValues, replaceKernels, hasKernels } from '@nutshell/backend';
+export { axisRanges, plainSliceAttrs, plainStridedSliceKernel, guardKernels, readSyncValues } from '@nutshell/backend';
+export type { AxisRanges, HostValues } from '@nutshell/backend';
 export { ADAM_UPDATE, SGD_UPDATE, adamUpdateValues, sgdUpdateValues, runFusedUpdate } from '@nutshell/backend';
 export type { KernelReplacement, AdamUpdateAttrs, SgdUpdateAttrs } from '@nutshell/backend';
 export { SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD, softmaxCrossEntropyValues, softmaxCrossEntropyGradValues, runSoftmaxCrossEntropy } from '@nutshell/backend';
