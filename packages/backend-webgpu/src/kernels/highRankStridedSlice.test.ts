@@ -75,24 +75,19 @@ const cases: Case[] = [
   },
 ];
 
+/** The case's slice of `x` on the current backend. */
+function sliceOf(c: Case, x: tf.Tensor): tf.Tensor {
+  const [bm, em, elm, nam, sam] = c.masks ?? [0, 0, 0, 0, 0];
+  return tf.stridedSlice(x, c.begin, c.end, c.strides, bm, em, elm, nam, sam);
+}
+
 /** The same slice on tfjs's CPU backend (its own implementation, valid at every rank): the reference. */
 async function onCpu(
   c: Case,
   values: Float32Array | Int32Array,
 ): Promise<{ shape: number[]; values: number[] }> {
   await useBackend('cpu');
-  const [bm, em, elm, nam, sam] = c.masks ?? [0, 0, 0, 0, 0];
-  const y = tf.stridedSlice(
-    tf.tensor(values, c.shape, c.dtype),
-    c.begin,
-    c.end,
-    c.strides,
-    bm,
-    em,
-    elm,
-    nam,
-    sam,
-  );
+  const y = sliceOf(c, tf.tensor(values, c.shape, c.dtype));
   const out = { shape: y.shape, values: Array.from(y.dataSync()) };
   tf.dispose(y);
   return out;
@@ -126,8 +121,7 @@ describe.skipIf(!probe.usable)(
         const tensors = tf.memory().numTensors;
         const ids = backend.numDataIds();
         const x = tf.tensor(values, c.shape, c.dtype);
-        const [bm, em, elm, nam, sam] = c.masks ?? [0, 0, 0, 0, 0];
-        const y = tf.stridedSlice(x, c.begin, c.end, c.strides, bm, em, elm, nam, sam);
+        const y = sliceOf(c, x);
         expect(y.shape).toEqual(ref.shape);
         expect(y.dtype).toBe(c.dtype ?? 'float32');
         expect(Array.from(await y.data())).toEqual(ref.values);
