@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { numTensors, tf } from '@nutshell/tensor';
 import { ArrayDataset } from './ArrayDataset.js';
 import { batchIndices } from './batches.js';
+import { createDataset, subset } from './dataset.js';
 import { DatasetError } from './errors.js';
 
 const data = {
@@ -93,6 +94,29 @@ describe('ArrayDataset', () => {
       expect(Array.from(v.y)).toEqual(expected[target]);
     },
   );
+
+  it('says its values are finite only for data checked when made, so the Trainer rescans anything else', () => {
+    const checked = createDataset(data);
+    expect(new ArrayDataset(checked).values().finite).toBe(true);
+    expect(new ArrayDataset(data, { target: 'oneHot' }).values().finite).toBe(true); // plain arrays: checked here
+    expect(new ArrayDataset(subset(checked, [2, 0])).values().finite).toBe(true); // rows copied from checked ones
+    // A hand-made Dataset (or a checked one with another array put in) was never checked: a NaN in it must be seen.
+    const x = data.x.slice();
+    x[5] = NaN;
+    const handMade = { x, y: data.y, n: 4, featureShape: [2], numClasses: 2 };
+    for (const d of [handMade, { ...checked, x }, subset(handMade, [0, 2])]) {
+      const v = new ArrayDataset(d).values();
+      expect(v.finite).toBe(false);
+      expect(v.x.some(Number.isNaN)).toBe(true);
+    }
+  });
+
+  it('builds one-hot values() targets once, when first read', () => {
+    const v = new ArrayDataset(createDataset({ ...data, numClasses: 3 }), { target: 'oneHot' }).values();
+    const y = v.y;
+    expect(Array.from(y)).toEqual([1, 0, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0]);
+    expect(v.y).toBe(y);
+  });
 
   it('streams a whole epoch of batches without leaking tensors', () => {
     const ds = new ArrayDataset(data);

@@ -1,6 +1,6 @@
 import { ShapeError, copiesTensorValues, tf } from '@nutshell/tensor';
 import type { Tensor } from '@nutshell/tensor';
-import { createDataset, rowSize } from './dataset.js';
+import { createDataset, isChecked, rowSize } from './dataset.js';
 import type { Dataset, DatasetInit } from './dataset.js';
 import { DatasetError } from './errors.js';
 
@@ -36,7 +36,7 @@ export interface ArrayDatasetOptions {
  * @public
  */
 export class ArrayDataset {
-  /** The data served (validated). */
+  /** The data served (checked when made by `createDataset`, or from plain arrays here; a hand-made `Dataset` as it is). */
   readonly data: Dataset;
   /** Number of samples. */
   readonly size: number;
@@ -45,7 +45,9 @@ export class ArrayDataset {
   /** Target encoding. */
   readonly target: TargetEncoding;
   private readonly width: number;
-  private buffer: Float32Array | undefined;
+  private readonly xs = new BatchBuffer((n) => new Float32Array(n));
+  private readonly ys = new BatchBuffer((n) => new Float32Array(n));
+  private readonly labels = new BatchBuffer((n) => new Int32Array(n));
 
   /** Wraps a data set (validated again when given as plain arrays). */
   constructor(data: Dataset | DatasetInit, options: ArrayDatasetOptions = {}) {
@@ -78,14 +80,32 @@ export class ArrayDataset {
    * Every sample's features (`x`, `size × sampleSize` values, row-major, the data's own array: no copy) and targets
    * (`y`) as flat arrays, so a check that scans all the data (the Trainer's `DataSource.values`) reads them
    * directly instead of gathering every row. `y` holds the values `gather` would give: one class index (`'sparse'`)
-   * or 0/1 (`'binary'`) a sample, or the one-hot rows (`'oneHot'`, built on each call). Do not modify the arrays.
+   * or 0/1 (`'binary'`) a sample, or the one-hot rows (`'oneHot'`, built when `y` is first read, so a check that
+   * needs no targets costs no copy). `finite` is true when the data were checked when made (`createDataset`,
+   * which `loadMnist` and the other loaders use, or plain arrays given to this constructor): every value is then
+   * finite and every label in range, and a check need not scan them again. Do not modify the arrays.
    */
-  values(): { x: Float32Array; y: Int32Array | Uint8Array | Float32Array } {
+  values(): {
+    readonly x: Float32Array;
+    readonly y: Int32Array | Uint8Array | Float32Array;
+    readonly finite: boolean;
+  } {
     const { x, y, numClasses } = this.data;
-    if (this.target !== 'oneHot') return { x, y };
-    const hot = new Float32Array(this.size * numClasses);
-    for (let r = 0; r < this.size; r++) hot[r * numClasses + y[r]] = 1;
-    return { x, y: hot };
+    const finite = isChecked(this.data);
+    if (this.target !== 'oneHot') return { x, y, finite };
+    const n = this.size;
+    let hot: Float32Array | undefined;
+    return {
+      x,
+      finite,
+      get y(): Float32Array {
+        if (!hot) {
+          hot = new Float32Array(n * numClasses);
+          for (let r = 0; r < n; r++) hot[r * numClasses + y[r]] = 1;
+        }
+        return hot;
+      },
+    };
   }
 
   /**
@@ -96,11 +116,10 @@ export class ArrayDataset {
     const b = indices.length;
     const w = this.width;
     const { x, y } = this.data;
-    // Where the backend copies a new tensor's values (wasm, native), one buffer serves every batch: a fresh
-    // 200 KB array a step cost more than the copy itself. Elsewhere (cpu, WebGPU) the tensor keeps its array.
+    // Where the backend copies a new tensor's values (wasm, native), one buffer per tensor serves every batch: a
+    // fresh 200 KB array a step cost more than the copy itself. Elsewhere (cpu, WebGPU) the tensor keeps its array.
     const reuse = copiesTensorValues();
-    const xs = reuse ? this.scratch(b * w) : new Float32Array(b * w);
-    const labels = new Int32Array(b);
+    const xs = this.xs.take(b * w, reuse);
     for (let k = 0; k < b; k++) {
       const i = indices[k];
       if (!(i >= 0 && i < this.size) || !Number.isInteger(i)) {
@@ -109,24 +128,39 @@ export class ArrayDataset {
         );
       }
       xs.set(x.subarray(i * w, i * w + w), k * w);
-      labels[k] = y[i];
     }
     const xt = tf.tensor(xs, [b, ...this.sampleShape], 'float32');
     let yt: Tensor;
-    if (this.target === 'sparse') yt = tf.tensor1d(labels, 'int32');
-    else if (this.target === 'binary') yt = tf.tensor2d(Float32Array.from(labels), [b, 1], 'float32');
-    else {
+    if (this.target === 'sparse') {
+      const labels = this.labels.take(b, reuse);
+      for (let r = 0; r < b; r++) labels[r] = y[indices[r]];
+      yt = tf.tensor1d(labels, 'int32');
+    } else if (this.target === 'binary') {
+      const labels = this.ys.take(b, reuse);
+      for (let r = 0; r < b; r++) labels[r] = y[indices[r]];
+      yt = tf.tensor2d(labels, [b, 1], 'float32');
+    } else {
       const k = this.data.numClasses;
-      const hot = new Float32Array(b * k);
-      for (let r = 0; r < b; r++) hot[r * k + labels[r]] = 1;
+      const hot = this.ys.take(b * k, reuse).fill(0);
+      for (let r = 0; r < b; r++) hot[r * k + y[indices[r]]] = 1;
       yt = tf.tensor2d(hot, [b, k], 'float32');
     }
     return { x: xt, y: yt };
   }
+}
 
-  /** `length` values of the batch buffer kept between batches (grown when a batch needs more). */
-  private scratch(length: number): Float32Array {
-    if (!this.buffer || this.buffer.length < length) this.buffer = new Float32Array(length);
-    return this.buffer.subarray(0, length);
+/**
+ * A batch's values: with `reuse`, one buffer kept between batches (grown when a batch needs more; the previous
+ * batch's values are overwritten), otherwise a fresh array each batch.
+ */
+class BatchBuffer<T extends Float32Array | Int32Array> {
+  private buffer: T | undefined;
+  constructor(private readonly make: (length: number) => T) {}
+
+  take(length: number, reuse: boolean): T {
+    if (!reuse) return this.make(length);
+    if (!this.buffer || this.buffer.length < length) this.buffer = this.make(length);
+    // The whole buffer where it fits exactly (every batch but a smaller last one): no view made a step.
+    return this.buffer.length === length ? this.buffer : (this.buffer.subarray(0, length) as T);
   }
 }

@@ -3,6 +3,8 @@ import { DatasetError } from './errors.js';
 /**
  * A labelled classification data set held in flat typed arrays: row `i`'s features are
  * `x.subarray(i * rowSize, (i + 1) * rowSize)` with `rowSize` the product of `featureShape`, its label is `y[i]`.
+ * One made by {@link createDataset} (or {@link subset} of one) is known to be valid, and the Trainer does not scan
+ * it again: do not modify its arrays after it is made (copy them, and make a new data set from the copies).
  * @public
  */
 export interface Dataset {
@@ -41,9 +43,34 @@ export function rowSize(featureShape: readonly number[]): number {
 }
 
 /**
+ * The data sets whose arrays were checked here, with the arrays checked: features all finite, labels integers in
+ * `[0, numClasses)`. Kept by object, weakly, so that a check is remembered for exactly the object it was made for
+ * (a hand-made `{ x, y, n, numClasses, ... }` literal is not in it) and forgotten with it.
+ */
+const checked = new WeakMap<Dataset, { x: Float32Array; y: Int32Array | Uint8Array; numClasses: number }>();
+
+/** Remembers that `data`'s arrays were checked; returns it. */
+function markChecked(data: Dataset): Dataset {
+  checked.set(data, { x: data.x, y: data.y, numClasses: data.numClasses });
+  return data;
+}
+
+/**
+ * Whether `data` was made by {@link createDataset} (or {@link subset} of such a set) and still holds the arrays
+ * checked then: its features are then finite and its labels integers in `[0, numClasses)`, unless the arrays were
+ * modified since, which the documentation of {@link Dataset} rules out (values written into them are not seen).
+ * @internal
+ */
+export function isChecked(data: Dataset): boolean {
+  const c = checked.get(data);
+  return c !== undefined && c.x === data.x && c.y === data.y && c.numClasses === data.numClasses;
+}
+
+/**
  * Checks a data set's arrays and returns it as a {@link Dataset}. Throws a {@link DatasetError} when features and
  * labels have different lengths, when a feature is NaN or infinite (naming the row and the feature), or when a
  * label is not an integer in `[0, numClasses)` (naming the row). `source` names the data in messages.
+ * The result is remembered as checked, so that training does not scan it again: do not modify its arrays.
  * @public
  */
 export function createDataset(init: DatasetInit, source = 'dataset'): Dataset {
@@ -96,7 +123,7 @@ export function createDataset(init: DatasetInit, source = 'dataset'): Dataset {
   }
   assertLabels(y, numClasses, source);
   assertFinite(x, size, source, featureNames);
-  return { x, y, n, featureShape: [...featureShape], numClasses, classNames, featureNames };
+  return markChecked({ x, y, n, featureShape: [...featureShape], numClasses, classNames, featureNames });
 }
 
 /**
@@ -144,7 +171,8 @@ export function assertFinite(
 }
 
 /**
- * The rows of `data` at `indices`, in that order, as a new data set (a copy of those rows only).
+ * The rows of `data` at `indices`, in that order, as a new data set (a copy of those rows only). The copy of a
+ * checked data set (see {@link createDataset}) is checked too.
  * @public
  */
 export function subset(data: Dataset, indices: ArrayLike<number>): Dataset {
@@ -159,5 +187,6 @@ export function subset(data: Dataset, indices: ArrayLike<number>): Dataset {
     x.set(data.x.subarray(i * size, (i + 1) * size), k * size);
     y[k] = data.y[i];
   }
-  return { ...data, x, y, n: indices.length };
+  const out = { ...data, x, y, n: indices.length };
+  return isChecked(data) ? markChecked(out) : out;
 }

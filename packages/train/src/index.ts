@@ -73,7 +73,7 @@ export type {
   CheckpointOptions,
   TrainerEventHandler,
 } from './trainer/Trainer.js';
-export type { DataSource, TensorData, FitData, Batch } from './trainer/dataSource.js';
+export type { DataSource, SourceValues, TensorData, FitData, Batch } from './trainer/dataSource.js';
 export type { TrainableModel, ModelWeight } from './trainer/model.js';
 export type {
   TrainerEvent,

@@ -210,3 +210,80 @@ describe('checkData on a source with values() (every value in memory)', () => {
     expect((err2 as DataError).row).toBe(12);
   });
 });
+
+describe('checkData on values known finite (an ArrayDataset of a data set checked when made)', () => {
+  /**
+   * A source like `ArrayDataset.values()` of a checked data set: `finite` set, and one-hot targets built only when
+   * read (counted). A NaN is planted in the features: a check that scanned them would refuse it.
+   */
+  function knownFinite(y: () => ArrayLike<number>, size: number, finite: boolean | undefined) {
+    const x = new Float32Array(size * 4);
+    x[7 * 4 + 1] = NaN;
+    const reads = { y: 0 };
+    const source: DataSource = {
+      size,
+      gather() {
+        throw new Error('checkData gathered rows although values() gave them');
+      },
+      values: () => ({
+        x,
+        get y() {
+          reads.y++;
+          return y();
+        },
+        ...(finite === undefined ? {} : { finite }),
+      }),
+    };
+    return { source, reads };
+  }
+  const oneHot = (labels: ArrayLike<number>, k: number) => {
+    const hot = new Float32Array(labels.length * k);
+    for (let r = 0; r < labels.length; r++) hot[r * k + labels[r]] = 1;
+    return hot;
+  };
+
+  it('scans neither the features nor the targets when no check depends on the model (one-hot targets)', async () => {
+    const { source, reads } = knownFinite(
+      () =>
+        oneHot(
+          Int32Array.from({ length: 20 }, (_, i) => i % 3),
+          3,
+        ),
+      20,
+      true,
+    );
+    await expect(checkData(source, { ...spec, sparse: false }, 'fit')).resolves.toBeUndefined();
+    expect(reads.y).toBe(0); // the one-hot copy was never asked for
+  });
+
+  it.each([undefined, false])('still refuses a NaN, naming the row, when finite is %s', async (finite) => {
+    const { source } = knownFinite(() => new Int32Array(20), 20, finite);
+    const err = await checkData(source, spec, 'fit').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as DataError).message).toBe(
+      'fit: x[7] contains NaN (at feature 1); remove or impute the row before training.',
+    );
+    expect((err as DataError).row).toBe(7);
+  });
+
+  it('still refuses class indices outside the model outputs, and a binary label outside [0, 1]', async () => {
+    // Labels of a 5-class data set (valid for it) given to a model with 3 outputs.
+    const labels = Int32Array.from({ length: 20 }, (_, i) => (i === 13 ? 4 : i % 3));
+    const { source, reads } = knownFinite(() => labels, 20, true);
+    const err = await checkData(source, spec, 'fit').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as DataError).message).toBe(
+      'fit: label 4 at row 13 is outside the classes [0, 3) the model predicts (3 outputs).',
+    );
+    expect((err as DataError).row).toBe(13);
+    expect(reads.y).toBe(1);
+    const binary = knownFinite(
+      () => Int32Array.from({ length: 20 }, (_, i) => (i === 9 ? 2 : i % 2)),
+      20,
+      true,
+    );
+    await expect(
+      checkData(binary.source, { outputSize: 1, sparse: false, binary: true }, 'fit'),
+    ).rejects.toThrow('fit: label 2 at row 9 is outside [0, 1], which a binary loss needs.');
+  });
+});
