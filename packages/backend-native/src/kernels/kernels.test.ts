@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, useBackend } from '@nutshell/backend';
 import { nativeBackend } from '../index.js';
 import { fallbackCounts } from './index.js';
-import { setNativeMinWork } from './matMul.js';
+import { setNativeMinWork, staysOnWasm } from './matMul.js';
+import type { NativeMinWork } from './matMul.js';
 import { filterOIHWBiBo, filterOIHWBo, nchwcBlockSize, setNchwcBlockSize } from './nchwc.js';
 
 // Each native kernel against an independent float64 loop written here, and the cases that fall back to wasm.
@@ -109,10 +110,10 @@ function depthwiseAsFull(f: Float32Array, taps: number, CI: number, CM: number):
   return full;
 }
 
-let minWork = 0;
+let minWork: NativeMinWork;
 beforeAll(async () => {
   await useBackend(nativeBackend);
-  minWork = setNativeMinWork(0); // these products are small: run them natively all the same
+  minWork = setNativeMinWork({ any: 0, skinny: 0 }); // these products are small: run them natively all the same
 });
 afterAll(async () => {
   setNativeMinWork(minWork);
@@ -165,7 +166,7 @@ describe('matrix products on ONNX Runtime', () => {
     const a = values(4 * 6);
     const b = values(6 * 3);
     const before = { ...fallbackCounts() };
-    setNativeMinWork(1 << 20);
+    setNativeMinWork({ any: 1 << 20, skinny: 1 << 20 });
     try {
       await expectClose(
         tf.matMul(tf.tensor2d(a, [4, 6]), tf.tensor2d(b, [6, 3])),
@@ -173,9 +174,30 @@ describe('matrix products on ONNX Runtime', () => {
         [4, 3],
       );
     } finally {
-      setNativeMinWork(0);
+      setNativeMinWork({ any: 0, skinny: 0 });
     }
     expect(fallbackCounts()).toEqual(before);
+  });
+
+  it('by default, small products and skinny ones under 1 M multiply-adds stay on wasm; transposed dX products do not', () => {
+    const previous = setNativeMinWork({ any: 1 << 16, skinny: 1 << 20 });
+    try {
+      const one = { batchA: 1, batchB: 1 };
+      // 16×32·32×64 (32 K): under the floor for any product.
+      expect(staysOnWasm({ ...one, m: 16, k: 32, n: 64 }, false, false)).toBe(true);
+      // W1's forward 64×784·784×10 and weight gradient (64×784)ᵀ·64×10 (0.5 M, 10 columns): wasm's SIMD loop.
+      expect(staysOnWasm({ ...one, m: 64, k: 784, n: 10 }, false, false, 'linear')).toBe(true);
+      expect(staysOnWasm({ ...one, m: 784, k: 64, n: 10 }, true, false)).toBe(true);
+      // The same shape with a relu, or a batch of b's: wasm's loop does not take them.
+      expect(staysOnWasm({ ...one, m: 64, k: 784, n: 10 }, false, false, 'relu')).toBe(false);
+      expect(staysOnWasm({ batchA: 2, batchB: 2, m: 64, k: 392, n: 10 }, false, false)).toBe(false);
+      // The main job's dX = dY·Wᵀ, 32×10·(512×10)ᵀ (164 K): transposed b.
+      expect(staysOnWasm({ ...one, m: 32, k: 10, n: 512 }, false, true)).toBe(false);
+      // 1 M and more: native whatever the shape.
+      expect(staysOnWasm({ ...one, m: 128, k: 1024, n: 8 }, false, false)).toBe(false);
+    } finally {
+      setNativeMinWork(previous);
+    }
   });
 
   it('an empty inner dimension gives zeros, plus the bias', async () => {

@@ -64,17 +64,61 @@ export function nativeMatMul(
   );
 }
 
-/**
- * Multiply-adds below which a product stays on wasm's XNNPACK kernel: for W1's 64×784×10 (0.5 M) a call into
- * ONNX Runtime costs more than XNNPACK's whole product (measured: W1 trained at 0.74× wasm's speed on native).
- */
-let nativeMinWork = 1 << 20;
+/** Multiply-add counts below which a product stays on a wasm kernel instead of a call into ONNX Runtime. */
+export interface NativeMinWork {
+  /** Any product: a call costs about 8–10 µs, more than wasm's whole 16×32·32×64 product (32 K: 7 µs). */
+  readonly any: number;
+  /**
+   * A product wasm runs in its one-pass SIMD loop (at most 16 columns, `b` not transposed: Dense's forward into a
+   * few units and its weight gradient xᵀ·dY; W1's 64×784×10 is 0.5 M), which has no set-up to amortise.
+   */
+  readonly skinny: number;
+}
 
-/** Changes the threshold (tests set 0 to run every product natively). Returns the previous value. */
-export function setNativeMinWork(work: number): number {
-  const previous = nativeMinWork;
-  nativeMinWork = work;
+let minWork: NativeMinWork = { any: 1 << 16, skinny: 1 << 20 };
+
+/** Changes the thresholds (tests set 0 to run every product natively). Returns the previous ones. */
+export function setNativeMinWork(work: NativeMinWork): NativeMinWork {
+  const previous = minWork;
+  minWork = work;
   return previous;
+}
+
+/**
+ * Whether wasm would run the product in its one-pass SIMD loop (the conditions of backend-wasm's
+ * `onSkinnyPass`): at most 16 columns, a non-empty inner dimension, `b` not transposed and shared by the batch,
+ * and no activation.
+ */
+function wasmSkinny(
+  p: Pick<MatMulProduct, 'k' | 'n' | 'batchA' | 'batchB'>,
+  transposeA: boolean,
+  transposeB: boolean,
+  activation: Activation | undefined,
+): boolean {
+  return (
+    p.n <= 16 &&
+    p.k > 0 &&
+    !transposeB &&
+    p.batchB === 1 &&
+    !(transposeA && p.batchA !== 1) &&
+    (activation === undefined || activation === 'linear')
+  );
+}
+
+/**
+ * Whether a product runs on wasm's kernel rather than ONNX Runtime's: small products, where the call would cost
+ * more than the product. Others (a transposed `b`, as in dX = dY·Wᵀ, or many columns) would take wasm's XNNPACK
+ * path, which copies a transposed operand and makes an operator for a new buffer every step: 28 µs for the main
+ * job's 32×10·(512×10)ᵀ against 12 µs here (2026-12-06, quiet machine).
+ */
+export function staysOnWasm(
+  p: Pick<MatMulProduct, 'm' | 'k' | 'n' | 'batchA' | 'batchB'>,
+  transposeA: boolean,
+  transposeB: boolean,
+  activation?: Activation,
+): boolean {
+  const work = Math.max(p.batchA, p.batchB) * p.m * p.k * p.n;
+  return work < minWork.any || (work < minWork.skinny && wasmSkinny(p, transposeA, transposeB, activation));
 }
 
 function matMulKernel(fallback: KernelFunc, wasm: KernelFunc, fused: boolean): KernelFunc {
@@ -95,7 +139,7 @@ function matMulKernel(fallback: KernelFunc, wasm: KernelFunc, fused: boolean): K
         ? describeMatMul(a, b, transposeA, transposeB)
         : undefined;
     if (!p || preluActivationWeights || (fused && !canFuse(activation, bias, p.n))) return fallback(args);
-    if (Math.max(p.batchA, p.batchB) * p.m * p.k * p.n < nativeMinWork) return wasm(args);
+    if (staysOnWasm(p, transposeA, transposeB, activation)) return wasm(args);
     return outputFilledBy(backend, p.outShape, (out) => {
       nativeMatMul(valuesOf(backend, a), valuesOf(backend, b), out, p, transposeA, transposeB);
       if (fused)
