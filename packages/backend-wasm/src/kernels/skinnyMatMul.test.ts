@@ -137,3 +137,85 @@ describe('products with few columns (one SIMD pass)', () => {
     tf.dispose([ta, tb, frame]);
   });
 });
+
+describe('products with few columns: bit for bit a plain float32 loop', () => {
+  /** c[r, j] = bias[j] + Σ_t a(r, t)·b[t, j], t ascending, every product and sum rounded to float32. */
+  function float32Loop(
+    a: (r: number, t: number) => number,
+    b: Float32Array,
+    rows: number,
+    k: number,
+    n: number,
+    bias?: Float32Array,
+  ) {
+    const c = new Float32Array(rows * n);
+    for (let r = 0; r < rows; r++)
+      for (let j = 0; j < n; j++) {
+        let sum = bias ? bias[j] : 0;
+        for (let t = 0; t < k; t++) sum = Math.fround(sum + Math.fround(a(r, t) * b[t * n + j]));
+        c[r * n + j] = sum;
+      }
+    return c;
+  }
+
+  // 'steps': a [rows, k]; 'rows': a stored as [k, rows] (aᵀ); 'any': a [rows, k] read from every other column of a
+  // [rows, 2k] matrix (neither stride is 4 bytes).
+  it.each(['steps', 'rows', 'any'] as const)(
+    'layout %s: n = 1…16, 1–7 rows, with and without bias',
+    (layout) => {
+      const backend = tf.backend() as unknown as BackendWasm;
+      for (let n = 1; n <= 16; n++)
+        for (const [rows, k] of [
+          [1, 1],
+          [1, 6],
+          [2, 1],
+          [3, 5],
+          [4, 2],
+          [7, 33],
+        ]) {
+          const seed = 100 * n + 10 * rows + k;
+          const values = centred(rows * k * 2, seed);
+          const a = (r: number, t: number) => values[r * 2 * k + 2 * t];
+          const stored =
+            layout === 'steps'
+              ? Float32Array.from({ length: rows * k }, (_, i) => a(Math.floor(i / k), i % k))
+              : layout === 'rows'
+                ? Float32Array.from({ length: rows * k }, (_, i) => a(i % rows, Math.floor(i / rows)))
+                : values;
+          const [aRowBytes, aStepBytes] =
+            layout === 'steps' ? [4 * k, 4] : layout === 'rows' ? [4, 4 * rows] : [8 * k, 8];
+          const b = centred(k * n, seed + 1);
+          const bias = centred(n, seed + 2);
+          for (const withBias of [false, true]) {
+            const [ta, tb, tbias, tc] = [
+              tf.tensor1d(stored),
+              tf.tensor1d(b),
+              tf.tensor1d(bias),
+              tf.zeros([rows * n]),
+            ];
+            const at = (t: tf.Tensor) => heapF32(backend, t).byteOffset;
+            const ran = skinnyMatMul(backend, {
+              a: at(ta),
+              aRowBytes,
+              aStepBytes,
+              b: at(tb),
+              c: at(tc),
+              bias: withBias ? at(tbias) : undefined,
+              rows,
+              k,
+              n,
+            });
+            expect(ran).toBe(true);
+            const want = float32Loop(a, b, rows, k, n, withBias ? bias : undefined);
+            const got = heapF32(backend, tc);
+            for (let i = 0; i < want.length; i++)
+              if (!Object.is(got[i], want[i]))
+                throw new Error(
+                  `${layout}, n ${n}, rows ${rows}, k ${k}, bias ${withBias}: c[${i}] = ${got[i]}, float32 loop ${want[i]}`,
+                );
+            tf.dispose([ta, tb, tbias, tc]);
+          }
+        }
+    },
+  );
+});
