@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '@nutshell/backend';
 import { onWasm, uniforms } from '../test-utils/wasmTests.js';
-import { blockLength, leadingSum } from './sum.js';
+import { blockLength, columnSums, leadingAxes, leadingSum } from './sum.js';
 
 onWasm();
 
@@ -28,7 +28,11 @@ describe('Sum over leading axes on wasm (a bias gradient) through XNNPACK averag
     [[64, 8, 8, 16], [2, 0, 1], false], // any order
     [[64, 8, 8, 16], [-4, -3, -2], true], // negative axes, kept dims
     [[300, 7, 3], [0], false],
-    [[64, 10], [0], false], // below the size where pooling pays: tfjs's kernel
+    [[64, 10], [0], false], // below the size where pooling pays: the direct loop
+    [[1, 7], [0], false], // one row
+    [[5, 1], [0], true], // one column
+    [[3, 5, 3], [1, 0], false], // two leading axes, odd sizes
+    [[2, 3, 2], [0], true],
     [[16, 32, 24], [1, 2], false], // not leading axes: tfjs's kernel
   ])(
     "%j over %j (keepDims %s) is within float32 rounding of the float64 sums (no further off than tfjs 4.22's), and frees what it made",
@@ -62,6 +66,8 @@ describe('Sum over leading axes on wasm (a bias gradient) through XNNPACK averag
       // roundings. Both must hold their bound, and the pooled sums are here never further off than tfjs's own.
       const pooled = leadingSum(shape, norm) !== undefined;
       const n = pooled ? blockLength(R) + 4 : R + 1;
+      // Below the pooling size, leading axes are summed by the direct loop: tfjs's float32 sum, bit for bit.
+      if (!pooled && leadingAxes(shape, norm)) expect(Array.from(got)).toEqual(Array.from(theirs));
       got.forEach((v, c) => {
         expect(Math.abs(v - sum[c])).toBeLessThanOrEqual(n * 2 ** -24 * abs[c]);
         if (pooled)
@@ -108,5 +114,21 @@ describe('Sum over leading axes on wasm (a bias gradient) through XNNPACK averag
     const y = await tf.sum(x, 0).data();
     expect([y[0], y[1], y[2], y[3]]).toEqual([Infinity, NaN, NaN, 1024]);
     x.dispose();
+  });
+
+  it('sums small leading axes directly: hand-computed float32 sums, −0, NaN and Infinity as tfjs gives them', async () => {
+    const out = new Float32Array(3);
+    // Columns: 1 + 2⁻²⁴ + 2⁻²⁴ in float32 order stays 1 (each half-ulp add rounds to even); exact small integers;
+    // −0 + −0 from a +0 start is +0.
+    columnSums(Float32Array.of(1, 5, -0, 2 ** -24, -7, -0, 2 ** -24, 4, -0), 3, 3, out);
+    expect(Array.from(out)).toEqual([1, 2, 0]);
+    expect(Object.is(out[2], 0)).toBe(true);
+    const x = tf.tensor([Infinity, 1, NaN, 1, 2, 3, 4, 5, 6, -Infinity, 1, 2], [3, 4]);
+    const y = tf.sum(x, 0);
+    expect(Array.from(await y.data())).toEqual([Infinity, -Infinity, NaN, 8]);
+    expect(leadingAxes([64, 10], [0])).toEqual([64, 10]);
+    expect(leadingAxes([64, 10], [1])).toBeUndefined();
+    expect(leadingAxes([0, 10], [0])).toBeUndefined(); // empty: tfjs's kernel
+    tf.dispose([x, y]);
   });
 });

@@ -4,25 +4,55 @@
 // 0.39 ms for `[64,24,24,8]` → `[8]`, most of it the transpose. The same column sums are one average pool over
 // x seen as `[1, B, L, C]` (R = B·L rows) with 1×L windows (0.04 ms): B block means, each times L, added in
 // float64. Each block's float32 sum runs over L ≈ √R values instead of all R, so the result is at least as close to
-// the exact sum as tfjs's (tests bound the error against float64 sums); every other Sum is tfjs's.
+// the exact sum as tfjs's (tests bound the error against float64 sums). Below that size (a dense layer's bias
+// gradient, `[64, 10]` → `[10]`: 6–9 µs a step in W1, most of it tfjs's transpose and its second kernel call), one
+// loop over the heap sums the rows in order into the output, in float32 as tfjs's kernel does (the same bits);
+// every other Sum is tfjs's.
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { asWasm, heapF32, release, runWasmKernel } from './heap.js';
 
-/** Below this many values the transpose costs less than the pooling operator's set-up (measured: `[64,10]` ties). */
+/** From this many values the pooling path; below it, the direct loop (`[64,10]`: pooling and transpose tie). */
 const MIN_SIZE = 4096;
 
 /**
- * `[R, C]` when `axes` are exactly x's leading axes and the sum is worth the pooling path (float32, some axis
- * kept, at least 2 rows and `MIN_SIZE` values), else undefined.
+ * `[R, C]` when `axes` (sorted) are exactly x's leading axes, some axis is kept and x is not empty, else
+ * undefined.
+ */
+export function leadingAxes(shape: readonly number[], axes: readonly number[]): [number, number] | undefined {
+  if (axes.length === 0 || axes.length >= shape.length) return undefined;
+  for (let i = 0; i < axes.length; i++) if (axes[i] !== i) return undefined;
+  let R = 1;
+  let C = 1;
+  for (let i = 0; i < shape.length; i++)
+    if (i < axes.length) R *= shape[i];
+    else C *= shape[i];
+  return R * C > 0 ? [R, C] : undefined;
+}
+
+/**
+ * `[R, C]` when `axes` are exactly x's leading axes and the sum is worth the pooling path (some axis kept, at
+ * least 2 rows and columns and `MIN_SIZE` values), else undefined.
  */
 export function leadingSum(shape: readonly number[], axes: readonly number[]): [number, number] | undefined {
-  const sorted = [...axes].sort((p, q) => p - q);
-  if (sorted.length === 0 || sorted.length >= shape.length) return undefined;
-  if (sorted.some((a, i) => a !== i)) return undefined;
-  const R = shape.slice(0, sorted.length).reduce((p, d) => p * d, 1);
-  const C = shape.slice(sorted.length).reduce((p, d) => p * d, 1);
-  return R >= 2 && C >= 2 && R * C >= MIN_SIZE ? [R, C] : undefined;
+  const rc = leadingAxes(
+    shape,
+    [...axes].sort((p, q) => p - q),
+  );
+  return rc && rc[0] >= 2 && rc[1] >= 2 && rc[0] * rc[1] >= MIN_SIZE ? rc : undefined;
+}
+
+/**
+ * Column sums of `x` (`R` rows of `C`) into `out`, each a float32 sum of its column from row 0 down: tfjs's Sum
+ * kernel's order and rounding, so the same bits. The sum of two float32 values rounded to float64 and then to
+ * float32 is the float32 sum (float64 holds it exactly enough), so each step is one add and one store.
+ */
+export function columnSums(x: Float32Array, R: number, C: number, out: Float32Array): void {
+  for (let c = 0; c < C; c++) out[c] = 0 + x[c]; // from 0, as tfjs's: 0 + (−0) is +0
+  for (let r = 1; r < R; r++) {
+    const row = r * C;
+    for (let c = 0; c < C; c++) out[c] += x[row + c];
+  }
 }
 
 /**
@@ -34,7 +64,10 @@ export function blockLength(R: number): number {
   return R;
 }
 
-/** Nutshell's Sum for 'wasm': leading-axes sums on XNNPACK average pooling, every other case tfjs's kernel. */
+/**
+ * Nutshell's Sum for 'wasm': leading-axes sums on XNNPACK average pooling, or one loop when small; every other
+ * case tfjs's kernel.
+ */
 export function sumConfig(previous: KernelFunc | undefined): KernelConfig {
   if (!previous) throw new Error('@nutshell/backend-wasm: tfjs-backend-wasm has no Sum kernel to wrap.');
   const kernelFunc: KernelFunc = (args) => {
@@ -42,10 +75,18 @@ export function sumConfig(previous: KernelFunc | undefined): KernelConfig {
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
     if (x.dtype !== 'float32') return previous(args);
     const axes = tf.util.parseAxisParam(axis, x.shape);
-    const rc = leadingSum(x.shape, axes);
+    if (axes.length > 1) axes.sort((p, q) => p - q);
+    const rc = leadingAxes(x.shape, axes);
     if (!rc) return previous(args);
     const [R, C] = rc;
+    const kept = x.shape.slice(axes.length);
+    const shape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
     const backend = asWasm(args.backend);
+    if (R * C < MIN_SIZE || R < 2 || C < 2) {
+      const direct = backend.makeOutput(shape, 'float32');
+      columnSums(heapF32(backend, x), R, C, heapF32(backend, direct));
+      return direct;
+    }
     const L = blockLength(R);
     const B = R / L;
     const view: TensorInfo = { dataId: x.dataId, shape: [1, B, L, C], dtype: 'float32' };
@@ -72,8 +113,6 @@ export function sumConfig(previous: KernelFunc | undefined): KernelConfig {
       release(backend, out);
       return previous(args);
     }
-    const kept = x.shape.slice(axes.length);
-    const shape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
     return { dataId: out.dataId, shape, dtype: 'float32' };
   };
   return { kernelName: tf.Sum, backendName: 'wasm', kernelFunc };
