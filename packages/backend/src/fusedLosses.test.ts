@@ -3,6 +3,7 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { tf } from './tfjs.js';
 import {
   SOFTMAX_CROSS_ENTROPY,
+  expNonPositive,
   runSoftmaxCrossEntropy,
   softmaxCrossEntropyGradValues,
   softmaxCrossEntropyValues,
@@ -167,4 +168,78 @@ describe('fused softmax cross-entropy (@nutshell/backend, cpu kernels)', () => {
       expect(runSoftmaxCrossEntropy(z, tf.zeros([2, 4]), 'none')?.shape).toEqual([2]);
     });
   });
+
+  it('its exp is within 5·10⁻¹⁶ of Math.exp on [−708.39, 0]: 1 at 0, 0 below, NaN for NaN', () => {
+    let worst = 0;
+    for (let i = 0; i <= 200_000; i++) {
+      // An even grid over the whole range, and a fine one near 0 (where softmax values live).
+      for (const x of [-708.39 * (i / 200_000), -8 * (i / 200_000)]) {
+        const want = Math.exp(x);
+        worst = Math.max(worst, Math.abs(expNonPositive(x) - want) / want);
+      }
+    }
+    expect(worst).toBeLessThan(5e-16);
+    expect(expNonPositive(0)).toBe(1);
+    expect(expNonPositive(-0)).toBe(1);
+    expect(expNonPositive(-708.4)).toBe(0);
+    expect(expNonPositive(-Infinity)).toBe(0);
+    expect(expNonPositive(NaN)).toBeNaN();
+  });
+
+  /** ULPs of float32 between `got` and the float64 value `want`. */
+  const ulps32 = (got: number, want: number) => {
+    const w = Math.fround(want);
+    if (Object.is(got, w)) return 0;
+    const ulp = 2 ** (Math.floor(Math.log2(Math.max(Math.abs(w), 2 ** -126))) - 23);
+    return Math.abs(got - want) / ulp;
+  };
+
+  it.each([
+    [64, 10],
+    [1, 1],
+    [1, 3],
+    [7, 5],
+    [3, 13],
+  ])(
+    'batch %i × %i classes, dense and sparse targets: loss and gradient within a float32 rounding of a float64 Math.exp reference',
+    (batch, classes) => {
+      // Logits spread over ±12 (one row far below the others), one-hot and soft rows, class indices.
+      let seed = batch * 31 + classes;
+      const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+      const z = Array.from({ length: batch * classes }, (_, i) => (i < classes ? 30 : 12) * rand());
+      const idx = Array.from({ length: batch }, (_, i) => (i * 7) % classes);
+      const oneHot = z.map((_, i) => (idx[Math.floor(i / classes)] === i % classes ? 1 : 0));
+      const soft = z.map(() => Math.abs(rand()));
+      for (const [y, labels] of [
+        [oneHot, { values: Int32Array.from(idx), sparse: true }],
+        [oneHot, { values: f32(oneHot), sparse: false }],
+        [soft, { values: f32(soft), sparse: false }],
+      ] as const) {
+        // The references take the float32 inputs, as the kernels see them.
+        const zf = Array.from(f32(z));
+        const yf = Array.from(f32(y));
+        const want = reference(zf, yf, classes);
+        const none = new Float32Array(batch);
+        softmaxCrossEntropyValues(f32(z), labels, classes, 'none', none);
+        want.forEach((w, i) => expect(ulps32(none[i], w)).toBeLessThanOrEqual(0.5 + 1e-6));
+        const mean = new Float32Array(1);
+        softmaxCrossEntropyValues(f32(z), labels, classes, 'mean', mean);
+        expect(ulps32(mean[0], want.reduce((p, q) => p + q, 0) / batch)).toBeLessThanOrEqual(0.5 + 1e-6);
+        // Gradient of the mean, dy = 1: (softmax·Σy − y)/batch per row.
+        const grad = new Float32Array(batch * classes);
+        softmaxCrossEntropyGradValues(f32(z), labels, f32([1]), classes, 'mean', grad);
+        for (let i = 0; i < batch; i++) {
+          const row = zf.slice(i * classes, (i + 1) * classes);
+          const max = Math.max(...row);
+          const e = row.map((v) => Math.exp(v - max));
+          const sum = e.reduce((p, q) => p + q, 0);
+          const ySum = yf.slice(i * classes, (i + 1) * classes).reduce((p, q) => p + q, 0);
+          for (let k = 0; k < classes; k++) {
+            const g = ((e[k] / sum) * ySum - yf[i * classes + k]) / batch;
+            expect(ulps32(grad[i * classes + k], g)).toBeLessThanOrEqual(0.5 + 1e-6);
+          }
+        }
+      }
+    },
+  );
 });

@@ -49,18 +49,46 @@ export interface CrossEntropyTargets {
   readonly sparse: boolean;
 }
 
-/** Row i's target for class k: its dense value, or 1 where k is its class index. */
-function target(t: CrossEntropyTargets, i: number, k: number, classes: number): number {
-  if (!t.sparse) return t.values[i * classes + k];
-  // As tfjs's cast to int32 converts (ToInt32), then one-hot.
-  return (t.values[i] | 0) === k ? 1 : 0;
+/** Class index `index` as a one-hot row in `scratch` (as tfjs's cast to int32 converts, ToInt32, then one-hot). */
+function oneHotRow(index: number, classes: number, scratch: Float64Array): void {
+  scratch.fill(0, 0, classes);
+  const k = index | 0;
+  if (k >= 0 && k < classes) scratch[k] = 1;
+}
+
+// exp(x) for x ≤ 0 (x − the row's max), in float64, twice as fast as Math.exp (which V8 calls out of line: 640 of
+// them, ≈ 5.5 µs, were half of a [64, 10] loss call). x = (32m + j)·ln2/32 + r with |r| ≤ ln2/64 (ln2/32 split in
+// two, k·H_HI exact for |k| < 2²⁰); e^r by its Taylor series to r⁶/6! (the next term is below 4·10⁻¹⁸); times
+// 2^(j/32) and 2^m from tables. Within 5·10⁻¹⁶ of e^x relative (≈ 2 float64 ulps; the tests check against
+// Math.exp), so the float32 outputs, rounded once from float64, are Math.exp's but where a float64 value lies that
+// close to a float32 rounding boundary. exp(0) is 1 exactly, NaN gives NaN, and below 2⁻¹⁰²² (x < −708.39) the
+// result is 0: next to the row's largest term, 1, no such value changes any float32 output of these kernels.
+const STEPS = 32;
+const K_SCALE = STEPS / Math.LN2;
+const H_HI = 6.9314718036912381649e-1 / STEPS; // ln 2's upper 32 bits (fdlibm's ln2HI), over 32: exact products
+const H_LO = 1.90821492927058770002e-10 / STEPS;
+/** 2^(j/32), j = 0 … 31. */
+const POW2_FRACTION = Float64Array.from({ length: STEPS }, (_, j) => 2 ** (j / STEPS));
+/** 2^−m, m = 0 … 1023. */
+const POW2_NEG = Float64Array.from({ length: 1024 }, (_, m) => 2 ** -m);
+const [C2, C3, C4, C5, C6] = [1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720];
+
+/** e^x for x ≤ 0 or NaN (see above). */
+export function expNonPositive(x: number): number {
+  if (!(x >= -708.39)) return x < -708.39 ? 0 : x; // NaN stays NaN and never indexes a table
+  const k = (x * K_SCALE - 0.5) | 0; // the nearest integer (ties down), −32,707 … 0
+  const r = x - k * H_HI - k * H_LO;
+  const r2 = r * r;
+  const p = 1 + r + r2 * (C2 + r * C3 + r2 * (C4 + r * C5 + r2 * C6));
+  return p * POW2_FRACTION[k & (STEPS - 1)] * POW2_NEG[-(k >> 5)];
 }
 
 /**
- * A row's log-sum-exp, max + log Σ exp(x − max), in float64; NaN when the row holds a NaN or +Inf, or is all −Inf,
- * as the op-by-op log-softmax gives.
+ * A row's max and, into `exps`, exp(x − max) for each logit; returns Σ exp(x − max), NaN when the row holds a NaN
+ * or +Inf, or is all −Inf, as the op-by-op log-softmax gives (max = +Inf gives Inf − Inf = NaN; all −Inf gives
+ * −Inf − (−Inf) = NaN, as tfjs's Sub does).
  */
-function logSumExp(logits: Float32Array, offset: number, classes: number): number {
+function rowExps(logits: Float32Array, offset: number, classes: number, exps: Float64Array): number {
   let max = -Infinity;
   let nan = false;
   for (let k = 0; k < classes; k++) {
@@ -68,11 +96,22 @@ function logSumExp(logits: Float32Array, offset: number, classes: number): numbe
     if (x > max) max = x;
     else if (x !== x) nan = true;
   }
-  if (nan) return NaN;
-  let sum = 0;
-  for (let k = 0; k < classes; k++) sum += Math.exp(logits[offset + k] - max);
-  // max = +Inf gives Inf − Inf = NaN above; max = −Inf (every logit −Inf) gives NaN here, as tfjs's Sub does.
-  return max + Math.log(sum);
+  rowMax = max;
+  let sum = nan ? NaN : 0;
+  for (let k = 0; k < classes; k++) sum += exps[k] = expNonPositive(logits[offset + k] - max);
+  return sum;
+}
+/** The max of the row `rowExps` last saw (a second result without allocating). */
+let rowMax = 0;
+
+/** Scratch for one row's exponentials and one row's one-hot targets (grown to the widest row seen). */
+let exps = new Float64Array(16);
+let hot = new Float64Array(16);
+function scratchFor(classes: number): void {
+  if (exps.length < classes) {
+    exps = new Float64Array(classes);
+    hot = new Float64Array(classes);
+  }
 }
 
 /**
@@ -88,13 +127,19 @@ export function softmaxCrossEntropyValues(
   out: Float32Array,
 ): void {
   const batch = classes > 0 ? logits.length / classes : 0;
+  scratchFor(classes);
+  const { values, sparse } = labels;
   let total = 0;
   for (let i = 0; i < batch; i++) {
     const offset = i * classes;
-    const shift = logSumExp(logits, offset, classes);
-    let loss = 0;
+    const sum = rowExps(logits, offset, classes, exps); // sets rowMax
+    const shift = rowMax + Math.log(sum);
     // Every class, not only the target's: 0·(−Inf) must give NaN as it does op by op.
-    for (let k = 0; k < classes; k++) loss -= target(labels, i, k, classes) * (logits[offset + k] - shift);
+    let loss = 0;
+    if (sparse) {
+      oneHotRow(values[i], classes, hot);
+      for (let k = 0; k < classes; k++) loss -= hot[k] * (logits[offset + k] - shift);
+    } else for (let k = 0; k < classes; k++) loss -= values[offset + k] * (logits[offset + k] - shift);
     if (reduction === 'none') out[i] = loss;
     else total += loss;
   }
@@ -116,30 +161,21 @@ export function softmaxCrossEntropyGradValues(
 ): void {
   const batch = classes > 0 ? logits.length / classes : 0;
   const scale = reduction === 'mean' ? dy[0] / Math.max(1, batch) : dy[0];
-  if (exps.length < classes) exps = new Float64Array(classes);
+  scratchFor(classes);
+  const { values, sparse } = labels;
   for (let i = 0; i < batch; i++) {
     const offset = i * classes;
     // One exp per logit: e = exp(x − max), softmax = e / Σe (NaN for a row holding a NaN or +Inf, or all −Inf).
-    let max = -Infinity;
-    let nan = false;
-    for (let k = 0; k < classes; k++) {
-      const x = logits[offset + k];
-      if (x > max) max = x;
-      else if (x !== x) nan = true;
-    }
-    let sum = nan ? NaN : 0;
-    for (let k = 0; k < classes; k++) sum += exps[k] = Math.exp(logits[offset + k] - max);
+    const sum = rowExps(logits, offset, classes, exps);
     const s = reduction === 'none' ? dy[i] : scale;
+    const y = sparse ? hot : values;
+    const at = sparse ? 0 : offset;
+    if (sparse) oneHotRow(values[i], classes, hot);
     let targetSum = 0;
-    for (let k = 0; k < classes; k++) targetSum += target(labels, i, k, classes);
-    for (let k = 0; k < classes; k++) {
-      out[offset + k] = s * ((exps[k] / sum) * targetSum - target(labels, i, k, classes));
-    }
+    for (let k = 0; k < classes; k++) targetSum += y[at + k];
+    for (let k = 0; k < classes; k++) out[offset + k] = s * ((exps[k] / sum) * targetSum - y[at + k]);
   }
 }
-
-/** Scratch for one row's exponentials (grown to the widest row seen). */
-let exps = new Float64Array(16);
 
 /** The shapes a fused call needs: logits `[batch, classes]`, labels `[batch, classes]` or `[batch]`. */
 function fusable(logits: Tensor, labels: Tensor): boolean {
