@@ -16,6 +16,8 @@ export type { KernelReplacement, AdamUpdateAttrs, SgdUpdateAttrs } from '@nutshe
 export { SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD, softmaxCrossEntropyValues, softmaxCrossEntropyGradValues, runSoftmaxCrossEntropy } from '@nutshell/backend';
 export type { CrossEntropyReduction, CrossEntropyTargets, SoftmaxCrossEntropyAttrs } from '@nutshell/backend';
 export { CATEGORICAL_ACCURACY, categoricalAccuracyValues, runCategoricalAccuracy } from '@nutshell/backend';
+export { RELU_BACKPROP, reluBackpropValues, runReluBackprop } from '@nutshell/backend';
+export type { ReluBackpropAttrs } from '@nutshell/backend';
 export type { Tensor, Variable, DataType, Rank, TensorContainer, TensorValues, ShapeSpec, MemoryStats } from '@nutshell/tensor';
 export type { RngState, RandomOptions } from '@nutshell/tensor';
 export { tensor, zeros, ones, full, scalar, linspace, oneHot } from '@nutshell/tensor';

@@ -46,6 +46,8 @@ export {
 } from './fusedLosses.js';
 export type { CrossEntropyReduction, CrossEntropyTargets, SoftmaxCrossEntropyAttrs } from './fusedLosses.js';
 export { CATEGORICAL_ACCURACY, categoricalAccuracyValues, runCategoricalAccuracy } from './fusedMetrics.js';
+export { RELU_BACKPROP, reluBackpropValues, runReluBackprop } from './reluBackprop.js';
+export type { ReluBackpropAttrs } from './reluBackprop.js';
 
 // Errors
 export {

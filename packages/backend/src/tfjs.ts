@@ -7,6 +7,7 @@ import { registerNutshellGradients } from './gradients/index.js';
 import { registerCpuOptimizerKernels } from './fusedOptimizers.js';
 import { registerFusedLossKernels } from './fusedLosses.js';
 import { registerFusedMetricKernels } from './fusedMetrics.js';
+import { registerReluBackpropKernels } from './reluBackprop.js';
 import { guardKernels, readSyncValues } from './kernelGuards.js';
 import { replaceKernels } from './replaceKernels.js';
 import { plainStridedSliceKernel } from './stridedSlice.js';
@@ -16,6 +17,7 @@ registerNutshellGradients();
 registerCpuOptimizerKernels();
 registerFusedLossKernels();
 registerFusedMetricKernels();
+registerReluBackpropKernels();
 replaceKernels('cpu', [plainStridedSliceKernel('cpu')]);
 guardKernels('cpu', readSyncValues);
 // tfjs picks the highest-priority registered backend on first use; a plugin imported later (wasm registers

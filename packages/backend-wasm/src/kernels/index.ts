@@ -1,11 +1,6 @@
 // The kernels Nutshell adds to, or replaces in, tfjs-backend-wasm 4.22.
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  guardKernels,
-  plainStridedSliceKernel,
-  readSyncValues,
-  replaceKernels,
-} from '@nutshell/backend';
+import { guardKernels, plainStridedSliceKernel, readSyncValues, replaceKernels } from '@nutshell/backend';
 import type { KernelReplacement } from '@nutshell/backend';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput.js';
@@ -24,6 +19,7 @@ import {
   softmaxCrossEntropyConfig,
   softmaxCrossEntropyGradConfig,
 } from './softmaxCrossEntropy.js';
+import { reluBackpropConfig } from './reluBackprop.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 import { sumConfig } from './sum.js';
 import { makeWideBroadcast } from './wideBroadcast.js';
@@ -127,6 +123,11 @@ export const NUTSHELL_WASM_KERNELS: readonly NutshellKernel[] = [
     kernelName: categoricalAccuracyConfig.kernelName,
     why: 'fused categorical accuracy: one kernel instead of ArgMax, ArgMax, Equal, Cast',
     make: () => categoricalAccuracyConfig,
+  },
+  {
+    kernelName: reluBackpropConfig.kernelName,
+    why: 'fused relu backward pass with the bias gradient: one kernel instead of Step, Multiply and Sum',
+    make: () => reluBackpropConfig,
   },
   plainStridedSliceKernel('wasm'),
 ];

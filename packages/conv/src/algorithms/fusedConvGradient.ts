@@ -3,7 +3,7 @@
 // a `customGrad`, which computes the input gradient on every call, also for a first layer whose input is data, and
 // under a gradient tape it does not fuse a relu at all. A registered gradient returns one closure per input, and
 // tfjs's engine calls only the closures of inputs that lead to what is differentiated.
-import { NutshellError, tf, type Tensor } from '@nutshell/tensor';
+import { NutshellError, runReluBackprop, tf, type Tensor } from '@nutshell/tensor';
 
 interface FusedConvAttrs {
   strides: [number, number] | number;
@@ -38,7 +38,10 @@ const fusedConv2DGradConfig: tf.GradConfig = {
         `FusedConv2D gradient: @nutshell/conv's gradient covers NHWC data, dilation 1 and a 'linear' or 'relu' activation; got ${a.dataFormat}, dilations ${String(a.dilations)}, '${a.activation}'.`,
       );
     const g = dy as Tensor;
-    const dyAct = a.activation === 'relu' ? tf.mul(g, tf.step(y)) : g;
+    // A relu's backward pass and the bias gradient as one kernel where the backend has it (cpu, wasm, native);
+    // otherwise Step and Multiply, and Sum below.
+    const fused = a.activation === 'relu' ? runReluBackprop(g, y, true) : undefined;
+    const dyAct = fused ? fused[0] : a.activation === 'relu' ? tf.mul(g, tf.step(y)) : g;
     const common = { strides: a.strides, pad: a.pad, dataFormat: 'NHWC', dimRoundingMode: a.dimRoundingMode };
     return {
       x: () =>
@@ -51,7 +54,7 @@ const fusedConv2DGradConfig: tf.GradConfig = {
           ...common,
           filterShape: filter.shape,
         } as unknown as tf.NamedAttrMap) as Tensor,
-      bias: () => tf.sum(dyAct, [0, 1, 2]),
+      bias: () => (fused ? fused[1] : tf.sum(dyAct, [0, 1, 2])),
     };
   },
 };

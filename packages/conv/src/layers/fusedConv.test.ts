@@ -106,7 +106,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
             layer.dispose();
           });
 
-      it('a first layer (its input is data) computes no input gradient', async () => {
+      it('a first layer (its input is data) computes no input gradient; relu and bias gradients are one kernel', async () => {
         await useBackend(backend);
         const layer = new Conv2D({ filters: 2, kernelSize: 3, activation: 'relu', seed: 1 });
         const x = tf.randomNormal([2, 6, 6, 1], 0, 1, 'float32', 4);
@@ -117,6 +117,10 @@ for (const backend of ['cpu', 'wasm'] as const) {
         });
         expect(profile.kernelNames).toContain('Conv2DBackpropFilter');
         expect(profile.kernelNames).not.toContain('Conv2DBackpropInput');
+        // The relu's backward pass and the bias gradient: one kernel, not Step, Multiply and Sum.
+        expect(profile.kernelNames).toContain('NutshellReluBackprop');
+        expect(profile.kernelNames).not.toContain('Step');
+        expect(profile.kernelNames.filter((k) => k === 'Sum')).toHaveLength(1); // the loss's own
         x.dispose();
         layer.dispose();
       });

@@ -150,6 +150,13 @@ const LAYERS: readonly LayerSpec[] = [
     tolerance: 2e-4,
   },
   {
+    // 6 channels: wasm's fused relu backward pass takes its loop, not its SIMD pass (channels in fours).
+    name: 'Conv2D 2x2 valid relu, 6 filters',
+    make: () => new Conv2D({ filters: 6, kernelSize: 2, activation: 'relu' }),
+    inputs: [IMG],
+    tolerance: 2e-4,
+  },
+  {
     name: 'Conv2D stride 2 groups 3',
     make: () => new Conv2D({ filters: 3, kernelSize: 2, strides: 2, groups: 3 }),
     inputs: [IMG],
