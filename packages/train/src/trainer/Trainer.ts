@@ -17,7 +17,7 @@ import type { DataSource, FitData, TargetSpec } from './dataSource.js';
 import type { BatchEndEvent, History, TrainerEvent, TrainerEventOf } from './events.js';
 import type { TrainableModel } from './model.js';
 import { ensureBackend, notice } from './autoBackend.js';
-import { BatchReader } from './prefetch.js';
+import { BatchReader, isPromise } from './prefetch.js';
 import { ReadBack } from './readBack.js';
 import { holdOutValidation } from './validationSplit.js';
 import { startRun } from './resume.js';
@@ -195,6 +195,7 @@ export class Trainer implements TrainingContext {
 
     const weights = this.model.trainableWeights.map((w): NamedVariable => ({ name: w.name, variable: w.variable }));
     if (weights.length === 0) throw new ConfigError('model', 'fit: the model has no trainable weights (build it, or unfreeze a layer).');
+    const variables = weights.map((w) => w.variable);
     this.optimizer.prepare(weights);
     const classWeightValues = opts.classWeights ? classWeightVector(opts.classWeights, spec.outputSize) : undefined;
     const lag = options.eventLag ?? (readsSynchronously() ? 0 : 1); // GPU backends: read a step behind
@@ -224,15 +225,14 @@ export class Trainer implements TrainingContext {
     let epochStart = 0;
     let currentEpoch = startEpoch;
     let reader: BatchReader | undefined;
-    const readBack = new ReadBack(lag, async (p, v) => {
-      sums[0] += v[0] * p.size;
-      const metrics: Record<string, number> = {};
-      this.batchMetrics.forEach((m, i) => {
-        metrics[m.name] = v[1 + i];
-        sums[1 + i] += v[1 + i] * p.size;
-      });
+    const readBack = new ReadBack(lag, (p, v) => {
+      for (let i = 0; i <= batchCount; i++) sums[i] += v[i] * p.size;
       seen += p.size;
       timed += p.size;
+      // The event is built only for someone who hears it (a fit without batch listeners makes no object a step).
+      if (!this.observers.listening('batchEnd', callbacks)) return undefined;
+      const metrics: Record<string, number> = {};
+      this.batchMetrics.forEach((m, i) => (metrics[m.name] = v[1 + i]));
       let gradNorms: Record<string, number> | undefined;
       if (trackNorms) {
         gradNorms = {};
@@ -251,7 +251,7 @@ export class Trainer implements TrainingContext {
         lr: p.lr,
         ...(gradNorms ? { gradNorms } : {}),
       };
-      await this.emit(event, callbacks);
+      return this.emit(event, callbacks);
     });
     const flush = () => readBack.flush();
 
@@ -277,16 +277,21 @@ export class Trainer implements TrainingContext {
         const epochOrder = order;
         reader = new BatchReader(source, (b) => epochOrder.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize)), steps);
         for (let batch = firstBatch; batch < steps && this.stopReason === undefined; batch++) {
-          await this.emit({ type: 'batchStart', epoch, batch, step }, callbacks);
-          const indices = order.subarray(batch * batchSize, Math.min(n, (batch + 1) * batchSize));
-          const { x, y } = await reader.read(batch);
+          // On a synchronous backend with no per-batch listener, a step awaits nothing: no event object, no
+          // promise, so the loop's own cost stays small next to the step's kernels (W1: 938 steps of ~0.3 ms).
+          if (this.observers.listening('batchStart', callbacks)) await this.emit({ type: 'batchStart', epoch, batch, step }, callbacks);
+          const size = Math.min(n, (batch + 1) * batchSize) - batch * batchSize;
+          const read = reader.read(batch);
+          const { x, y } = isPromise(read) ? await read : read;
           let stats: Tensor | Tensor[];
           try {
-            stats = this.trainStep(x, y, weights, classWeights, trackNorms, separate);
+            stats = this.trainStep(x, y, weights, variables, classWeights, trackNorms, separate);
           } finally {
-            tf.dispose([x, y]);
+            x.dispose();
+            y.dispose();
           }
-          await readBack.push({ stats, epoch, batch, step, size: indices.length, lr: this.optimizer.learningRate });
+          const pushed = readBack.push({ stats, epoch, batch, step, size, lr: this.optimizer.learningRate });
+          if (pushed) await pushed;
           step++;
           if (ckpt?.dueAfter(step, batch, steps)) {
             await flush();
@@ -338,6 +343,7 @@ export class Trainer implements TrainingContext {
     x: Tensor,
     y: Tensor,
     weights: NamedVariable[],
+    variables: tf.Variable[],
     classWeights: Tensor | undefined,
     trackNorms: boolean,
     separate = false,
@@ -359,13 +365,14 @@ export class Trainer implements TrainingContext {
             if (reg) l = tf.add(l, reg);
             return l as tf.Scalar;
           },
-          weights.map((w) => w.variable),
+          variables,
         ));
       } catch (e) {
         yPred?.dispose();
         throw e;
       }
-      const gradients = weights.map((w) => grads[w.variable.name]);
+      const gradients: Tensor[] = [];
+      for (const v of variables) gradients.push(grads[v.name]);
       // Scalars stacked into one tensor read back once: one Pack kernel (a Reshape per part and a Concat before).
       const parts: Tensor[] = [value];
       try {

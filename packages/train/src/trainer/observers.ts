@@ -34,6 +34,17 @@ export class Observers {
     return () => set.delete(h);
   }
 
+  /**
+   * Whether an event of `type` would reach anyone: a subscriber, or one of `callbacks` with that type's method.
+   * The training loop asks before it builds a per-batch event, so that events nobody hears cost nothing.
+   */
+  listening(type: EventType, callbacks: readonly Callback[]): boolean {
+    if (this.subscribers.get(type)?.size) return true;
+    const method = CALLBACK_METHOD[type];
+    for (let i = 0; i < callbacks.length; i++) if (typeof callbacks[i][method] === 'function') return true;
+    return false;
+  }
+
   /** Tells every subscriber, then every callback, about `event`. */
   async emit(event: TrainerEvent, callbacks: readonly Callback[], ctx: TrainingContext): Promise<void> {
     for (const h of this.subscribers.get(event.type) ?? []) {

@@ -16,15 +16,15 @@ export class BatchReader {
     private readonly steps: number,
   ) {}
 
-  /** Batch `b` of the epoch; the caller disposes its tensors. */
-  async read(b: number): Promise<Batch> {
-    let got: Batch | Promise<Batch>;
-    if (this.ahead?.batch === b) got = this.ahead.promise;
-    else {
-      await this.close();
-      got = this.source.gather(this.indicesOf(b));
-    }
+  /**
+   * Batch `b` of the epoch; the caller disposes its tensors. A synchronous source's batch is returned as it is, not
+   * in a promise (a promise a step costs a synchronous backend more than the rest of the loop's bookkeeping).
+   */
+  read(b: number): Batch | Promise<Batch> {
+    const ahead = this.ahead;
+    if (ahead && ahead.batch !== b) return this.close().then(() => this.read(b));
     this.ahead = undefined;
+    const got = ahead ? ahead.promise : this.source.gather(this.indicesOf(b));
     if (isPromise(got) && b + 1 < this.steps) {
       const promise = Promise.resolve(this.source.gather(this.indicesOf(b + 1)));
       promise.catch(() => {}); // reported when batch b + 1 is read
@@ -47,6 +47,7 @@ export class BatchReader {
   }
 }
 
-function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
+/** Whether `v` is a promise (or another thenable). */
+export function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
   return typeof (v as Promise<T>)?.then === 'function';
 }

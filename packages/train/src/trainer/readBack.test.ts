@@ -48,6 +48,29 @@ describe('ReadBack', () => {
   });
 });
 
+describe('ReadBack without promises', () => {
+  it('reads separate scalars and hands them over with no promise when consume returns none', () => {
+    const before = tf.memory().numTensors;
+    const seen: number[][] = [];
+    const rb = new ReadBack(0, (_p, v) => void seen.push(Array.from(v)));
+    expect(rb.push(batch([tf.scalar(2.5), tf.tensor1d([1, 0, 0, 1])], 0))).toBeUndefined();
+    expect(rb.push(batch([tf.scalar(1)], 1))).toBeUndefined(); // fewer values: the reused array is cut to size
+    expect(seen).toEqual([[2.5, 0.5], [1]]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('returns the promise of a stacked read, and frees the stack', async () => {
+    const before = tf.memory().numTensors;
+    const seen: number[][] = [];
+    const rb = new ReadBack(0, (_p, v) => void seen.push(Array.from(v)));
+    const pending = rb.push(batch(tf.tensor1d([3, 0.5]), 0));
+    expect(pending).toBeInstanceOf(Promise);
+    await pending;
+    expect(seen).toEqual([[3, 0.5]]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('a fit step on a backend that reads synchronously', () => {
   it('stacks and averages nothing on the device (no Pack, no Mean), and reports the loss and accuracy of the batch', async () => {
     const model = new Sequential([new Dense({ units: 3, seed: 4 })], { inputShape: [2] });

@@ -21,40 +21,58 @@ export interface PendingBatch {
  */
 export class ReadBack {
   private pending: PendingBatch | undefined;
+  private readonly read: number[] = [];
 
+  /**
+   * `consume` gets each batch and its values (valid only during the call: the array is reused); a promise it returns
+   * is waited for before the next batch is read.
+   */
   constructor(
     private readonly lag: 0 | 1,
-    private readonly consume: (batch: PendingBatch, values: ArrayLike<number>) => Promise<void>,
+    private readonly consume: (batch: PendingBatch, values: ArrayLike<number>) => Promise<void> | undefined,
   ) {}
 
-  /** Hands over a just-queued batch; reads it now (lag 0) or the one before it (lag 1). */
-  async push(batch: PendingBatch): Promise<void> {
+  /**
+   * Hands over a just-queued batch; reads it now (lag 0) or the one before it (lag 1). Returns a promise only when
+   * the read or `consume` is asynchronous (a synchronous backend with nobody listening needs no promise a step).
+   */
+  push(batch: PendingBatch): Promise<void> | undefined {
     if (this.lag === 0) {
       this.pending = batch;
-      await this.flush();
-    } else {
-      await this.flush();
-      this.pending = batch;
+      return this.flush();
     }
+    const done = this.flush(); // takes the batch before this one off `pending` at once
+    this.pending = batch;
+    return done;
   }
 
   /** Reads the batch still waiting, if any (before a checkpoint and at the end of an epoch). */
-  async flush(): Promise<void> {
+  flush(): Promise<void> | undefined {
     const p = this.pending;
-    if (!p) return;
+    if (!p) return undefined;
     this.pending = undefined;
     const parts = p.stats;
-    let values: ArrayLike<number>;
     if (Array.isArray(parts)) {
       // On a backend that reads synchronously (the Trainer stacks the scalars elsewhere).
-      values = parts.map((t) => mean(t.dataSync()));
-      for (const t of parts) t.dispose();
-    } else {
-      const stacked = parts as Tensor;
-      values = await stacked.data();
-      stacked.dispose();
+      const values = this.read;
+      values.length = parts.length;
+      for (let i = 0; i < parts.length; i++) {
+        values[i] = mean(parts[i].dataSync());
+        parts[i].dispose();
+      }
+      return this.consume(p, values);
     }
-    await this.consume(p, values);
+    const stacked = parts as Tensor;
+    return stacked.data().then(
+      (values) => {
+        stacked.dispose();
+        return this.consume(p, values);
+      },
+      (e: unknown) => {
+        stacked.dispose();
+        throw e;
+      },
+    );
   }
 
   /** Frees a batch not read. */
