@@ -3,6 +3,7 @@ import { ADAM_UPDATE, SGD_UPDATE, runFusedUpdate, tf } from '@nutshell/backend';
 import { onWasm, uniforms } from '../test-utils/wasmTests.js';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { adamSimd } from './adamSimd.js';
+import { sgdSimd } from './sgdSimd.js';
 
 onWasm();
 
@@ -11,19 +12,22 @@ function values(n: number, seed: number): Float32Array {
   return Float32Array.from(uniforms(n, seed), (u) => (u - 0.5) * 10 ** Math.floor(u * 7 - 4));
 }
 
-// 1,003 elements (the scalar loop) and 5,003 (wasm's SIMD kernels called directly): not multiples of any SIMD
-// width, so tails are covered.
+// 1 and 3 elements (the scalar loop alone), 67, 1,003 and 5,003 (SIMD passes with a scalar tail)
+// and W1's 7,840 (a multiple of 4).
 let N = 1003;
 const w = () => tf.tensor1d(values(N, 1));
 const g = () => tf.tensor1d(values(N, 2));
 const m = () => tf.tensor1d(values(N, 3));
 const v = () => tf.tidy(() => tf.abs(tf.tensor1d(values(N, 4))));
 
-it("compiles Adam's SIMD pass over the heap in Node (so the Adam cases below run it, tails by the scalar loop)", () => {
-  expect(adamSimd(tf.backend() as unknown as BackendWasm)).toBeTypeOf('function');
+it("compiles Adam's and SGD's SIMD passes over the heap in Node (so the cases below run them, tails by the scalar loop)", () => {
+  const backend = tf.backend() as unknown as BackendWasm;
+  expect(adamSimd(backend)).toBeTypeOf('function');
+  for (const mode of ['plain', 'momentum', 'nesterov'] as const)
+    expect(sgdSimd(backend, mode)).toBeTypeOf('function');
 });
 
-describe.each([1003, 5003])(
+describe.each([1, 3, 67, 1003, 5003, 7840])(
   "the fused optimizer kernels on wasm equal wasm's own element-wise kernels bit for bit (%i elements)",
   (size) => {
     beforeAll(() => {

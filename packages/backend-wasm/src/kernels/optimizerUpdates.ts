@@ -1,10 +1,10 @@
 // The fused optimizer updates of @nutshell/backend (Adam/AdamW, SGD with or without momentum) for wasm: one
 // kernel per weight and step instead of 13 (Adam) or 2–5 (SGD) dispatched through tfjs's engine, whose
-// per-kernel cost, not arithmetic, was most of an optimizer step on small weights. A small weight is updated by
-// @nutshell/backend's scalar loop over the heap; a large one by wasm's own SIMD element-wise kernels called
-// directly (no engine in between), where the scalar JavaScript loop would be slower than the SIMD passes. Both
-// round as the op-by-op rule does, so the result equals the unfused update bit for bit. 'native' copies 'wasm''s
-// kernel table, so it runs these too.
+// per-kernel cost, not arithmetic, was most of an optimizer step on small weights. Each runs as one hand-written
+// wasm SIMD pass over the heap (adamSimd.ts, sgdSimd.ts), the last n mod 4 values by @nutshell/backend's scalar
+// loop; where wasm SIMD cannot run, a small weight takes the scalar loop and a large one wasm's own SIMD
+// element-wise kernels called directly (no engine in between). All round as the op-by-op rule does, so the result
+// equals the unfused update bit for bit. 'native' copies 'wasm''s kernel table, so it runs these too.
 import {
   ADAM_UPDATE,
   SGD_UPDATE,
@@ -18,9 +18,12 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { asWasm, heapF32, release, runWasmKernel } from './heap.js';
 import { adamSimd } from './adamSimd.js';
+import { sgdSimd } from './sgdSimd.js';
 
 /** Elements above which wasm's SIMD kernels beat the scalar loop (13 direct calls cost about 2,000 elements' loop). */
 const SIMD_FROM = 2048;
+/** Values from which the SGD pass runs (a [10] bias: 0.9 µs by the loop alone, 1.1 with the pass and its tail). */
+const PASS_FROM = 64;
 
 /** Runs the rule with wasm's element-wise kernels, called directly; frees every intermediate. */
 class DirectOps {
@@ -81,7 +84,7 @@ function adamKernels(
   }
 }
 
-function sgdSimd(
+function sgdKernels(
   backend: BackendWasm,
   w: TensorInfo,
   g: TensorInfo,
@@ -154,21 +157,41 @@ const adamUpdate: KernelFunc = ({ inputs, backend: b, attrs }) => {
 const sgdUpdate: KernelFunc = ({ inputs, backend: b, attrs }) => {
   const backend = asWasm(b);
   const { w, g, velocity } = inputs as Record<'w' | 'g', TensorInfo> & { velocity?: TensorInfo };
-  if (tf.util.sizeFromShape(w.shape) >= SIMD_FROM)
-    return sgdSimd(backend, w, g, velocity, attrs as unknown as SgdUpdateAttrs);
-  const outs = [
-    backend.makeOutput(w.shape, 'float32'),
-    ...(velocity ? [backend.makeOutput(w.shape, 'float32')] : []),
-  ];
-  const h = (t: TensorInfo) => heapF32(backend, t);
-  sgdUpdateValues(
-    h(w),
-    h(g),
-    velocity ? h(velocity) : undefined,
-    h(outs[0]),
-    outs[1] ? h(outs[1]) : undefined,
-    attrs as unknown as SgdUpdateAttrs,
-  );
+  const a = attrs as unknown as SgdUpdateAttrs;
+  const size = tf.util.sizeFromShape(w.shape);
+  // Below PASS_FROM values the scalar loop alone: a bias's few values cost less than the pass and its tail.
+  const pass =
+    size >= PASS_FROM
+      ? sgdSimd(backend, !velocity ? 'plain' : a.nesterov ? 'nesterov' : 'momentum')
+      : undefined;
+  if (!pass && size >= SIMD_FROM) return sgdKernels(backend, w, g, velocity, a);
+  const outW = backend.makeOutput(w.shape, 'float32');
+  const outV = velocity ? backend.makeOutput(w.shape, 'float32') : undefined;
+  // Views only now: making the outputs may have grown the heap.
+  const tw = heapF32(backend, w);
+  const tg = heapF32(backend, g);
+  const ow = heapF32(backend, outW);
+  const tv = velocity ? heapF32(backend, velocity) : undefined;
+  const ov = outV ? heapF32(backend, outV) : undefined;
+  const outs = outV ? [outW, outV] : [outW];
+  const n4 = pass ? size >> 2 : 0;
+  if (pass) {
+    // Four lanes at a time in wasm SIMD; the last n mod 4 values by the scalar loop (the same rounding).
+    pass(
+      tw.byteOffset,
+      tg.byteOffset,
+      tv?.byteOffset ?? 0,
+      ow.byteOffset,
+      ov?.byteOffset ?? 0,
+      n4,
+      a.learningRate,
+      a.momentum,
+    );
+    if (n4 * 4 === size) return outs;
+  }
+  const from = n4 * 4;
+  const rest = (x: Float32Array | undefined) => (x && from > 0 ? x.subarray(from) : x);
+  sgdUpdateValues(rest(tw)!, rest(tg)!, rest(tv), rest(ow)!, rest(ov), a);
   return outs;
 };
 
