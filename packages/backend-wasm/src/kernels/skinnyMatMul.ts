@@ -1,27 +1,22 @@
 // Products with few output columns (n ≤ 16) in one hand-written wasm SIMD pass over the heap: softmax regression's
 // forward x·W ([64, 784]·[784, 10]) and its weight gradient xᵀ·dY ([64, 784]ᵀ·[64, 10]).
 //
-// Why. XNNPACK's fully-connected operator packs `b` for every new tensor id, and a training step's weights and
-// gradients are new every step; the transposed product also needed x transposed first (a 200 KB copy). With fresh
-// operands each call, as in training, min of 2,000 calls (load 5.6–6.9, 2026-12-06 04:57 UTC): x·W 0.070–0.076 ms
-// on XNNPACK against 0.032 here; xᵀ·dY 0.079–0.082 against 0.030. This pass reads the operands where they lie, in
-// either layout of `a`, with no set-up.
+// Why. XNNPACK's fully-connected operator packs `b` for every new tensor id (a training step's weights and gradients
+// are new every step), and xᵀ·dY needed x transposed first: 2.2–2.7× slower at W1's shapes (README). This pass reads
+// the operands where they lie, in either layout of `a`, with no set-up.
 //
-// How. c[p, 0..n) = bias + Σ_t a(p, t) · b[t, 0..n), t ascending (float32 products and sums, as a plain loop does:
-// the results are bit for bit a plain float32 loop's). Two rows of c at a time: for each t, the two a values are
-// splatted and each 4-column vector of b's row t is loaded once and multiplied into both rows' accumulators, which
-// stay in locals. n is compiled into the module (one per n, built on first use), so a last vector of 1–3 columns is
-// loaded and stored with the lane instructions and nothing outside the operands is read or written.
+// How. c[p, 0..n) = bias + Σ_t a(p, t) · b[t, 0..n), t ascending, every product and sum rounded to float32: bit for
+// bit a plain float32 loop. Two rows of c at a time: for each t, the two a values are splatted and each 4-column
+// vector of b's row t is loaded once and multiplied into both rows' accumulators, kept in locals. n is compiled into
+// the module (one per n, built on first use); a last vector of 1–3 columns is loaded and stored with the lane
+// instructions, so nothing outside the operands is read or written.
 //
-// Speed. With exact float32 semantics (a multiply, then an add: no fused multiply-add) the loop is bound by its
-// vector multiplies and adds, so lanes holding no column are waste: a last vector of 1 or 2 columns is shared by
-// the two rows ([r₀c, r₀c+1, r₁c, r₁c+1]; b's columns loaded twice with load64_splat, a's two values interleaved by
-// one shuffle), which takes n = 10 from 6 to 5 multiplies and adds per t. The loop also keeps few integers live:
-// V8 had spilled its counter to the stack, so b's row step is a constant, the loop ends on b's end address, and a's
-// step (layout 'steps', x·W) or its second row's offset ('rows', xᵀ·dY) is compiled in. Unrolling t 2× or 4× by
-// hand measured 1.5–2× slower (V8 already unrolls the loop 2×). W1's products, min of 5,000 calls of the pass
-// alone (load ~1, 2026-12-06 07:35 UTC): x·W + bias 27.8 → 21.4 µs, x·W 23.2 → 21.0, xᵀ·dY 23.0 → 21.6; about
-// 3 cycles per t for two rows, against 2.75 for the 11 vector instructions on Zen 5's four floating-point pipes.
+// Speed. Exact float32 answers need a multiply, then an add (no fused multiply-add), so the loop is bound by them:
+// a last vector of 1 or 2 columns is shared by the two rows ([r₀c, r₀c+1, r₁c, r₁c+1]: b's columns loaded twice by
+// load64_splat, a's two values interleaved by one shuffle), 6 → 5 multiplies and adds per t at n = 10. Few integers
+// stay live in the loop (V8 had spilled its counter): b's row step is a constant, the loop ends on b's end address,
+// and a's step ('steps', x·W) or second-row offset ('rows', xᵀ·dY) is compiled in. Unrolling t by hand, or 3–4
+// rows at a time, measured 1.3–2× slower. README: W1's figures.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { add, compileSimd, countDown, get, leb, loop, set, simd, tee, type Op } from './simdModule.js';
 
