@@ -144,14 +144,25 @@ function rows(v: Values, t: Tensor, indices: ArrayLike<number>, scratch?: Scratc
   const out = scratch
     ? scratch.take(v, indices.length * per)
     : new (v.constructor as Float32ArrayConstructor)(indices.length * per);
+  // Every row's first value is read before any row is copied, so that the rows of a shuffled batch wait for memory
+  // together rather than one after another (as `ArrayDataset.gather` of @nutshell/datasets does; about half the copy).
+  let touched = 0;
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];
     if (!(r >= 0 && r < t.shape[0]))
       throw new DataError(`gather: index ${r} at position ${i} is outside [0, ${t.shape[0]}).`);
+    touched += v[r * per];
+  }
+  sink[0] = touched; // used, so that the loads are not optimised away
+  for (let i = 0; i < indices.length; i++) {
+    const r = indices[i];
     out.set(v.subarray(r * per, (r + 1) * per), i * per);
   }
   return tf.tensor(out, [indices.length, ...t.shape.slice(1)], t.dtype);
 }
+
+/** Where `rows` leaves the sum of the values it read ahead of the copy. */
+const sink = new Float64Array(1);
 
 /** A view of some samples of another source, in a fixed order. */
 class SubsetSource implements DataSource {
