@@ -89,15 +89,12 @@ export function expNonPositive(x: number): number {
  * −Inf − (−Inf) = NaN, as tfjs's Sub does).
  */
 function rowExps(logits: Float32Array, offset: number, classes: number, exps: Float64Array): number {
+  // Math.max, not a compare and branch (mispredicted on every new maximum: 1.5 µs of a [64, 10] call). A NaN makes
+  // the max NaN, so every exp and the sum are NaN too.
   let max = -Infinity;
-  let nan = false;
-  for (let k = 0; k < classes; k++) {
-    const x = logits[offset + k];
-    if (x > max) max = x;
-    else if (x !== x) nan = true;
-  }
+  for (let k = 0; k < classes; k++) max = Math.max(max, logits[offset + k]);
   rowMax = max;
-  let sum = nan ? NaN : 0;
+  let sum = 0;
   for (let k = 0; k < classes; k++) sum += exps[k] = expNonPositive(logits[offset + k] - max);
   return sum;
 }
