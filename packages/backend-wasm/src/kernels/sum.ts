@@ -82,11 +82,13 @@ export function sumConfig(previous: KernelFunc | undefined): KernelConfig {
     const kept = x.shape.slice(axes.length);
     const shape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
     const backend = asWasm(args.backend);
-    if (R * C < MIN_SIZE || R < 2 || C < 2) {
+    if (R * C < MIN_SIZE) {
       const direct = backend.makeOutput(shape, 'float32');
       columnSums(heapF32(backend, x), R, C, heapF32(backend, direct));
       return direct;
     }
+    // Large sums of one row or one column: tfjs's kernel (its transpose is then a copy at most).
+    if (R < 2 || C < 2) return previous(args);
     const L = blockLength(R);
     const B = R / L;
     const view: TensorInfo = { dataId: x.dataId, shape: [1, B, L, C], dtype: 'float32' };
