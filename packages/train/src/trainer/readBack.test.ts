@@ -71,6 +71,19 @@ describe('ReadBack without promises', () => {
   });
 });
 
+describe('ReadBack when consume throws', () => {
+  it('with lag 1 keeps the batch just pushed, so that dispose frees it', () => {
+    const before = tf.memory().numTensors;
+    const rb = new ReadBack(1, () => {
+      throw new Error('callback failed');
+    });
+    expect(rb.push(batch([tf.scalar(1)], 0))).toBeUndefined();
+    expect(() => rb.push(batch([tf.scalar(2)], 1))).toThrow('callback failed');
+    rb.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('a fit step on a backend that reads synchronously', () => {
   it('stacks and averages nothing on the device (no Pack, no Mean), and reports the loss and accuracy of the batch', async () => {
     const model = new Sequential([new Dense({ units: 3, seed: 4 })], { inputShape: [2] });

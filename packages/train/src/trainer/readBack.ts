@@ -41,9 +41,11 @@ export class ReadBack {
       this.pending = batch;
       return this.flush();
     }
-    const done = this.flush(); // takes the batch before this one off `pending` at once
-    this.pending = batch;
-    return done;
+    try {
+      return this.flush(); // takes the batch before this one off `pending` at once
+    } finally {
+      this.pending = batch; // even when that read throws, so that `dispose` frees this batch
+    }
   }
 
   /** Reads the batch still waiting, if any (before a checkpoint and at the end of an epoch). */
@@ -55,7 +57,7 @@ export class ReadBack {
     if (Array.isArray(parts)) {
       // On a backend that reads synchronously (the Trainer stacks the scalars elsewhere).
       const values = this.read;
-      values.length = parts.length;
+      if (values.length !== parts.length) values.length = parts.length;
       for (let i = 0; i < parts.length; i++) {
         values[i] = mean(parts[i].dataSync());
         parts[i].dispose();
