@@ -158,64 +158,121 @@ describe('products with few columns: bit for bit a plain float32 loop', () => {
     return c;
   }
 
-  // 'steps': a [rows, k]; 'rows': a stored as [k, rows] (aᵀ); 'any': a [rows, k] read from every other column of a
-  // [rows, 2k] matrix (neither stride is 4 bytes).
+  type Layout = 'steps' | 'rows' | 'any';
+
+  /**
+   * Runs the pass on a (given as `values`, [rows, 2k] of which the even columns are a) in `layout` — 'steps':
+   * a stored [rows, k]; 'rows': stored as [k, rows] (aᵀ); 'any': read from every other column of the [rows, 2k]
+   * matrix (neither stride is 4 bytes) — and expects the float32 loop's bits, −0 and NaN included.
+   */
+  function expectLoopBits(
+    layout: Layout,
+    rows: number,
+    k: number,
+    n: number,
+    values: Float32Array,
+    b: Float32Array,
+    bias?: Float32Array,
+  ) {
+    const backend = tf.backend() as unknown as BackendWasm;
+    const a = (r: number, t: number) => values[r * 2 * k + 2 * t];
+    const stored =
+      layout === 'steps'
+        ? Float32Array.from({ length: rows * k }, (_, i) => a(Math.floor(i / k), i % k))
+        : layout === 'rows'
+          ? Float32Array.from({ length: rows * k }, (_, i) => a(i % rows, Math.floor(i / rows)))
+          : values;
+    const [aRowBytes, aStepBytes] =
+      layout === 'steps' ? [4 * k, 4] : layout === 'rows' ? [4, 4 * rows] : [8 * k, 8];
+    const [ta, tb, tbias, tc] = [
+      tf.tensor1d(stored),
+      tf.tensor1d(b),
+      tf.tensor1d(bias ?? new Float32Array(n)),
+      tf.zeros([rows * n]),
+    ];
+    const at = (t: tf.Tensor) => heapF32(backend, t).byteOffset;
+    const ran = skinnyMatMul(backend, {
+      a: at(ta),
+      aRowBytes,
+      aStepBytes,
+      b: at(tb),
+      c: at(tc),
+      bias: bias ? at(tbias) : undefined,
+      rows,
+      k,
+      n,
+    });
+    expect(ran).toBe(true);
+    const want = float32Loop(a, b, rows, k, n, bias);
+    const got = heapF32(backend, tc).slice();
+    tf.dispose([ta, tb, tbias, tc]);
+    for (let i = 0; i < want.length; i++)
+      if (!Object.is(got[i], want[i]))
+        throw new Error(
+          `${layout}, n ${n}, rows ${rows}, k ${k}, bias ${bias !== undefined}: c[${i}] = ${got[i]}, float32 loop ${want[i]}`,
+        );
+  }
+
+  const SHAPES = [
+    [1, 1],
+    [1, 6],
+    [2, 1],
+    [3, 5],
+    [4, 2],
+    [7, 33],
+  ];
+
   it.each(['steps', 'rows', 'any'] as const)(
     'layout %s: n = 1…16, 1–7 rows, with and without bias',
     (layout) => {
-      const backend = tf.backend() as unknown as BackendWasm;
       for (let n = 1; n <= 16; n++)
-        for (const [rows, k] of [
-          [1, 1],
-          [1, 6],
-          [2, 1],
-          [3, 5],
-          [4, 2],
-          [7, 33],
-        ]) {
+        for (const [rows, k] of SHAPES) {
           const seed = 100 * n + 10 * rows + k;
           const values = centred(rows * k * 2, seed);
-          const a = (r: number, t: number) => values[r * 2 * k + 2 * t];
-          const stored =
-            layout === 'steps'
-              ? Float32Array.from({ length: rows * k }, (_, i) => a(Math.floor(i / k), i % k))
-              : layout === 'rows'
-                ? Float32Array.from({ length: rows * k }, (_, i) => a(i % rows, Math.floor(i / rows)))
-                : values;
-          const [aRowBytes, aStepBytes] =
-            layout === 'steps' ? [4 * k, 4] : layout === 'rows' ? [4, 4 * rows] : [8 * k, 8];
           const b = centred(k * n, seed + 1);
-          const bias = centred(n, seed + 2);
-          for (const withBias of [false, true]) {
-            const [ta, tb, tbias, tc] = [
-              tf.tensor1d(stored),
-              tf.tensor1d(b),
-              tf.tensor1d(bias),
-              tf.zeros([rows * n]),
-            ];
-            const at = (t: tf.Tensor) => heapF32(backend, t).byteOffset;
-            const ran = skinnyMatMul(backend, {
-              a: at(ta),
-              aRowBytes,
-              aStepBytes,
-              b: at(tb),
-              c: at(tc),
-              bias: withBias ? at(tbias) : undefined,
-              rows,
-              k,
-              n,
-            });
-            expect(ran).toBe(true);
-            const want = float32Loop(a, b, rows, k, n, withBias ? bias : undefined);
-            const got = heapF32(backend, tc);
-            for (let i = 0; i < want.length; i++)
-              if (!Object.is(got[i], want[i]))
-                throw new Error(
-                  `${layout}, n ${n}, rows ${rows}, k ${k}, bias ${withBias}: c[${i}] = ${got[i]}, float32 loop ${want[i]}`,
-                );
-            tf.dispose([ta, tb, tbias, tc]);
-          }
+          for (const bias of [undefined, centred(n, seed + 2)])
+            expectLoopBits(layout, rows, k, n, values, b, bias);
         }
+    },
+  );
+
+  // a mostly zeros (as MNIST pixels): the pass skips steps where both rows' a values are ±0. The same bits,
+  // including where b holds NaN or ±Inf (0·Inf = NaN must reach every row) and where the bias holds −0 (which a
+  // plain loop's +0 products turn into +0).
+  const sparse = (count: number, seed: number) =>
+    Float32Array.from(uniforms(count, seed), (u, i) => (u < 0.7 ? (i % 3 === 0 ? -0 : 0) : 4 * u - 3));
+
+  it.each(['steps', 'rows', 'any'] as const)(
+    'layout %s, a mostly ±0: n = 1…16, with and without bias',
+    (layout) => {
+      for (let n = 1; n <= 16; n++)
+        for (const [rows, k] of [...SHAPES, [64, 50]]) {
+          const seed = 300 * n + 10 * rows + k;
+          const values = sparse(rows * k * 2, seed);
+          const b = centred(k * n, seed + 1);
+          for (const bias of [undefined, centred(n, seed + 2)])
+            expectLoopBits(layout, rows, k, n, values, b, bias);
+        }
+    },
+  );
+
+  it.each(['steps', 'rows'] as const)(
+    'layout %s, a mostly ±0: NaN and ±Inf in b, −0 in the bias',
+    (layout) => {
+      const [rows, k] = [8, 40];
+      for (const n of [3, 10]) {
+        const values = sparse(rows * k * 2, n);
+        for (const special of [NaN, Infinity, -Infinity]) {
+          const b = centred(k * n, n + 1);
+          b[7 * n + 1] = special; // row t = 7, where some of a is 0
+          expectLoopBits(layout, rows, k, n, values, b);
+        }
+        // b ≥ 0 and all of a zero in some columns of a row: a −0 bias stays −0 only if nothing is added.
+        const b = Float32Array.from(centred(k * n, n + 2), Math.abs);
+        const bias = Float32Array.from({ length: n }, (_, j) => (j % 2 ? -0 : 0.5));
+        expectLoopBits(layout, rows, k, n, new Float32Array(rows * k * 2), b, bias);
+        expectLoopBits(layout, rows, k, n, values, b, bias);
+      }
     },
   );
 });
