@@ -44,22 +44,16 @@ export const I32 = 0x7f;
 export const F32 = 0x7d;
 
 /**
- * A module exporting `name`: a function of `params` parameters (a count of i32s, or their value types) and
- * `results` (value types, none by default), whose code (locals + body) is `body`. `shared`: the imported memory is
- * a shared one (tfjs's multi-threaded build), declared with the largest maximum so that any shared heap links.
+ * A module exporting `name`: a function of `params` parameters (a count of i32s, or their value types), no
+ * result, whose code (locals + body) is `body`. `shared`: the imported memory is a shared one (tfjs's
+ * multi-threaded build), declared with the largest maximum so that any shared heap links.
  */
-export function moduleBytes(
-  name: string,
-  params: number | readonly number[],
-  body: Op,
-  shared = false,
-  results: readonly number[] = [],
-) {
+export function moduleBytes(name: string, params: number | readonly number[], body: Op, shared = false) {
   const types = typeof params === 'number' ? Array<number>(params).fill(I32) : [...params];
   const limits = shared ? [0x03, 0x00, ...leb(65536)] : [0x00, 0x00]; // (shared) min 0 pages, max 4 GiB
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
-    ...section(1, [0x01, 0x60, ...leb(types.length), ...types, ...leb(results.length), ...results]), // (params) → (results)
+    ...section(1, [0x01, 0x60, ...leb(types.length), ...types, 0x00]), // one type: (params …) → ()
     ...section(2, [0x01, ...str('env'), ...str('memory'), 0x02, ...limits]), // import env.memory
     ...section(3, [0x01, 0x00]), // one function, of type 0
     ...section(7, [0x01, ...str(name), 0x00, 0x00]), // export it
@@ -78,7 +72,6 @@ export function compileSimd<F>(
   name: string,
   params: number | readonly number[],
   body: Op,
-  results: readonly number[] = [],
 ): F | undefined {
   const module = backend.wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown };
   const memory = module.asm?.memory ?? module.wasmMemory;
@@ -92,7 +85,7 @@ export function compileSimd<F>(
     let fn: unknown = null;
     try {
       const instance = new WebAssembly.Instance(
-        new WebAssembly.Module(moduleBytes(name, params, body, shared, results)),
+        new WebAssembly.Module(moduleBytes(name, params, body, shared)),
         {
           env: { memory },
         },

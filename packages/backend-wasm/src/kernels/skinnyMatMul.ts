@@ -17,14 +17,8 @@
 // stay live in the loop (V8 had spilled its counter): b's row step is a constant, the loop ends on b's end address,
 // and a's step ('steps', x·W) or second-row offset ('rows', xᵀ·dY) is compiled in. Unrolling t by hand, or 3–4
 // rows at a time, measured 1.3–2× slower. README: W1's figures.
-//
-// Zeros. A step whose two a values are both ±0 adds only ±0 to the accumulators, which leaves every bit as it is
-// unless b holds NaN or ±Inf (0·Inf = NaN) or the bias holds −0 (a plain loop's +0 product turns it into +0). So
-// where b is all finite (one SIMD scan), the bias has no −0, and a sample of a finds at least a quarter of the pairs
-// zero, a module that tests and skips such steps runs instead: MNIST's x (81% zeros) takes x·W + b from 21.3 to
-// 17.4 µs and xᵀ·dY from 21.5 to 14.6 (the pass alone, median); dense a keeps the plain module (the test would cost 10–20%).
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { add, compileSimd, countDown, get, I32, leb, loop, set, simd, tee, type Op } from './simdModule.js';
+import { add, compileSimd, countDown, get, leb, loop, set, simd, tee, type Op } from './simdModule.js';
 
 /** The most output columns this pass takes: 4 vectors of accumulators for each of its two rows. */
 export const SKINNY_MAX_COLUMNS = 16;
@@ -51,8 +45,6 @@ const f32x4Mul = simd(0xe6);
 const f32x4Add = simd(0xe4);
 const splat32 = (offset: number): Op => [...simd(0x09), ...memarg(offset)]; // v128.load32_splat
 const splat64 = (offset: number): Op => [...simd(0x0a), ...memarg(offset)]; // v128.load64_splat
-const i32Load = (offset: number): Op => [0x28, 0x02, ...leb(offset)]; // i32.load, 4-byte aligned
-const block = (...body: Op[]): Op => [0x02, 0x40, ...body.flat(), 0x0b];
 /** i8x16.shuffle of the two vectors on the stack, given as 32-bit lanes (0–3 the first's, 4–7 the second's). */
 const shuffle32 = (lanes: number[]): Op => [
   ...simd(0x0d),
@@ -102,46 +94,8 @@ function columnLayout(n: number) {
   return { full, tail, shared, vectors: 2 * full + (shared ? 1 : tail > 0 ? 2 : 0) };
 }
 
-// (func (param $from $end i32) (result i32)): 1 when every float32 in [from, end) is finite (whole vectors, where
-// |v| < Inf is false for NaN and ±Inf, then the last 1–3 values), else 0.
-const FINITE_BODY: Op = (() => {
-  const [FROM, END, OK, ALL] = [0, 1, 2, 3];
-  const inf = [0x43, 0x00, 0x00, 0x80, 0x7f]; // f32.const +Inf
-  const vectors = loop(
-    [...get(FROM), ...i32Const(16), ...add, ...get(END), 0x4b, 0x0d, 0x01], // i32.gt_u: past the last whole vector
-    [
-      ...get(ALL),
-      ...get(FROM),
-      ...simd(0x00),
-      ...memarg(0),
-      ...simd(0xe0),
-      ...inf,
-      ...simd(0x13),
-      ...simd(0x43),
-    ],
-    [...simd(0x4e), ...set(ALL)], // f32x4.abs, f32x4.lt, v128.and
-    [...get(FROM), ...i32Const(16), ...add, ...set(FROM), 0x0c, 0x00],
-  );
-  const scalars = loop(
-    [...get(FROM), ...get(END), 0x4f, 0x0d, 0x01], // i32.ge_u
-    [...get(OK), ...get(FROM), 0x2a, 0x02, 0x00, 0x8b, ...inf, 0x5d, 0x71, ...set(OK)], // f32.abs, f32.lt, i32.and
-    [...get(FROM), ...i32Const(4), ...add, ...set(FROM), 0x0c, 0x00],
-  );
-  return [
-    ...[0x02, 0x01, 0x7f, 0x01, 0x7b], // locals: $ok i32, $all v128
-    ...[...simd(0x0c), ...Array<number>(16).fill(0xff), ...set(ALL), ...i32Const(1), ...set(OK)],
-    ...block(vectors),
-    ...block(scalars),
-    ...[...get(OK), ...get(ALL), ...simd(0xa3), 0x71], // i32x4.all_true, i32.and: the result
-    0x0b,
-  ];
-})();
-
-/**
- * The function body for `n` columns, with or without a bias, for a's `layout`; `skipZeros`: steps whose two a
- * values are both ±0 are skipped.
- */
-function body(n: number, withBias: boolean, layout: SkinnyLayout, skipZeros: boolean): Op {
+/** The function body for `n` columns, with or without a bias, for a's `layout`. */
+function body(n: number, withBias: boolean, layout: SkinnyLayout): Op {
   const { full, tail, shared, vectors } = columnLayout(n);
   const rowBytes = 4 * n;
   const perRow = full + (tail > 0 ? 1 : 0);
@@ -165,23 +119,23 @@ function body(n: number, withBias: boolean, layout: SkinnyLayout, skipZeros: boo
   code.push(...get(A), ...set(TA), ...get(B), ...set(TB));
   // One step of t. The loop keeps few integers live (V8 spilled its counter when it held five strides): b's row
   // step is a constant, and so is a's step ('steps') or its second row's offset ('rows').
-  const products: Op = [];
+  const step: Op = [];
   for (let row = 0; row < 2; row++) {
     const address =
       layout === 'rows' ? [...get(TA), ...splat32(4 * row)] : [...rowOf(TA, A1, row), ...splat32(0)];
-    products.push(...address, ...set(SPLAT + row));
+    step.push(...address, ...set(SPLAT + row));
   }
   for (let j = 0; j < perRow; j++) {
     if (j === full && shared) {
       // [a₀, a₀, a₁, a₁] · [b_c, b_c+1, b_c, b_c+1], or [a₀, a₁, a₀, a₁] · [b_c ×4].
-      products.push(...get(SPLAT), ...get(SPLAT + 1), ...shuffle32(tail === 2 ? [0, 0, 4, 4] : [0, 4, 0, 4]));
-      products.push(...get(TB), ...(tail === 2 ? splat64(16 * j) : splat32(16 * j)));
-      products.push(...f32x4Mul, ...get(acc(0, j)), ...f32x4Add, ...set(acc(0, j)));
+      step.push(...get(SPLAT), ...get(SPLAT + 1), ...shuffle32(tail === 2 ? [0, 0, 4, 4] : [0, 4, 0, 4]));
+      step.push(...get(TB), ...(tail === 2 ? splat64(16 * j) : splat32(16 * j)));
+      step.push(...f32x4Mul, ...get(acc(0, j)), ...f32x4Add, ...set(acc(0, j)));
       continue;
     }
-    products.push(...loadLanes(get(TB), 16 * j, lanes(j)), ...set(BV));
+    step.push(...loadLanes(get(TB), 16 * j, lanes(j)), ...set(BV));
     for (let row = 0; row < 2; row++)
-      products.push(
+      step.push(
         ...get(BV),
         ...get(SPLAT + row),
         ...f32x4Mul,
@@ -191,12 +145,6 @@ function body(n: number, withBias: boolean, layout: SkinnyLayout, skipZeros: boo
       );
   }
   const aStep = layout === 'steps' ? i32Const(4) : get(AT);
-  // A step whose two a values are both ±0 adds only ±0 to the accumulators; skipZeros skips it (the caller
-  // checked that b is finite, so no 0·Inf = NaN is lost, and that no bias of −0 keeps a sign a +0 would flip).
-  const aBits = (row: number): Op =>
-    layout === 'rows' ? [...get(TA), ...i32Load(4 * row)] : [...rowOf(TA, A1, row), ...i32Load(0)];
-  const zeroTest = [...aBits(0), ...aBits(1), 0x72, ...i32Const(0x7fffffff), 0x71, 0x45, 0x0d, 0x00]; // or, and, eqz, br_if
-  const step: Op = skipZeros ? block(zeroTest, products) : [...products];
   step.push(...get(TA), ...aStep, ...add, ...set(TA), ...get(TB), ...i32Const(rowBytes), ...add, ...tee(TB));
   // Until b's row pointer reaches b's end: no counter to keep.
   step.push(...get(BEND), 0x47, 0x0d, 0x00); // i32.ne, br_if 0
@@ -225,40 +173,9 @@ const LAYOUTS: readonly SkinnyLayout[] = ['steps', 'rows', 'any'];
 const names: string[] = [];
 
 /** The module's name, made once (not a new string per call). */
-function moduleName(n: number, withBias: boolean, layout: SkinnyLayout, skipZeros: boolean): string {
-  const i =
-    ((2 * n + (withBias ? 1 : 0)) * LAYOUTS.length + LAYOUTS.indexOf(layout)) * 2 + (skipZeros ? 1 : 0);
-  return (names[i] ??= `skinny${n}${withBias ? 'b' : ''}${layout}${skipZeros ? 'z' : ''}`);
-}
-
-/** Pairs a(2g, t), a(2g + 1, t) sampled to decide whether skipping zero steps pays. */
-const SAMPLES = 32;
-
-/**
- * Whether at least a quarter of `SAMPLES` pairs of a, spread over the groups of rows and over t, are both zero
- * (MNIST pixels: about 70%). Below that, the test in every step costs more than the steps it skips (dense a: the
- * pass 10–20% slower).
- */
-function mostlyZeroPairs(heap: ArrayBufferLike, p: SkinnyProduct): boolean {
-  const groups = p.rows >> 1;
-  if (groups === 0) return false;
-  const values = new Float32Array(heap);
-  let zeros = 0;
-  for (let i = 0; i < SAMPLES; i++) {
-    const g = Math.floor((i * groups) / SAMPLES);
-    const t = (i * 97) % p.k;
-    const first = (p.a + 2 * g * p.aRowBytes + t * p.aStepBytes) / 4;
-    if (values[first] === 0 && values[first + p.aRowBytes / 4] === 0) zeros++;
-  }
-  return 4 * zeros >= SAMPLES;
-}
-
-/** Whether the bias holds a −0 (a plain loop's first +0 product turns it into +0: no step may be skipped). */
-function biasHasNegativeZero(heap: ArrayBufferLike, p: SkinnyProduct): boolean {
-  if (p.bias === undefined) return false;
-  const bias = new Float32Array(heap, p.bias, p.n);
-  for (let j = 0; j < p.n; j++) if (bias[j] === 0 && 1 / bias[j] < 0) return true;
-  return false;
+function moduleName(n: number, withBias: boolean, layout: SkinnyLayout): string {
+  const i = (2 * n + (withBias ? 1 : 0)) * LAYOUTS.length + LAYOUTS.indexOf(layout);
+  return (names[i] ??= `skinny${n}${withBias ? 'b' : ''}${layout}`);
 }
 
 /** Where the operands and the output lie (byte addresses in the heap) and how `a` is laid out. */
@@ -292,29 +209,13 @@ export function skinnyLayout(p: SkinnyProduct): SkinnyLayout {
 export function skinnyMatMul(backend: BackendWasm, p: SkinnyProduct): boolean {
   const withBias = p.bias !== undefined;
   const layout = skinnyLayout(p);
-  const rowBytes = 4 * p.n;
-  const finite = compileSimd<(from: number, end: number) => number>(
-    backend,
-    'finite',
-    [I32, I32],
-    FINITE_BODY,
-    [I32],
-  );
-  // tfjs's module has HEAPU8 (its typedArrayFromHeap reads it); its typings leave it out.
-  const heap = (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer;
-  // Skipping steps where a is ±0 keeps every bit when b is finite and the bias holds no −0 (see body()); it is
-  // worth it when a has many zeros.
-  const skipZeros =
-    finite !== undefined &&
-    mostlyZeroPairs(heap, p) &&
-    !biasHasNegativeZero(heap, p) &&
-    finite(p.b, p.b + p.k * rowBytes) === 1;
-  const name = moduleName(p.n, withBias, layout, skipZeros);
+  const name = moduleName(p.n, withBias, layout);
   // The body is built once per module: building it on every call cost more than the product.
   let code = bodies.get(name);
-  if (!code) bodies.set(name, (code = body(p.n, withBias, layout, skipZeros)));
+  if (!code) bodies.set(name, (code = body(p.n, withBias, layout)));
   const pass = compileSimd<Pass>(backend, name, PARAMS, code);
   if (!pass) return false;
+  const rowBytes = 4 * p.n;
   const bias = p.bias ?? 0;
   const { a, b, c, k, aRowBytes, aStepBytes } = p;
   const groups = p.rows >> 1;
