@@ -8,7 +8,8 @@
 export { tf, cpuBackend, registerBackend, listBackends, getBackendPlugin, useBackend, currentBackend } from '@nutshell/backend';
 export { lastBackendSelection, backendInfo, ready, NutshellError, BackendUnavailableError, UnknownBackendError, IndexRangeError, ArgumentError } from '@nutshell/backend';
 export type { BackendPlugin, BackendInfo, ProbeResult, BackendSelection } from '@nutshell/backend';
-export { withoutGradientTape, readsSynchronously, copiesTensorValues, replaceKernels, hasKernels } from '@nutshell/backend';
+export { withoutGradientTape, readsSynchronously, fillTensor, replaceKernels, hasKernels } from '@nutshell/backend';
+export type { FillableArray } from '@nutshell/backend';
 export { axisRanges, plainSliceAttrs, plainStridedSliceKernel, guardKernels, readSyncValues } from '@nutshell/backend';
 export type { AxisRanges, HostValues } from '@nutshell/backend';
 export { ADAM_UPDATE, SGD_UPDATE, adamUpdateValues, sgdUpdateValues, runFusedUpdate } from '@nutshell/backend';

@@ -22,7 +22,8 @@ export type { BackendSelection } from './registry.js';
 // The engine seam: what higher packages may ask of the engine, by name
 export { withoutGradientTape } from './withoutGradientTape.js';
 export { readsSynchronously } from './readsSynchronously.js';
-export { copiesTensorValues } from './copiesTensorValues.js';
+export { fillTensor } from './fillTensor.js';
+export type { FillableArray } from './fillTensor.js';
 export { replaceKernels, hasKernels } from './replaceKernels.js';
 export type { KernelReplacement } from './replaceKernels.js';
 export { axisRanges, plainSliceAttrs, plainStridedSliceKernel } from './stridedSlice.js';

@@ -1,4 +1,4 @@
-import { ShapeError, copiesTensorValues, tf } from '@nutshell/tensor';
+import { ShapeError, fillTensor } from '@nutshell/tensor';
 import type { Tensor } from '@nutshell/tensor';
 import { createDataset, isChecked, rowSize } from './dataset.js';
 import type { Dataset, DatasetInit } from './dataset.js';
@@ -45,9 +45,6 @@ export class ArrayDataset {
   /** Target encoding. */
   readonly target: TargetEncoding;
   private readonly width: number;
-  private readonly xs = new BatchBuffer((n) => new Float32Array(n));
-  private readonly ys = new BatchBuffer((n) => new Float32Array(n));
-  private readonly labels = new BatchBuffer((n) => new Int32Array(n));
 
   /** Wraps a data set (validated again when given as plain arrays). */
   constructor(data: Dataset | DatasetInit, options: ArrayDatasetOptions = {}) {
@@ -116,9 +113,6 @@ export class ArrayDataset {
     const b = indices.length;
     const w = this.width;
     const { x, y } = this.data;
-    // Where the backend copies a new tensor's values (wasm, native), one buffer per tensor serves every batch: a
-    // fresh 200 KB array a step cost more than the copy itself. Elsewhere (cpu, WebGPU) the tensor keeps its array.
-    const reuse = copiesTensorValues();
     // Every row's first value is read before any row is copied: the rows of a shuffled batch lie anywhere in a
     // large array (188 MB for MNIST), and these loads wait for memory together rather than one row after another,
     // which halves the copy (W1: about 50 to 20-25 us a batch of 64 rows).
@@ -133,26 +127,30 @@ export class ArrayDataset {
       touched += x[i * w];
     }
     sink[0] = touched; // used, so that the loads above are not optimised away
-    const xs = this.xs.take(b * w, reuse);
-    for (let k = 0; k < b; k++) {
-      const i = indices[k];
-      xs.set(x.subarray(i * w, i * w + w), k * w);
-    }
-    const xt = tf.tensor(xs, [b, ...this.sampleShape], 'float32');
+    // Written where the backend keeps them (the wasm heap on wasm and native): one copy, not two.
+    const xt = fillTensor([b, ...this.sampleShape], 'float32', (xs) => {
+      for (let k = 0; k < b; k++) {
+        const i = indices[k];
+        xs.set(x.subarray(i * w, i * w + w), k * w);
+      }
+    });
+    const labels = (v: Float32Array | Int32Array) => {
+      for (let r = 0; r < b; r++) v[r] = y[indices[r]];
+    };
     let yt: Tensor;
-    if (this.target === 'sparse') {
-      const labels = this.labels.take(b, reuse);
-      for (let r = 0; r < b; r++) labels[r] = y[indices[r]];
-      yt = tf.tensor1d(labels, 'int32');
-    } else if (this.target === 'binary') {
-      const labels = this.ys.take(b, reuse);
-      for (let r = 0; r < b; r++) labels[r] = y[indices[r]];
-      yt = tf.tensor2d(labels, [b, 1], 'float32');
-    } else {
-      const k = this.data.numClasses;
-      const hot = this.ys.take(b * k, reuse).fill(0);
-      for (let r = 0; r < b; r++) hot[r * k + y[indices[r]]] = 1;
-      yt = tf.tensor2d(hot, [b, k], 'float32');
+    try {
+      if (this.target === 'sparse') yt = fillTensor([b], 'int32', labels);
+      else if (this.target === 'binary') yt = fillTensor([b, 1], 'float32', labels);
+      else {
+        const k = this.data.numClasses;
+        yt = fillTensor([b, k], 'float32', (hot) => {
+          hot.fill(0);
+          for (let r = 0; r < b; r++) hot[r * k + y[indices[r]]] = 1;
+        });
+      }
+    } catch (e) {
+      xt.dispose();
+      throw e;
     }
     return { x: xt, y: yt };
   }
@@ -160,19 +158,3 @@ export class ArrayDataset {
 
 /** Where `gather` leaves the sum of the values it read ahead of the copy. */
 const sink = new Float64Array(1);
-
-/**
- * A batch's values: with `reuse`, one buffer kept between batches (grown when a batch needs more; the previous
- * batch's values are overwritten), otherwise a fresh array each batch.
- */
-class BatchBuffer<T extends Float32Array | Int32Array> {
-  private buffer: T | undefined;
-  constructor(private readonly make: (length: number) => T) {}
-
-  take(length: number, reuse: boolean): T {
-    if (!reuse) return this.make(length);
-    if (!this.buffer || this.buffer.length < length) this.buffer = this.make(length);
-    // The whole buffer where it fits exactly (every batch but a smaller last one): no view made a step.
-    return this.buffer.length === length ? this.buffer : (this.buffer.subarray(0, length) as T);
-  }
-}

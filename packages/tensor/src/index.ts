@@ -3,7 +3,8 @@
 // The engine (tfjs-core's namespace, with the CPU backend and all gradients registered)
 export { tf, useBackend, ready, backendInfo, NutshellError, BackendUnavailableError } from '@nutshell/backend';
 // What higher packages may ask of the engine, by name (never tf.engine() internals)
-export { withoutGradientTape, readsSynchronously, copiesTensorValues, hasKernels, runReluBackprop } from '@nutshell/backend';
+export { withoutGradientTape, readsSynchronously, fillTensor, hasKernels, runReluBackprop } from '@nutshell/backend';
+export type { FillableArray } from '@nutshell/backend';
 export type { Tensor, Variable, DataType, Rank, TensorContainer } from '@tensorflow/tfjs-core';
 
 // Creation

@@ -1,4 +1,4 @@
-import { ShapeError, copiesTensorValues, tf } from '@nutshell/tensor';
+import { ShapeError, fillTensor, tf } from '@nutshell/tensor';
 import type { Tensor } from '@nutshell/tensor';
 import { DataError } from '../errors.js';
 import { firstNonFinite } from './firstNonFinite.js';
@@ -72,8 +72,6 @@ class TensorSource implements DataSource {
   readonly size: number;
   private xv: Float32Array | Int32Array | Uint8Array | undefined;
   private yv: Float32Array | Int32Array | Uint8Array | undefined;
-  private xb: Scratch | undefined;
-  private yb: Scratch | undefined;
   constructor(
     private readonly x: Tensor,
     private readonly y: Tensor,
@@ -109,13 +107,8 @@ class TensorSource implements DataSource {
   }
   gather(indices: ArrayLike<number>): { x: Tensor; y: Tensor } {
     if (this.xv && this.yv) {
-      // Where the backend copies a new tensor's values (wasm, native), one buffer per tensor serves every batch:
-      // a fresh 200 KB array a step (W1) cost more than the copy itself. Elsewhere the tensor keeps the array.
-      const reuse = copiesTensorValues();
-      return {
-        x: rows(this.xv, this.x, indices, reuse ? (this.xb ??= new Scratch()) : undefined),
-        y: rows(this.yv, this.y, indices, reuse ? (this.yb ??= new Scratch()) : undefined),
-      };
+      // The indices are checked before either tensor is made, so a bad one leaves nothing behind.
+      return { x: rows(this.xv, this.x, indices), y: rows(this.yv, this.y, indices) };
     }
     return tf.tidy(() => {
       const idx = tf.tensor1d(indices as Int32Array, 'int32');
@@ -126,24 +119,12 @@ class TensorSource implements DataSource {
 
 type Values = Float32Array | Int32Array | Uint8Array;
 
-/** A batch buffer kept between batches (grown when a batch needs more). */
-class Scratch {
-  private buffer: Values | undefined;
-  /** `length` values of `like`'s type; the previous batch's values are overwritten. */
-  take(like: Values, length: number): Values {
-    if (!this.buffer || this.buffer.constructor !== like.constructor || this.buffer.length < length) {
-      this.buffer = new (like.constructor as Float32ArrayConstructor)(length);
-    }
-    return this.buffer.subarray(0, length);
-  }
-}
-
-/** The rows `indices` of `t` (whose values are `v`) as a new tensor, built in `scratch` when given. */
-function rows(v: Values, t: Tensor, indices: ArrayLike<number>, scratch?: Scratch): Tensor {
+/**
+ * The rows `indices` of `t` (whose values are `v`) as a new tensor, written where the backend keeps its values
+ * (`fillTensor`: straight into the wasm heap on wasm and native) for float32 and int32.
+ */
+function rows(v: Values, t: Tensor, indices: ArrayLike<number>): Tensor {
   const per = t.size / t.shape[0];
-  const out = scratch
-    ? scratch.take(v, indices.length * per)
-    : new (v.constructor as Float32ArrayConstructor)(indices.length * per);
   // Every row's first value is read before any row is copied, so that the rows of a shuffled batch wait for memory
   // together rather than one after another (as `ArrayDataset.gather` of @nutshell/datasets does; about half the copy).
   let touched = 0;
@@ -154,11 +135,17 @@ function rows(v: Values, t: Tensor, indices: ArrayLike<number>, scratch?: Scratc
     touched += v[r * per];
   }
   sink[0] = touched; // used, so that the loads are not optimised away
-  for (let i = 0; i < indices.length; i++) {
-    const r = indices[i];
-    out.set(v.subarray(r * per, (r + 1) * per), i * per);
-  }
-  return tf.tensor(out, [indices.length, ...t.shape.slice(1)], t.dtype);
+  const copy = (out: Values) => {
+    for (let i = 0; i < indices.length; i++) {
+      const r = indices[i];
+      out.set(v.subarray(r * per, (r + 1) * per), i * per);
+    }
+  };
+  const shape = [indices.length, ...t.shape.slice(1)];
+  if (t.dtype === 'float32' || t.dtype === 'int32') return fillTensor(shape, t.dtype, copy);
+  const out = new (v.constructor as Float32ArrayConstructor)(indices.length * per);
+  copy(out);
+  return tf.tensor(out, shape, t.dtype);
 }
 
 /** Where `rows` leaves the sum of the values it read ahead of the copy. */
