@@ -17,8 +17,28 @@ export function heapF32(backend: BackendWasm, info: TensorInfo): Float32Array {
 }
 
 /** Runs another kernel registered for 'wasm' (e.g. its XNNPACK Conv2D) on heap tensors; the caller owns the result. */
-export function runWasmKernel(backend: BackendWasm, kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo {
+export function runWasmKernel(
+  backend: BackendWasm,
+  kernelName: string,
+  inputs: NamedTensorInfoMap,
+  attrs: NamedAttrMap,
+): TensorInfo {
   const kernel = tf.getKernel(kernelName, 'wasm');
+  if (!kernel) throw new Error(`@nutshell/backend-wasm: the wasm kernel ${kernelName} is not registered.`);
+  return kernel.kernelFunc({ inputs, attrs, backend }) as TensorInfo;
+}
+
+/**
+ * Runs the kernel registered for the backend in use (wasm, or native, which shares wasm's heap and runs large
+ * products on ONNX Runtime) on heap tensors; the caller owns the result.
+ */
+export function runActiveKernel(
+  backend: BackendWasm,
+  kernelName: string,
+  inputs: NamedTensorInfoMap,
+  attrs: NamedAttrMap,
+): TensorInfo {
+  const kernel = tf.getKernel(kernelName, tf.getBackend()) ?? tf.getKernel(kernelName, 'wasm');
   if (!kernel) throw new Error(`@nutshell/backend-wasm: the wasm kernel ${kernelName} is not registered.`);
   return kernel.kernelFunc({ inputs, attrs, backend }) as TensorInfo;
 }
@@ -31,6 +51,8 @@ export function release(backend: BackendWasm, ...infos: TensorInfo[]): void {
 /** Throws the error tfjs's own wasm kernels throw for NCHW data. */
 export function assertChannelsLast(kernelName: string, dataFormat: unknown): void {
   if (dataFormat != null && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') {
-    throw new Error(`wasm backend ${kernelName} does not support dataFormat:'${String(dataFormat)}'. Please use 'NHWC'.`);
+    throw new Error(
+      `wasm backend ${kernelName} does not support dataFormat:'${String(dataFormat)}'. Please use 'NHWC'.`,
+    );
   }
 }
