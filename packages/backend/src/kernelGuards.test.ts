@@ -87,7 +87,74 @@ describe('index guards on cpu', () => {
     );
   });
 
+  it('refuse negative paddings, negative or fractional tile reps, pooling filters of size 0, sizes below 1', () => {
+    refused(
+      'PadV2',
+      () => tf.pad(tf.tensor1d([1, 2, 3, 4]), [[-1, 1]]),
+      /^PadV2: paddings \[\[-1, 1\]\] must be integers >= 0 \(a negative padding would crop\)\.$/,
+      ArgumentError,
+    );
+    refused(
+      'Tile',
+      () => tf.tile(tf.tensor1d([1, 2]), [-1]),
+      /^Tile: reps \[-1\] must be integers >= 0\.$/,
+      ArgumentError,
+    );
+    refused(
+      'Tile',
+      () => tf.tile(tf.tensor1d([1, 2]), [1.5]),
+      /^Tile: reps \[1\.5\] must be integers >= 0\.$/,
+      ArgumentError,
+    );
+    const img = () => tf.ones([1, 4, 4, 1]) as tf.Tensor4D;
+    refused(
+      'AvgPool',
+      () => tf.avgPool(img(), 0, 1, 'valid'),
+      /^AvgPool: filterSize \[0, 0\] must be integers >= 1\.$/,
+      ArgumentError,
+    );
+    refused(
+      'SpaceToBatchND',
+      () =>
+        tf.spaceToBatchND(
+          tf.ones([1, 2, 2, 1]),
+          [2, 2],
+          [
+            [-1, 1],
+            [0, 0],
+          ],
+        ),
+      /^SpaceToBatchND: paddings \[\[-1, 1\], \[0, 0\]\] must be integers >= 0/,
+      ArgumentError,
+    );
+    refused(
+      'ResizeBilinear',
+      () => tf.image.resizeBilinear(img(), [-1, 2]),
+      /^ResizeBilinear: size \[-1, 2\] must be integers >= 1\.$/,
+      ArgumentError,
+    );
+    refused(
+      'ResizeNearestNeighbor',
+      () => tf.image.resizeNearestNeighbor(img(), [2, 0]),
+      /^ResizeNearestNeighbor: size \[2, 0\] must be integers >= 1\.$/,
+      ArgumentError,
+    );
+  });
+
+  it('refuse a segment id past the last segment and drop negative ones, as TensorFlow does', () => {
+    refused(
+      'UnsortedSegmentSum',
+      () => tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3]), tf.tensor1d([0, 5, 1], 'int32'), 2),
+      /^UnsortedSegmentSum: segment id 5 \(entry 1 of the segment ids\) is outside 2 segments: it must be below 2\.$/,
+    );
+    const kept = tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3]), tf.tensor1d([0, -1, 1], 'int32'), 2);
+    expect(Array.from(kept.dataSync())).toEqual([1, 3]);
+  });
+
   it('leave valid calls to the kernel: the same values as by hand', () => {
+    expect(Array.from(tf.pad(tf.tensor1d([1, 2]), [[1, 0]], 5).dataSync())).toEqual([5, 1, 2]);
+    expect(Array.from(tf.tile(tf.tensor1d([1, 2]), [2]).dataSync())).toEqual([1, 2, 1, 2]);
+    expect(tf.tile(tf.tensor1d([1, 2]), [0]).shape).toEqual([0]);
     expect(Array.from(tf.transpose(x(), [1, 0]).dataSync())).toEqual([1, 3, 5, 2, 4, 6]);
     expect(Array.from(tf.cumsum(x(), 1).dataSync())).toEqual([1, 3, 3, 7, 5, 11]);
     expect(Array.from(tf.gather(x(), tf.tensor1d([2, 0], 'int32')).dataSync())).toEqual([5, 6, 1, 2]);

@@ -3,7 +3,11 @@
 // returned whatever lay next in its heap, its ScatterNd trapped, WebGPU's gathers returned zeros, and wasm's Slice
 // past the end read past the tensor. Arguments: a cumulative sum along an axis the tensor does not have summed along
 // another one, a transpose whose permutation repeats an axis gave a different wrong answer on each backend, and a
-// pooling stride of 0 gave wasm an output of shape [1, null, null, 1]. A guard checks, throws `IndexRangeError` or
+// pooling stride of 0 gave wasm an output of shape [1, null, null, 1]. Paddings and sizes: a negative pad silently
+// cropped on cpu and trapped wasm; negative tile reps broke the wasm heap for every later kernel and fractional ones
+// gave values; a pooling filter of size 0 gave NaN (cpu) or heap garbage (wasm); negative spaceToBatchND paddings
+// and a resize to a negative size gave wasm garbage (an output of shape [1, -1, 2, 1]); a segment id past the last
+// segment was dropped (TensorFlow refuses it; negative ids it drops, and so do we). A guard checks, throws `IndexRangeError` or
 // `ArgumentError`, then runs the backend's own kernel. Indices are read where that costs no device round trip: on
 // cpu and wasm always; on WebGPU while they are still on the host (a tensor made from JavaScript values, before its
 // first upload), which `hostValues` says.
@@ -50,6 +54,29 @@ function checkStrides(op: string, strides: number | number[]): void {
     throw new ArgumentError(op, `strides [${all.join(', ')}] must be positive integers.`);
 }
 
+/** Throws unless every value of `values` (named `what`) is an integer of at least `min`. */
+function checkIntegers(op: string, what: string, values: readonly number[], min: number): void {
+  if (!values.every((v) => Number.isInteger(v) && v >= min))
+    throw new ArgumentError(
+      op,
+      `${what} [${values.join(', ')}] must be integers ${min === 0 ? '>= 0' : `>= ${min}`}.`,
+    );
+}
+
+function checkPaddings(op: string, paddings: ReadonlyArray<readonly number[]>): void {
+  if (!paddings.flat().every((v) => Number.isInteger(v) && v >= 0))
+    throw new ArgumentError(
+      op,
+      `paddings [${paddings.map((p) => `[${p.join(', ')}]`).join(', ')}] must be integers >= 0 (a negative padding would crop).`,
+    );
+}
+
+function checkPool(op: string, attrs: NamedAttrMap): void {
+  checkStrides(op, attrs.strides as number | number[]);
+  const f = attrs.filterSize as number | number[];
+  checkIntegers(op, 'filterSize', typeof f === 'number' ? [f, f] : f, 1);
+}
+
 type Check = (
   inputs: Record<string, TensorInfo>,
   attrs: NamedAttrMap,
@@ -91,8 +118,30 @@ const CHECKS: Record<string, Check> = {
   },
   Cumsum: ({ x }, attrs) => checkAxis('Cumsum', attrs.axis as number, x.shape.length),
   Cumprod: ({ x }, attrs) => checkAxis('Cumprod', attrs.axis as number, x.shape.length),
-  MaxPool: (_inputs, attrs) => checkStrides('MaxPool', attrs.strides as number | number[]),
-  AvgPool: (_inputs, attrs) => checkStrides('AvgPool', attrs.strides as number | number[]),
+  MaxPool: (_inputs, attrs) => checkPool('MaxPool', attrs),
+  AvgPool: (_inputs, attrs) => checkPool('AvgPool', attrs),
+  PadV2: (_inputs, attrs) => checkPaddings('PadV2', attrs.paddings as number[][]),
+  SpaceToBatchND: (_inputs, attrs) => {
+    checkIntegers('SpaceToBatchND', 'blockShape', attrs.blockShape as number[], 1);
+    checkPaddings('SpaceToBatchND', attrs.paddings as number[][]);
+  },
+  Tile: (_inputs, attrs) => checkIntegers('Tile', 'reps', attrs.reps as number[], 0),
+  ResizeBilinear: (_inputs, attrs) => checkIntegers('ResizeBilinear', 'size', attrs.size as number[], 1),
+  ResizeNearestNeighbor: (_inputs, attrs) =>
+    checkIntegers('ResizeNearestNeighbor', 'size', attrs.size as number[], 1),
+  UnsortedSegmentSum: ({ segmentIds }, attrs, host) => {
+    const n = attrs.numSegments as number;
+    checkIntegers('UnsortedSegmentSum', 'numSegments', [n], 1);
+    const values = host(segmentIds);
+    if (!values) return;
+    // TensorFlow drops negative ids and refuses ids past the last segment.
+    for (let i = 0; i < values.length; i++)
+      if (values[i] >= n)
+        throw new IndexRangeError(
+          'UnsortedSegmentSum',
+          `segment id ${values[i]} (entry ${i} of the segment ids) is outside ${n} segments: it must be below ${n}.`,
+        );
+  },
   Slice: ({ x }, attrs) => {
     const begin = attrs.begin as number[];
     const size = attrs.size as number[];
@@ -114,7 +163,8 @@ const guarded = new WeakSet<KernelFunc>();
 
 /**
  * Puts a check in front of `backendName`'s kernels that take indices or arguments tfjs does not check everywhere
- * (`GUARDED_KERNELS`: gathers, scatter, slice, transpose, cumulative sum and product, pooling), whichever kernel is
+ * (`GUARDED_KERNELS`: gathers, scatter, slice, transpose, cumulative sum and product, pooling, pad, tile,
+ * spaceToBatchND, resize, unsortedSegmentSum), whichever kernel is
  * registered now (tfjs's or a plugin's own). Call it after the backend's kernels are registered. Idempotent.
  * @public
  */

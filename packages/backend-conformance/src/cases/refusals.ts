@@ -1,6 +1,8 @@
 // Bad input every backend must refuse with an error, never answer: tfjs 4.22's wasm kernels read past the tensor
 // (GatherNd, Slice) or trapped (ScatterNd), its WebGPU gathers returned zeros, and on every backend a repeated
-// transpose axis or a cumulative sum along a missing axis gave values. @nutshell/backend's kernel guards
+// transpose axis or a cumulative sum along a missing axis gave values; a negative pad cropped (cpu) or trapped
+// (wasm), negative tile reps broke the wasm heap, a pooling filter of 0, a negative spaceToBatchND padding or resize
+// size gave NaN or heap garbage, a segment id past the last segment was dropped. @nutshell/backend's kernel guards
 // (kernelGuards.ts) make each of them throw IndexRangeError or ArgumentError.
 import { tf } from '@nutshell/backend';
 import type { OpCase } from './types.js';
@@ -61,5 +63,62 @@ export const REFUSALS: readonly OpCase[] = [
     inputs: [{ shape: [3, 2] }],
     run: ([x]) => tf.slice(x, [2, 0], [2, 2]),
     refuses: /Slice: axis 0 of a tensor of shape \[3, 2\] has 3 elements; begin 2 and size 2 reach past them/,
+  },
+  {
+    name: 'pad with a negative padding is refused',
+    kernels: ['PadV2'],
+    inputs: [{ shape: [4] }],
+    run: ([x]) => tf.pad(x, [[-1, 1]]),
+    refuses: /PadV2: paddings \[\[-1, 1\]\] must be integers >= 0/,
+  },
+  {
+    name: 'tile with negative reps is refused',
+    kernels: ['Tile'],
+    inputs: [{ shape: [2] }],
+    run: ([x]) => tf.tile(x, [-1]),
+    refuses: /Tile: reps \[-1\] must be integers >= 0/,
+  },
+  {
+    name: 'tile with fractional reps is refused',
+    kernels: ['Tile'],
+    inputs: [{ shape: [2] }],
+    run: ([x]) => tf.tile(x, [1.5]),
+    refuses: /Tile: reps \[1\.5\] must be integers >= 0/,
+  },
+  {
+    name: 'avgPool with a filter of size 0 is refused',
+    kernels: ['AvgPool'],
+    inputs: [{ shape: [1, 4, 4, 1] }],
+    run: ([x]) => tf.avgPool(x as never, 0, 1, 'valid'),
+    refuses: /AvgPool: filterSize \[0, 0\] must be integers >= 1/,
+  },
+  {
+    name: 'spaceToBatchND with a negative padding is refused',
+    kernels: ['SpaceToBatchND'],
+    inputs: [{ shape: [1, 2, 2, 1] }],
+    run: ([x]) =>
+      tf.spaceToBatchND(
+        x,
+        [2, 2],
+        [
+          [-1, 1],
+          [0, 0],
+        ],
+      ),
+    refuses: /SpaceToBatchND: paddings \[\[-1, 1\], \[0, 0\]\] must be integers >= 0/,
+  },
+  {
+    name: 'resizeBilinear to a negative size is refused',
+    kernels: ['ResizeBilinear'],
+    inputs: [{ shape: [1, 2, 2, 1] }],
+    run: ([x]) => tf.image.resizeBilinear(x as never, [-1, 2]),
+    refuses: /ResizeBilinear: size \[-1, 2\] must be integers >= 1/,
+  },
+  {
+    name: 'unsortedSegmentSum with a segment id past the last segment is refused',
+    kernels: ['UnsortedSegmentSum'],
+    inputs: [{ shape: [3] }, { shape: [3], values: [0, 5, 1], dtype: 'int32' }],
+    run: ([x, ids]) => tf.unsortedSegmentSum(x, ids as never, 2),
+    refuses: /UnsortedSegmentSum: segment id 5 \(entry 1 of the segment ids\) is outside 2 segments/,
   },
 ];
