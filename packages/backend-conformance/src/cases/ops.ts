@@ -132,6 +132,35 @@ export const NN: readonly OpCase[] = [
     reference: ([a, b]) => batchMatMulRef(a, b),
   },
   {
+    // tfjs-backend-wasm 4.22 has no int32 product (wasm and native threw a raw tfjs error); cpu's is exact. Values
+    // past 2^24 and tolerance 0: a float32 sum would round 16777217 + 3 - 10.
+    name: 'matMul int32 exact, b transposed',
+    kernels: ['BatchMatMul'],
+    inputs: [
+      { shape: [2, 3], values: [16777217, 1, -2, 3, -4, 7], dtype: 'int32' },
+      { shape: [2, 3], values: [1, 3, 5, -2, 1, 100000], dtype: 'int32' },
+    ],
+    run: ([a, b]) => tf.matMul(a as Tensor2D, b as Tensor2D, false, true),
+    reference: ([a, b]) => R.matMul(a, b, false, true),
+    forwardTolerance: 0,
+    gradient: false,
+    note: 'int32: no gradient',
+  },
+  {
+    name: 'matMul int32 batched, a transposed',
+    kernels: ['BatchMatMul'],
+    inputs: [
+      { shape: [2, 3, 2], values: [1, -2, 3, 4, -5, 6, 7, 8, 9, -10, 11, 12], dtype: 'int32' },
+      { shape: [3, 2], values: [2, -1, 0, 3, 40000, 5], dtype: 'int32' },
+    ],
+    run: ([a, b]) => tf.matMul(a as Tensor3D, b as Tensor2D as never, true, false),
+    reference: ([a, b]) =>
+      batchMatMulRef(R.transpose(a, [0, 2, 1]), R.reshape(R.concat([b, b], 0), [2, 3, 2])),
+    forwardTolerance: 0,
+    gradient: false,
+    note: 'int32: no gradient',
+  },
+  {
     // One buffer as weights in two shapes (a reshape shares the data): tfjs-backend-wasm 4.22 reused the operator
     // it had packed for the first shape.
     name: 'matMul with reshaped weights sharing data',

@@ -20,10 +20,19 @@
 // past the output. These kernels remember the shape each buffer was first multiplied in and, when it comes back in
 // another shape, hand tfjs a fresh copy (freed right after, which also frees the operator tfjs cached for it).
 //
+// int32. tfjs-backend-wasm 4.22 has no int32 product; int32Product computes it exactly (see there).
+//
 // Bias. XNNPACK reads `cols` values from the bias, and the loop indexes it with min(row·cols + col, size − 1):
 // biases of another length are handed to tfjs expanded to the length it reads.
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type {
+  KernelConfig,
+  KernelFunc,
+  NamedAttrMap,
+  NamedTensorInfoMap,
+  TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { ArgumentError } from '@nutshell/backend';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { asWasm, heapF32, release, runWasmKernel } from './heap.js';
 import { describeMatMul } from './matMulProduct.js';
@@ -110,6 +119,11 @@ function routed(kernelName: string, previous: KernelFunc | undefined): KernelFun
     };
     const { a, b, bias } = inputs;
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    if (a.dtype === 'int32' && b.dtype === 'int32') {
+      const q = describeMatMul(a, b, transposeA, transposeB);
+      if (q)
+        return int32Product(asWasm(args.backend), kernelName, inputs, args.attrs, q, transposeA, transposeB);
+    }
     const p =
       a.dtype === 'float32' && b.dtype === 'float32'
         ? describeMatMul(a, b, transposeA, transposeB)
@@ -194,6 +208,54 @@ function routed(kernelName: string, previous: KernelFunc | undefined): KernelFun
       for (const t of temps) release(backend, t);
     }
   };
+}
+
+/**
+ * An int32 product, which tfjs-backend-wasm 4.22 refuses ("BatchMatMul for non non-float32 tensors not yet
+ * supported") while tfjs's cpu computes it. Summed in int32 with wrap-around (Math.imul), as TensorFlow does; cpu sums
+ * in float64 and stores to an Int32Array, which is the same number while the partial sums stay below 2^53. No
+ * float32 anywhere: 16777217 · 1 + 2 is 16777219, not 16777220. A fused bias or activation on int32 is refused.
+ */
+function int32Product(
+  backend: BackendWasm,
+  kernelName: string,
+  inputs: { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo },
+  attrs: NamedAttrMap | undefined,
+  p: MatMulProduct,
+  transposeA: boolean,
+  transposeB: boolean,
+): TensorInfo {
+  const activation = (attrs as { activation?: string } | undefined)?.activation;
+  if (inputs.bias || inputs.preluActivationWeights || (activation !== undefined && activation !== 'linear'))
+    throw new ArgumentError(
+      kernelName,
+      `an int32 product takes no bias or activation here (got ${inputs.bias ? 'a bias' : `activation '${activation}'`}); multiply, then add the bias and apply the activation as separate ops.`,
+    );
+  const { m, k, n } = p;
+  const out = backend.makeOutput(p.outShape, 'int32');
+  // Views only now: making the output may have grown the heap.
+  const A = backend.typedArrayFromHeap(inputs.a) as Int32Array;
+  const B = backend.typedArrayFromHeap(inputs.b) as Int32Array;
+  const C = backend.typedArrayFromHeap(out) as Int32Array;
+  // Element (i, kk) of a and (kk, j) of b, whichever way each is stored.
+  const aI = transposeA ? 1 : k;
+  const aK = transposeA ? m : 1;
+  const bK = transposeB ? 1 : n;
+  const bJ = transposeB ? k : 1;
+  const batch = Math.max(p.batchA, p.batchB);
+  for (let e = 0; e < batch; e++) {
+    const a0 = p.batchA === 1 ? 0 : e * m * k;
+    const b0 = p.batchB === 1 ? 0 : e * k * n;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let kk = 0; kk < k; kk++)
+          s = (s + Math.imul(A[a0 + i * aI + kk * aK], B[b0 + kk * bK + j * bJ])) | 0;
+        C[e * m * n + i * n + j] = s;
+      }
+    }
+  }
+  return out;
 }
 
 /**
