@@ -72,6 +72,24 @@ export const REFUSALS: readonly OpCase[] = [
     refuses: /PadV2: paddings \[\[-1, 1\]\] must be integers >= 0/,
   },
   {
+    // tfjs's mirrorPad op checks these itself on every backend (a plain Error, before any kernel runs); the case keeps
+    // every backend refusing. Reflect allows up to size - 1, symmetric up to size (as TensorFlow).
+    name: 'mirrorPad reflect with a padding of the axis size is refused',
+    kernels: ['MirrorPad'],
+    inputs: [{ shape: [4] }],
+    run: ([x]) => tf.mirrorPad(x, [[4, 0]], 'reflect'),
+    refuses:
+      /Padding in dimension 0 cannot be greater than or equal to 3 or less than 0 for input of shape 4/,
+  },
+  {
+    name: 'mirrorPad symmetric with a negative padding is refused',
+    kernels: ['MirrorPad'],
+    inputs: [{ shape: [4] }],
+    run: ([x]) => tf.mirrorPad(x, [[0, -1]], 'symmetric'),
+    refuses:
+      /Padding in dimension 0 cannot be greater than or equal to 4 or less than 0 for input of shape 4/,
+  },
+  {
     name: 'tile with negative reps is refused',
     kernels: ['Tile'],
     inputs: [{ shape: [2] }],
