@@ -132,8 +132,10 @@ function backpropFilterKernel(fallback: KernelFunc, wasm: KernelFunc): KernelFun
     const block = nchwcBlockSize();
     const nchwc = block > 0 && x.shape[0] % block === 0 && CO % block === 0;
     // wasm's patch-row matmul beats the plain Conv graph where it applies: on W3's conv 1 (8 output channels, too
-    // few for an NCHWc block) 0.55 against 0.80 ms, min of 40 calls (2026-12-06 02:17 UTC, load 4.7).
-    if (!nchwc && filterGradientOnPatchRows(info)) return wasm(args);
+    // few for an NCHWc block) 0.55 against 0.80 ms, min of 40 calls (2026-12-06 02:17 UTC, load 4.7). With one input
+    // channel it also beats the NCHWc graph (whose Conv then has a 24×24 filter and a 5×5 output): the main job's conv
+    // 1, [32,28,28,1] → 16, 0.22–0.31 against 0.36–0.45 ms (min of 150–250 calls, interleaved, 08:14 UTC, load 9–11).
+    if ((!nchwc || CI === 1) && filterGradientOnPatchRows(info)) return wasm(args);
     const dW = new Float32Array(KH * KW * CI * CO);
     const { top, left } = info.padInfo;
     // Pad bottom/right so that the result is exactly kh × kw where the forward pass reached every filter row;

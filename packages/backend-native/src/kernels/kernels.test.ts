@@ -274,6 +274,11 @@ describe('convolutions and their gradients on ONNX Runtime', () => {
       c: { B: 16, H: 7, W: 6, CI: 3, KH: 3, KW: 3, CO: 16, s: 2, d: 1, top: 1, left: 0, OH: 4, OW: 3 },
     },
     {
+      name: 'one input channel, b and co filling blocks: filter gradient on patch rows, not NCHWc (odd 9×11, 3×4)',
+      pad: 'valid',
+      c: { B: 16, H: 9, W: 11, CI: 1, KH: 3, KW: 4, CO: 16, s: 1, d: 1, top: 0, left: 0, OH: 7, OW: 8 },
+    },
+    {
       name: 'ci 20 (neither under a block nor whole blocks: plain Conv forward), NCHWc filter gradient',
       pad: 'valid',
       c: { B: 32, H: 5, W: 5, CI: 20, KH: 2, KW: 2, CO: 32, s: 1, d: 1, top: 0, left: 0, OH: 4, OW: 4 },
