@@ -151,7 +151,106 @@ describe('index guards on cpu', () => {
     expect(Array.from(kept.dataSync())).toEqual([1, 3]);
   });
 
+  it('refuse repeated reduction and reverse axes (tfjs reduced or reversed twice: sum gave 6, mean 1.5 or 1)', () => {
+    const ones = () => tf.ones([2, 3]);
+    refused(
+      'Sum',
+      () => tf.sum(ones(), [1, 1]),
+      /^Sum: axes \[1, 1\] name an axis of a rank-2 tensor more than once\.$/,
+      ArgumentError,
+    );
+    refused('Mean', () => tf.mean(ones(), [0, -2]), /^Mean: axes \[0, -2\] name an axis/, ArgumentError);
+    refused('Max', () => tf.max(ones(), [1, -1]), /^Max: axes \[1, -1\]/, ArgumentError);
+    refused(
+      'Reverse',
+      () => tf.reverse(tf.tensor1d([1, 2, 3]), [0, 0]),
+      /^Reverse: axes \[0, 0\] name an axis of a rank-1 tensor more than once\.$/,
+      ArgumentError,
+    );
+  });
+
+  it('refuse zero strides and filters of 3-D pooling and depthwise convolution, a negative transposed-conv shape', () => {
+    const vol = () => tf.ones([1, 2, 2, 2, 1]) as tf.Tensor5D;
+    refused(
+      'MaxPool3D',
+      () => tf.maxPool3d(vol(), 1, 0, 'valid'),
+      /^MaxPool3D: strides \[0, 0, 0\] must be positive integers\.$/,
+      ArgumentError,
+    );
+    refused(
+      'AvgPool3D',
+      () => tf.avgPool3d(vol(), 0, 1, 'valid'),
+      /^AvgPool3D: filterSize \[0, 0, 0\] must be integers >= 1\.$/,
+      ArgumentError,
+    );
+    const img = () => tf.ones([1, 4, 4, 1]) as tf.Tensor4D;
+    const w = () => tf.ones([2, 2, 1, 1]) as tf.Tensor4D;
+    refused(
+      'DepthwiseConv2dNative',
+      () => tf.depthwiseConv2d(img(), w(), 0, 'valid'),
+      /^DepthwiseConv2dNative: strides \[0, 0\] must be positive integers\.$/,
+      ArgumentError,
+    );
+    refused(
+      'Conv2DBackpropInput',
+      () => tf.conv2dTranspose(tf.ones([1, 2, 2, 1]) as tf.Tensor4D, w(), [1, -1, 3, 1], 1, 'valid'),
+      /^Conv2DBackpropInput: inputShape \[1, -1, 3, 1\] must be integers >= 0\.$/,
+      ArgumentError,
+    );
+  });
+
+  it('refuse a fractional oneHot depth, negative samples, bad split sizes, negative bincount input', () => {
+    refused(
+      'OneHot',
+      () => tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2.5),
+      /^OneHot: depth \[2\.5\] must be integers >= 0\.$/,
+      ArgumentError,
+    );
+    refused(
+      'Multinomial',
+      () => tf.multinomial(tf.tensor1d([0.5, 0.5]), -1),
+      /^Multinomial: numSamples \[-1\] must be integers >= 0\.$/,
+      ArgumentError,
+    );
+    refused(
+      'SplitV',
+      () => tf.split(tf.tensor1d([1, 2, 3]), [4, -1])[1],
+      /^SplitV: sizes \[4, -1\] must be integers >= 0 \(at most one -1, inferred\) that fit axis 0 of size 3\.$/,
+      ArgumentError,
+    );
+    refused(
+      'Bincount',
+      () => tf.bincount(tf.tensor1d([0, -1], 'int32'), tf.tensor1d([], 'float32'), 3),
+      /^Bincount: value -1 \(entry 1 of the input\) must be >= 0\.$/,
+      ArgumentError,
+    );
+    expect(Array.from(tf.split(tf.tensor1d([1, 2, 3]), [1, -1])[1].dataSync())).toEqual([2, 3]);
+  });
+
+  it('refuse sparseToDense indices and cropAndResize box indices outside the output or the batch', () => {
+    refused(
+      'SparseToDense',
+      () => tf.sparseToDense(tf.tensor1d([5], 'int32'), tf.tensor1d([1]), [3]),
+      /^SparseToDense: index \[5\] \(entry 0 of the indices\) is outside a tensor of shape \[3\]/,
+    );
+    refused(
+      'CropAndResize',
+      () =>
+        tf.image.cropAndResize(
+          tf.ones([1, 2, 2, 1]) as tf.Tensor4D,
+          tf.tensor2d([0, 0, 1, 1], [1, 4]),
+          tf.tensor1d([3], 'int32'),
+          [2, 2],
+        ),
+      /^CropAndResize: box index 3 \(entry 0 of boxInd\) is outside a batch of 1 images: it must be in \[0, 0\]\.$/,
+    );
+  });
+
   it('leave valid calls to the kernel: the same values as by hand', () => {
+    expect(Array.from(tf.sum(tf.ones([2, 3]), [0, 1]).dataSync())).toEqual([6]);
+    expect(Array.from(tf.reverse(tf.tensor2d([1, 2, 3, 4], [2, 2]), [0, -1]).dataSync())).toEqual([
+      4, 3, 2, 1,
+    ]);
     expect(Array.from(tf.pad(tf.tensor1d([1, 2]), [[1, 0]], 5).dataSync())).toEqual([5, 1, 2]);
     expect(Array.from(tf.tile(tf.tensor1d([1, 2]), [2]).dataSync())).toEqual([1, 2, 1, 2]);
     expect(tf.tile(tf.tensor1d([1, 2]), [0]).shape).toEqual([0]);

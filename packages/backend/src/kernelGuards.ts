@@ -63,6 +63,13 @@ function checkIntegers(op: string, what: string, values: readonly number[], min:
     );
 }
 
+function checkNonNegative(op: string, values: ArrayLike<number> | undefined): void {
+  if (!values) return;
+  for (let i = 0; i < values.length; i++)
+    if (!(values[i] >= 0))
+      throw new ArgumentError(op, `value ${values[i]} (entry ${i} of the input) must be >= 0.`);
+}
+
 function checkPaddings(op: string, paddings: ReadonlyArray<readonly number[]>): void {
   if (!paddings.flat().every((v) => Number.isInteger(v) && v >= 0))
     throw new ArgumentError(
@@ -71,10 +78,27 @@ function checkPaddings(op: string, paddings: ReadonlyArray<readonly number[]>): 
     );
 }
 
-function checkPool(op: string, attrs: NamedAttrMap): void {
-  checkStrides(op, attrs.strides as number | number[]);
+/** Throws if `axes` (a number or list, negatives counting from the end) names one axis twice. */
+function checkDistinctAxes(op: string, axes: number | number[] | undefined, rank: number): void {
+  if (axes === undefined || axes === null || typeof axes === 'number') return;
+  const seen = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
+  if (seen.size !== axes.length)
+    throw new ArgumentError(
+      op,
+      `axes [${axes.join(', ')}] name an axis of a rank-${rank} tensor more than once.`,
+    );
+}
+
+const reduction =
+  (op: string, attr = 'axis'): Check =>
+  ({ x }, attrs) =>
+    checkDistinctAxes(op, attrs[attr] as number | number[] | undefined, x.shape.length);
+
+function checkPool(op: string, attrs: NamedAttrMap, dims = 2): void {
+  const s = attrs.strides as number | number[];
+  checkStrides(op, typeof s === 'number' ? Array<number>(dims).fill(s) : s);
   const f = attrs.filterSize as number | number[];
-  checkIntegers(op, 'filterSize', typeof f === 'number' ? [f, f] : f, 1);
+  checkIntegers(op, 'filterSize', typeof f === 'number' ? Array<number>(dims).fill(f) : f, 1);
 }
 
 type Check = (
@@ -120,6 +144,60 @@ const CHECKS: Record<string, Check> = {
   Cumprod: ({ x }, attrs) => checkAxis('Cumprod', attrs.axis as number, x.shape.length),
   MaxPool: (_inputs, attrs) => checkPool('MaxPool', attrs),
   AvgPool: (_inputs, attrs) => checkPool('AvgPool', attrs),
+  MaxPool3D: (_inputs, attrs) => checkPool('MaxPool3D', attrs, 3),
+  AvgPool3D: (_inputs, attrs) => checkPool('AvgPool3D', attrs, 3),
+  DepthwiseConv2dNative: (_inputs, attrs) => {
+    checkStrides('DepthwiseConv2dNative', attrs.strides as number | number[]);
+    const d = attrs.dilations as number | number[] | undefined;
+    if (d !== undefined)
+      checkIntegers('DepthwiseConv2dNative', 'dilations', typeof d === 'number' ? [d, d] : d, 1);
+  },
+  Conv2DBackpropInput: (_inputs, attrs) =>
+    checkIntegers('Conv2DBackpropInput', 'inputShape', attrs.inputShape as number[], 0),
+  Sum: reduction('Sum'),
+  Mean: reduction('Mean'),
+  Prod: reduction('Prod'),
+  Max: reduction('Max', 'reductionIndices'),
+  Min: reduction('Min'),
+  All: reduction('All'),
+  Any: reduction('Any'),
+  Reverse: ({ x }, attrs) => checkDistinctAxes('Reverse', attrs.dims as number | number[], x.shape.length),
+  OneHot: (_inputs, attrs) => checkIntegers('OneHot', 'depth', [attrs.depth as number], 0),
+  Multinomial: (_inputs, attrs) =>
+    checkIntegers('Multinomial', 'numSamples', [attrs.numSamples as number], 0),
+  SplitV: ({ x }, attrs) => {
+    const split = attrs.numOrSizeSplits as number | number[];
+    if (typeof split === 'number') return;
+    const axis =
+      (attrs.axis as number) < 0 ? (attrs.axis as number) + x.shape.length : (attrs.axis as number);
+    const known = split.filter((v) => v !== -1);
+    const inferred = x.shape[axis] - known.reduce((a, b) => a + b, 0);
+    if (!known.every((v) => Number.isInteger(v) && v >= 0) || split.length - known.length > 1 || inferred < 0)
+      throw new ArgumentError(
+        'SplitV',
+        `sizes [${split.join(', ')}] must be integers >= 0 (at most one -1, inferred) that fit axis ${axis} of size ${x.shape[axis]}.`,
+      );
+  },
+  Bincount: ({ x }, _attrs, host) => checkNonNegative('Bincount', host(x)),
+  DenseBincount: ({ x }, _attrs, host) => checkNonNegative('DenseBincount', host(x)),
+  SparseToDense: ({ sparseIndices }, attrs, host) => {
+    const values = host(sparseIndices);
+    const shape = attrs.outputShape as number[];
+    const k = sparseIndices.shape.length === 2 ? sparseIndices.shape[1] : 1;
+    if (values && k === shape.length)
+      checkTuples('SparseToDense', { ...sparseIndices, shape: [values.length / k, k] }, values, shape);
+  },
+  CropAndResize: ({ image, boxInd }, _attrs, host) => {
+    const values = host(boxInd);
+    if (!values) return;
+    const batch = image.shape[0];
+    for (let i = 0; i < values.length; i++)
+      if (!(values[i] >= 0 && values[i] < batch))
+        throw new IndexRangeError(
+          'CropAndResize',
+          `box index ${values[i]} (entry ${i} of boxInd) is outside a batch of ${batch} images: it must be in [0, ${batch - 1}].`,
+        );
+  },
   PadV2: (_inputs, attrs) => checkPaddings('PadV2', attrs.paddings as number[][]),
   SpaceToBatchND: (_inputs, attrs) => {
     checkIntegers('SpaceToBatchND', 'blockShape', attrs.blockShape as number[], 1);
