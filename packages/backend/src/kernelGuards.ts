@@ -80,7 +80,8 @@ function checkPaddings(op: string, paddings: ReadonlyArray<readonly number[]>): 
 
 /** Throws if `axes` (a number or list, negatives counting from the end) names one axis twice. */
 function checkDistinctAxes(op: string, axes: number | number[] | undefined, rank: number): void {
-  if (axes === undefined || axes === null || typeof axes === 'number') return;
+  // One axis cannot repeat: the common case (a training step's bias gradient sums one axis) costs a length test.
+  if (axes === undefined || axes === null || typeof axes === 'number' || axes.length < 2) return;
   const seen = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
   if (seen.size !== axes.length)
     throw new ArgumentError(
