@@ -14,6 +14,7 @@ import { runGraph } from '../onnxRuntime.js';
 import type { SmallGraph } from '../onnxModel.js';
 import { applyBiasAndActivation, canFuse } from './activation.js';
 import type { Activation } from './activation.js';
+import { columnPairBias, columnPairsFit, columnPairWeights } from './columnPairs.js';
 import { filterOIHWBiBo, filterOIHWBo, NCHWC, nchwcBlockSize, nchwcInput, padded } from './nchwc.js';
 import { outputFilledBy, valuesOf } from './tensorData.js';
 
@@ -161,6 +162,29 @@ export function nativeConv(
   const work = out.length * info.filterHeight * info.filterWidth * (info.inChannels / group);
   const block = group === 1 && activation?.op !== 'LeakyRelu' ? nchwcBlockSize() : 0;
   const C = info.inChannels;
+  if (columnPairsFit(info, group, block)) {
+    // One grey channel and few filters: two output columns a pixel (columnPairs.ts).
+    const [N, H, W] = xShape;
+    const M2 = 2 * info.outChannels;
+    const Mp = Math.ceil(M2 / block) * block;
+    const KP = (info.filterWidth + 1) / 2;
+    const pairs = columnPairWeights(weights, info.outChannels, info.filterHeight, info.filterWidth);
+    runGraph(
+      `NCHWc ${block} column pairs ${key} ${M2}`,
+      () => nchwcConvGraph(attributes, 2, M2, block, bias !== undefined, activation !== undefined),
+      [
+        { data: x, shape: [N, H, W / 2, 2] },
+        {
+          data: filterOIHWBo(pairs, M2, 2, info.filterHeight * KP, block),
+          shape: [Mp, 2, info.filterHeight, KP],
+        },
+        ...(bias ? [{ data: padded(columnPairBias(bias), Mp), shape: [Mp] }] : []),
+      ],
+      { data: out, shape: [N, info.outHeight, info.outWidth / 2, M2] },
+      work,
+    );
+    return;
+  }
   if (block > 0 && (C < block || C % block === 0)) {
     const M = info.outChannels;
     const Mp = Math.ceil(M / block) * block;

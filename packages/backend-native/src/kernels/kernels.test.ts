@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, useBackend } from '@nutshell/backend';
 import { nativeBackend } from '../index.js';
+import { columnPairBias, columnPairsFit, columnPairWeights } from './columnPairs.js';
 import { fallbackCounts } from './index.js';
 import { setNativeMinWork, staysOnWasm } from './matMul.js';
 import type { NativeMinWork } from './matMul.js';
@@ -274,6 +275,11 @@ describe('convolutions and their gradients on ONNX Runtime', () => {
       c: { B: 16, H: 7, W: 6, CI: 3, KH: 3, KW: 3, CO: 16, s: 2, d: 1, top: 1, left: 0, OH: 4, OW: 3 },
     },
     {
+      name: 'one input channel, 7 filters, even width, odd filter width: forward in column pairs (columnPairs.ts)',
+      pad: 'valid',
+      c: { B: 1, H: 5, W: 8, CI: 1, KH: 3, KW: 3, CO: 7, s: 1, d: 1, top: 0, left: 0, OH: 3, OW: 6 },
+    },
+    {
       name: 'one input channel, b and co filling blocks: filter gradient on patch rows, not NCHWc (odd 9×11, 3×4)',
       pad: 'valid',
       c: { B: 16, H: 9, W: 11, CI: 1, KH: 3, KW: 4, CO: 16, s: 1, d: 1, top: 0, left: 0, OH: 7, OW: 8 },
@@ -345,58 +351,52 @@ describe('convolutions and their gradients on ONNX Runtime', () => {
     tf.dispose([xt, ft]);
   });
 
-  it('fused conv2d: bias in the graph (per channel or one value), each activation, no fallback', async () => {
-    const c: Conv = {
-      B: 2,
-      H: 6,
-      W: 5,
-      CI: 2,
-      KH: 3,
-      KW: 2,
-      CO: 3,
-      s: 1,
-      d: 1,
-      top: 0,
-      left: 0,
-      OH: 4,
-      OW: 4,
-    };
-    const x = values(c.B * c.H * c.W * c.CI);
-    const f = values(c.KH * c.KW * c.CI * c.CO);
-    const ref = convRef(c, x, f, new Float32Array(c.B * c.OH * c.OW * c.CO)).y;
-    const xt = tf.tensor4d(x, [c.B, c.H, c.W, c.CI]);
-    const ft = tf.tensor4d(f, [c.KH, c.KW, c.CI, c.CO]);
-    const perChannel = values(c.CO);
-    const acts: Array<[tf.fused.Activation, (v: number) => number]> = [
-      ['linear', (v) => v],
-      ['relu', (v) => Math.max(v, 0)],
-      ['leakyrelu', (v) => (v < 0 ? 0.15 * v : v)],
-      ['relu6', (v) => Math.min(Math.max(v, 0), 6)],
-      ['sigmoid', (v) => 1 / (1 + Math.exp(-v))],
-    ];
-    const before = { ...fallbackCounts() };
-    for (const [activation, act] of acts)
-      for (const bias of [perChannel, Float32Array.of(-0.25), undefined]) {
-        const b = bias && tf.tensor1d(bias);
-        const y = tf.fused.conv2d({
-          x: xt,
-          filter: ft,
-          strides: 1,
-          pad: 'valid',
-          bias: b,
-          activation,
-          leakyreluAlpha: 0.15,
-        });
-        await expectClose(
-          y,
-          ref.map((v, i) => act(v + (bias ? bias[bias.length === 1 ? 0 : i % c.CO] : 0))),
-          [c.B, c.OH, c.OW, c.CO],
-        );
-        b?.dispose();
-      }
-    expect(fallbackCounts()).toEqual(before);
-    tf.dispose([xt, ft]);
-  });
+  const fusedCases: Array<[string, Conv]> = [
+    ['', { B: 2, H: 6, W: 5, CI: 2, KH: 3, KW: 2, CO: 3, s: 1, d: 1, top: 0, left: 0, OH: 4, OW: 4 }],
+    // columnPairs.ts where the block is 16: one channel, 2·5 filters ≤ a block, even width, odd filter width.
+    [
+      ', one channel in column pairs',
+      { B: 3, H: 7, W: 10, CI: 1, KH: 3, KW: 5, CO: 5, s: 1, d: 1, top: 0, left: 0, OH: 5, OW: 6 },
+    ],
+  ];
+  for (const [label, c] of fusedCases)
+    it(`fused conv2d${label}: bias in the graph (per channel or one value), each activation, no fallback`, async () => {
+      const x = values(c.B * c.H * c.W * c.CI);
+      const f = values(c.KH * c.KW * c.CI * c.CO);
+      const ref = convRef(c, x, f, new Float32Array(c.B * c.OH * c.OW * c.CO)).y;
+      const xt = tf.tensor4d(x, [c.B, c.H, c.W, c.CI]);
+      const ft = tf.tensor4d(f, [c.KH, c.KW, c.CI, c.CO]);
+      const perChannel = values(c.CO);
+      const acts: Array<[tf.fused.Activation, (v: number) => number]> = [
+        ['linear', (v) => v],
+        ['relu', (v) => Math.max(v, 0)],
+        ['leakyrelu', (v) => (v < 0 ? 0.15 * v : v)],
+        ['relu6', (v) => Math.min(Math.max(v, 0), 6)],
+        ['sigmoid', (v) => 1 / (1 + Math.exp(-v))],
+      ];
+      const before = { ...fallbackCounts() };
+      for (const [activation, act] of acts)
+        for (const bias of [perChannel, Float32Array.of(-0.25), undefined]) {
+          const b = bias && tf.tensor1d(bias);
+          const y = tf.fused.conv2d({
+            x: xt,
+            filter: ft,
+            strides: 1,
+            pad: 'valid',
+            bias: b,
+            activation,
+            leakyreluAlpha: 0.15,
+          });
+          await expectClose(
+            y,
+            ref.map((v, i) => act(v + (bias ? bias[bias.length === 1 ? 0 : i % c.CO] : 0))),
+            [c.B, c.OH, c.OW, c.CO],
+          );
+          b?.dispose();
+        }
+      expect(fallbackCounts()).toEqual(before);
+      tf.dispose([xt, ft]);
+    });
 
   it('depthwise conv2d (multiplier 2) and its input gradient natively', async () => {
     const [B, H, W, CI, CM, K] = [2, 6, 6, 3, 2, 3];
@@ -544,6 +544,30 @@ describe("ONNX Runtime's NCHWc kernels", () => {
       expect(nchwcBlockSize()).toBeGreaterThan(0);
     },
   );
+
+  it('column pairs: which convolutions take them, and the pair filter against a direct reading of it', () => {
+    const info = (
+      x: [number, number, number, number],
+      f: [number, number, number, number],
+      s = 1,
+      pad: 'valid' | 'same' = 'valid',
+    ) => tf.backend_util.computeConv2DInfo(x, f, s, 1, pad);
+    expect(columnPairsFit(info([64, 28, 28, 1], [5, 5, 1, 8]), 1, 16)).toBe(true); // W3's conv 1
+    expect(columnPairsFit(info([64, 28, 28, 1], [5, 5, 1, 8]), 1, 8)).toBe(false); // 16 channels > a block of 8
+    expect(columnPairsFit(info([32, 28, 28, 1], [5, 5, 1, 16]), 1, 16)).toBe(false); // the main job's: no padding to save
+    expect(columnPairsFit(info([2, 9, 9, 1], [3, 3, 1, 4]), 1, 16)).toBe(false); // odd width
+    expect(columnPairsFit(info([2, 8, 8, 1], [2, 2, 1, 4]), 1, 16)).toBe(false); // even filter width
+    expect(columnPairsFit(info([2, 8, 8, 2], [3, 3, 2, 4]), 1, 16)).toBe(false); // two channels
+    expect(columnPairsFit(info([2, 8, 8, 1], [3, 3, 1, 4], 2), 1, 16)).toBe(false); // stride 2
+    expect(columnPairsFit(info([2, 8, 8, 1], [3, 3, 1, 4], 1, 'same'), 1, 16)).toBe(false); // padded
+    expect(columnPairsFit(info([2, 8, 8, 1], [3, 3, 1, 4]), 1, 0)).toBe(false); // no NCHWc kernels
+    // w [co 2, 1, kh 1, kw 3] = 1…6; pair filter [4, 2, 1, 2]: channel q·2 + f, input p, column k = w[f, 2k + p − q].
+    const pairs = columnPairWeights(Float32Array.of(1, 2, 3, 4, 5, 6), 2, 1, 3);
+    const at = (q: number, f: number, p: number, k: number) => pairs[((q * 2 + f) * 2 + p) * 2 + k];
+    expect([at(0, 0, 0, 0), at(0, 0, 1, 0), at(0, 0, 0, 1), at(0, 0, 1, 1)]).toEqual([1, 2, 3, 0]);
+    expect([at(1, 1, 0, 0), at(1, 1, 1, 0), at(1, 1, 0, 1), at(1, 1, 1, 1)]).toEqual([0, 4, 5, 6]);
+    expect(Array.from(columnPairBias(Float32Array.of(7, 8)))).toEqual([7, 8, 7, 8]);
+  });
 
   it('filters in the blocked orders: [o/B, i, kh·kw, B] and [o/B, i/B, kh·kw, B(i), B(o)], zero-padded', () => {
     const w = Float32Array.from({ length: 3 * 4 * 2 }, (_, k) => k + 1); // [o 3, i 4, taps 2]
