@@ -169,6 +169,25 @@ describe('index guards on cpu', () => {
     );
   });
 
+  it('refuse max, min, argMax over an empty axis (tfjs: NaN on cpu, heap garbage on wasm, 0 for argMax)', () => {
+    const empty = () => tf.zeros([2, 0]);
+    refused(
+      'Max',
+      () => tf.max(empty(), 1),
+      /^Max: axes \[1\] of a tensor of shape \[2, 0\] include an empty one: an empty max has no value\.$/,
+      ArgumentError,
+    );
+    refused('Min', () => tf.min(empty()), /^Min: axes \[0, 1\] of a tensor of shape \[2, 0\]/, ArgumentError);
+    refused(
+      'ArgMax',
+      () => tf.argMax(empty(), 1),
+      /^ArgMax: axes \[1\] of a tensor of shape \[2, 0\]/,
+      ArgumentError,
+    );
+    // An empty output has no value to lack: [0, 3] reduced along axis 1 is [0].
+    expect(tf.max(tf.zeros([0, 3]), 1).shape).toEqual([0]);
+  });
+
   it('refuse zero strides and filters of 3-D pooling and depthwise convolution, a negative transposed-conv shape', () => {
     const vol = () => tf.ones([1, 2, 2, 2, 1]) as tf.Tensor5D;
     refused(

@@ -95,6 +95,28 @@ const reduction =
   ({ x }, attrs) =>
     checkDistinctAxes(op, attrs[attr] as number | number[] | undefined, x.shape.length);
 
+/**
+ * Max, Min, ArgMax, ArgMin over an empty axis have no answer (tfjs gave NaN on cpu, heap garbage on wasm, index 0
+ * for argMax); refused as numpy does, unless the output is empty too. Unknown axes are left to tfjs's own check.
+ */
+const extremum =
+  (op: string, attr: string, distinct: boolean): Check =>
+  ({ x }, attrs) => {
+    const raw = attrs[attr] as number | number[] | undefined;
+    if (distinct) checkDistinctAxes(op, raw, x.shape.length);
+    if (!x.shape.includes(0)) return;
+    const rank = x.shape.length;
+    const axes = (
+      raw === undefined || raw === null ? [...x.shape.keys()] : typeof raw === 'number' ? [raw] : raw
+    ).map((a) => (a < 0 ? a + rank : a));
+    const kept = x.shape.filter((_, i) => !axes.includes(i));
+    if (axes.some((a) => x.shape[a] === 0) && !kept.includes(0))
+      throw new ArgumentError(
+        op,
+        `axes [${axes.join(', ')}] of a tensor of shape [${x.shape.join(', ')}] include an empty one: an empty ${op.toLowerCase()} has no value.`,
+      );
+  };
+
 function checkPool(op: string, attrs: NamedAttrMap, dims = 2): void {
   const s = attrs.strides as number | number[];
   checkStrides(op, typeof s === 'number' ? Array<number>(dims).fill(s) : s);
@@ -158,8 +180,10 @@ const CHECKS: Record<string, Check> = {
   Sum: reduction('Sum'),
   Mean: reduction('Mean'),
   Prod: reduction('Prod'),
-  Max: reduction('Max', 'reductionIndices'),
-  Min: reduction('Min'),
+  Max: extremum('Max', 'reductionIndices', true),
+  Min: extremum('Min', 'axis', true),
+  ArgMax: extremum('ArgMax', 'axis', false),
+  ArgMin: extremum('ArgMin', 'axis', false),
   All: reduction('All'),
   Any: reduction('Any'),
   Reverse: ({ x }, attrs) => checkDistinctAxes('Reverse', attrs.dims as number | number[], x.shape.length),

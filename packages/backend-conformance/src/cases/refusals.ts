@@ -221,4 +221,18 @@ export const REFUSALS: readonly OpCase[] = [
     run: ([x, boxes, ind]) => tf.image.cropAndResize(x as never, boxes as never, ind as never, [2, 2]),
     refuses: /CropAndResize: box index 3 \(entry 0 of boxInd\) is outside a batch of 1 images/,
   },
+  {
+    name: 'max over an empty axis is refused',
+    kernels: ['Max'],
+    inputs: [{ shape: [2, 0] }],
+    run: ([x]) => tf.max(x, 1),
+    refuses: /Max: axes \[1\] of a tensor of shape \[2, 0\] include an empty one/,
+  },
+  {
+    name: 'argMax over an empty axis is refused',
+    kernels: ['ArgMax'],
+    inputs: [{ shape: [2, 0] }],
+    run: ([x]) => tf.argMax(x, 1),
+    refuses: /ArgMax: axes \[1\] of a tensor of shape \[2, 0\] include an empty one/,
+  },
 ];
