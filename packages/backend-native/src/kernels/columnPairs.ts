@@ -6,7 +6,10 @@
 // pixel, as 2·co channels: output column 2j + q, filter f, is channel q·co + f, and the output [n, oh, ow/2, 2·co]
 // is the same memory as [n, oh, ow, co]. Input column 2(j + k) + p meets filter column 2k + p − q, so the pair filter
 // is (kw + 1)/2 columns wide with zeros where that tap is outside the filter. On W3's conv 1 ([64,28,28,1] → 8, 5×5,
-// relu) this took 0.30 against 0.47 ms (min of 200 calls, interleaved, 2026-12-06 08:17 UTC, load 3.3).
+// relu) this took 0.30 against 0.47 ms (min of 200 calls, interleaved, 2026-12-06 08:17 UTC, load 3.3). With a
+// whole block of filters (the main job's conv 1, [32,28,28,1] → 16) nothing is padded and the pairs do 20% more
+// multiply-adds: faster on the graph alone (0.18–0.19 against 0.22–0.26 ms) but not through the kernel (0.29–0.33
+// against 0.29–0.32 ms, 08:21 UTC, load 2.8), so that case keeps the plain NCHWc graph.
 import type * as tf from '@tensorflow/tfjs-core';
 
 /**

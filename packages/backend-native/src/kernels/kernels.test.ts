@@ -280,6 +280,11 @@ describe('convolutions and their gradients on ONNX Runtime', () => {
       c: { B: 1, H: 5, W: 8, CI: 1, KH: 3, KW: 3, CO: 7, s: 1, d: 1, top: 0, left: 0, OH: 3, OW: 6 },
     },
     {
+      name: 'one input channel, 16 filters (a whole block on AVX-512: not in column pairs), 2 images, 6×12, 5×5',
+      pad: 'valid',
+      c: { B: 2, H: 6, W: 12, CI: 1, KH: 5, KW: 5, CO: 16, s: 1, d: 1, top: 0, left: 0, OH: 2, OW: 8 },
+    },
+    {
       name: 'one input channel, b and co filling blocks: filter gradient on patch rows, not NCHWc (odd 9×11, 3×4)',
       pad: 'valid',
       c: { B: 16, H: 9, W: 11, CI: 1, KH: 3, KW: 4, CO: 16, s: 1, d: 1, top: 0, left: 0, OH: 7, OW: 8 },
