@@ -3,6 +3,7 @@ import { tf, useBackend } from '@nutshell/backend';
 import { nativeBackend } from '../index.js';
 import { columnPairBias, columnPairsFit, columnPairWeights } from './columnPairs.js';
 import { fallbackCounts } from './index.js';
+import { graphRuns, setSliceBytes, SLICE_BYTES } from '../onnxRuntime.js';
 import { setNativeMinWork, staysOnWasm } from './matMul.js';
 import type { NativeMinWork } from './matMul.js';
 import { filterOIHWBiBo, filterOIHWBo, nchwcBlockSize, setNchwcBlockSize } from './nchwc.js';
@@ -549,6 +550,53 @@ describe("ONNX Runtime's NCHWc kernels", () => {
       expect(nchwcBlockSize()).toBeGreaterThan(0);
     },
   );
+
+  it('a column-pair convolution cut into slices of images gives the whole answer (3 slices of a 3-image batch)', async () => {
+    const c: Conv = {
+      B: 3,
+      H: 6,
+      W: 8,
+      CI: 1,
+      KH: 3,
+      KW: 3,
+      CO: 4,
+      s: 1,
+      d: 1,
+      top: 0,
+      left: 0,
+      OH: 4,
+      OW: 6,
+    };
+    const x = values(c.B * c.H * c.W);
+    const f = values(c.KH * c.KW * c.CO);
+    const bias = values(c.CO);
+    const ref = convRef(c, x, f, new Float32Array(c.B * c.OH * c.OW * c.CO)).y;
+    const xt = tf.tensor4d(x, [c.B, c.H, c.W, c.CI]);
+    const ft = tf.tensor4d(f, [c.KH, c.KW, c.CI, c.CO]);
+    const bt = tf.tensor1d(bias);
+    const image = c.OH * c.OW * c.CO * 4;
+    setSliceBytes(image); // one image a slice
+    try {
+      const before = graphRuns();
+      const y = tf.fused.conv2d({
+        x: xt,
+        filter: ft,
+        strides: 1,
+        pad: 'valid',
+        bias: bt,
+        activation: 'relu',
+      });
+      expect(graphRuns() - before).toBe(c.B);
+      await expectClose(
+        y,
+        ref.map((v, i) => Math.max(v + bias[i % c.CO], 0)),
+        [c.B, c.OH, c.OW, c.CO],
+      );
+    } finally {
+      setSliceBytes(SLICE_BYTES);
+    }
+    tf.dispose([xt, ft, bt]);
+  });
 
   it('column pairs: which convolutions take them, and the pair filter against a direct reading of it', () => {
     const info = (
