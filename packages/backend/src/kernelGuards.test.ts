@@ -210,6 +210,21 @@ describe('index guards on cpu', () => {
       /^DepthwiseConv2dNative: strides \[0, 0\] must be positive integers\.$/,
       ArgumentError,
     );
+    // tfjs-layers passes `dilations: null` (the default, 1): allowed, not read as a list.
+    const before = tf.memory().numTensors;
+    const [x, f] = [img(), w()];
+    const y = tf
+      .engine()
+      .runKernel('DepthwiseConv2dNative', { x, filter: f }, {
+        strides: [1, 1],
+        pad: 'valid',
+        dataFormat: 'NHWC',
+        dilations: null,
+      } as unknown as tf.NamedAttrMap) as tf.Tensor;
+    expect(y.shape).toEqual([1, 3, 3, 1]);
+    expect(Array.from(y.dataSync())).toEqual(Array(9).fill(4));
+    tf.dispose([x, f, y]);
+    expect(tf.memory().numTensors).toBe(before);
     refused(
       'Conv2DBackpropInput',
       () => tf.conv2dTranspose(tf.ones([1, 2, 2, 1]) as tf.Tensor4D, w(), [1, -1, 3, 1], 1, 'valid'),

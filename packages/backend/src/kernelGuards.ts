@@ -171,9 +171,9 @@ const CHECKS: Record<string, Check> = {
   AvgPool3D: (_inputs, attrs) => checkPool('AvgPool3D', attrs, 3),
   DepthwiseConv2dNative: (_inputs, attrs) => {
     checkStrides('DepthwiseConv2dNative', attrs.strides as number | number[]);
-    const d = attrs.dilations as number | number[] | undefined;
-    if (d !== undefined)
-      checkIntegers('DepthwiseConv2dNative', 'dilations', typeof d === 'number' ? [d, d] : d, 1);
+    // tfjs-layers passes `dilations: null` for the default (1).
+    const d = attrs.dilations as number | number[] | null | undefined;
+    if (d != null) checkIntegers('DepthwiseConv2dNative', 'dilations', typeof d === 'number' ? [d, d] : d, 1);
   },
   Conv2DBackpropInput: (_inputs, attrs) =>
     checkIntegers('Conv2DBackpropInput', 'inputShape', attrs.inputShape as number[], 0),
