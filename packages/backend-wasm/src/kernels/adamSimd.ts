@@ -6,7 +6,19 @@
 // bit for bit. Where the module does not compile (no wasm SIMD), `adamSimd` returns undefined and the caller takes
 // another path; a shared heap (the multi-threaded build) is imported as shared (simdModule.ts).
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { compileSimd, F32, get, I32, set, simd, store } from './simdModule.js';
+import {
+  addressAt,
+  compileSimd,
+  F32,
+  f32x4,
+  get,
+  I32,
+  loadAt,
+  set,
+  simd,
+  store,
+  v128,
+} from './simdModule.js';
 
 // (func (param $w $g $m $v $ow $om $ov $n4 $hasDecay i32) (param $b1 $c1 $b2 $c2 $eps $step $irc $decay f32)),
 // locals: $off $end i32; splats $B1 $C1 $B2 $C2 $EPS $STEP $IRC $DECAY $MASK, temporaries $G $M1 $V1 $W $UPD v128.
@@ -30,17 +42,10 @@ const L = {
   UPD: 32,
 } as const;
 
-const load = (ptr: number) => [...get(ptr), ...get(L.off), 0x6a, ...simd(0x00), 0x00, 0x00]; // v128.load (ptr + off)
-const addr = (ptr: number) => [...get(ptr), ...get(L.off), 0x6a]; // i32.add, the address of a store
-const [splat, sqrt, add, sub, mul, div, bitselect] = [
-  simd(0x13),
-  simd(0xe3),
-  simd(0xe4),
-  simd(0xe5),
-  simd(0xe6),
-  simd(0xe7),
-  simd(0x52),
-];
+const load = (ptr: number) => loadAt(ptr, L.off); // v128.load (ptr + off)
+const addr = (ptr: number) => addressAt(ptr, L.off); // the address of a store
+const { splat, sqrt, add, sub, mul, div } = f32x4;
+const { bitselect } = v128;
 
 const body = [
   0x02,

@@ -15,7 +15,7 @@ import {
   loop,
   set,
   shl,
-  simd,
+  f32x4,
   store,
   type Op,
 } from './simdModule.js';
@@ -23,7 +23,7 @@ import {
 // (func (param $src $dst $oh $ow $kh $kw $c4 $rowBytes i32)), locals $y $x $i $j $c $d0 $dk $d $col $row i32.
 const [src, dst, oh, ow, kh, kw, c4, rowBytes] = [0, 1, 2, 3, 4, 5, 6, 7];
 const [y, x, i, j, c, d0, dk, d, col, row] = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
-const f32x4Add = simd(0xe4);
+const f32x4Add = f32x4.add;
 
 // prettier-ignore
 const body: Op = [

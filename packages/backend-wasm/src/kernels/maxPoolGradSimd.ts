@@ -20,7 +20,9 @@ import {
   mul,
   set,
   shl,
-  simd,
+  f32x4,
+  V128_ZERO as zero,
+  v128,
   store,
   sub,
   type Op,
@@ -31,8 +33,8 @@ const [x, y, g, o, ow, c4, kh, kw, rowBytes] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
 const [d, p, ox, c, r, i, q, j, col] = [9, 10, 11, 12, 13, 14, 15, 16, 17];
 const [T, G, TK, E] = [18, 19, 20, 21];
 
-const zero: Op = [...simd(0x0c), ...Array<number>(16).fill(0)]; // v128.const 0
-const [eq, and, andnot, or] = [simd(0x41), simd(0x4e), simd(0x4f), simd(0x50)]; // f32x4.eq, v128.and/andnot/or
+const { eq } = f32x4;
+const { and, andnot, or } = v128;
 
 // prettier-ignore
 const body: Op = [

@@ -10,13 +10,15 @@ import {
   add,
   compileSimd,
   countDown,
+  f32x4,
   get,
   i32,
   load,
   loop,
   set,
-  simd,
   store,
+  V128_ZERO as zero,
+  v128,
   type Op,
 } from './simdModule.js';
 
@@ -25,9 +27,8 @@ const [dy, y, dx, db, rows, c4] = [0, 1, 2, 3, 4, 5];
 const [b, c] = [6, 7];
 const [Y, V] = [8, 9];
 
-const zero: Op = [...simd(0x0c), ...Array<number>(16).fill(0)]; // v128.const 0
-const [ne, gt, or, bitselect] = [simd(0x42), simd(0x44), simd(0x50), simd(0x52)]; // f32x4.ne/gt, v128.or/bitselect
-const [fadd, fmul] = [simd(0xe4), simd(0xe6)]; // f32x4.add, f32x4.mul
+const { ne, gt, add: fadd, mul: fmul } = f32x4;
+const { or, bitselect } = v128;
 const next = (p: number): Op => [...get(p), ...i32(16), ...add, ...set(p)];
 
 // prettier-ignore

@@ -5,7 +5,21 @@
 // about 1.5 µs. Each lane computes exactly what @nutshell/backend's scalar loop (and the op-by-op rule) computes,
 // every product and sum rounded to float32: vel = v·μ + g; step = vel, or g + vel·μ (Nesterov); w − step·lr.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { add, compileSimd, F32, get, I32, i32, loop, set, simd, store, type Op } from './simdModule.js';
+import {
+  add,
+  addressAt,
+  compileSimd,
+  F32,
+  f32x4,
+  get,
+  I32,
+  i32,
+  loadAt,
+  loop,
+  set,
+  store,
+  type Op,
+} from './simdModule.js';
 
 /** How the step uses a velocity: none (plain SGD), momentum, or Nesterov momentum. */
 export type SgdMode = 'plain' | 'momentum' | 'nesterov';
@@ -15,18 +29,18 @@ const [W, G, V, OW, OV, N4, LR, MU] = [0, 1, 2, 3, 4, 5, 6, 7];
 // Locals: $off i32; $lr4 $mu4 $g $vel v128.
 const OFF = 8;
 const [LR4, MU4, GV, VEL] = [9, 10, 11, 12];
-const [splat, f32Add, f32Sub, f32Mul] = [simd(0x13), simd(0xe4), simd(0xe5), simd(0xe6)];
-const loadAt = (ptr: number): Op => [...get(ptr), ...get(OFF), ...add, ...simd(0x00), 0x00, 0x00];
-const addressOf = (ptr: number): Op => [...get(ptr), ...get(OFF), ...add];
+const { splat, add: f32Add, sub: f32Sub, mul: f32Mul } = f32x4;
+const loadAtOff = (ptr: number): Op => loadAt(ptr, OFF);
+const addressOf = (ptr: number): Op => addressAt(ptr, OFF);
 
 function body(mode: SgdMode): Op {
-  const step: Op = [...loadAt(G), ...set(GV)];
+  const step: Op = [...loadAtOff(G), ...set(GV)];
   if (mode !== 'plain') {
-    step.push(...loadAt(V), ...get(MU4), ...f32Mul, ...get(GV), ...f32Add, ...set(VEL));
+    step.push(...loadAtOff(V), ...get(MU4), ...f32Mul, ...get(GV), ...f32Add, ...set(VEL));
     step.push(...addressOf(OV), ...get(VEL), ...store);
   }
   // w − step·lr, step = g, vel, or g + vel·μ
-  step.push(...addressOf(OW), ...loadAt(W));
+  step.push(...addressOf(OW), ...loadAtOff(W));
   if (mode === 'plain') step.push(...get(GV));
   else if (mode === 'momentum') step.push(...get(VEL));
   else step.push(...get(GV), ...get(VEL), ...get(MU4), ...f32Mul, ...f32Add);

@@ -24,13 +24,40 @@ export function leb(n: number): number[] {
 export const get = (n: number): Op => [0x20, n];
 export const set = (n: number): Op => [0x21, n];
 export const tee = (n: number): Op => [0x22, n];
-/** i32.const n (n < 64). */
-export const i32 = (n: number): Op => [0x41, ...leb(n)];
+/** i32.const n, any 32-bit integer (signed LEB128). */
+export const i32 = (n: number): Op => {
+  const out: number[] = [0x41];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+};
 export const [add, sub, mul, shl]: Op[] = [[0x6a], [0x6b], [0x6c], [0x74]]; // i32 arithmetic
 /** A SIMD instruction (prefix 0xfd, LEB128 opcode). */
 export const simd = (op: number): Op => [0xfd, ...leb(op)];
 export const load: Op = [...simd(0x00), 0x00, 0x00]; // v128.load, byte alignment, offset 0
 export const store: Op = [...simd(0x0b), 0x00, 0x00]; // v128.store
+/** The address in local `ptr` plus local `off`, and a v128.load from it. */
+export const addressAt = (ptr: number, off: number): Op => [...get(ptr), ...get(off), ...add];
+export const loadAt = (ptr: number, off: number): Op => [...addressAt(ptr, off), ...load];
+/** v128.const 0. */
+export const V128_ZERO: Op = [...simd(0x0c), ...Array<number>(16).fill(0)];
+/** f32x4 lane arithmetic and comparisons (IEEE binary32 lane by lane). */
+export const f32x4 = {
+  splat: simd(0x13),
+  eq: simd(0x41),
+  ne: simd(0x42),
+  gt: simd(0x44),
+  sqrt: simd(0xe3),
+  add: simd(0xe4),
+  sub: simd(0xe5),
+  mul: simd(0xe6),
+  div: simd(0xe7),
+} as const;
+/** v128 bitwise operations; `bitselect` takes a, b, mask and gives a where the mask's bits are set, else b. */
+export const v128 = { and: simd(0x4e), andnot: simd(0x4f), or: simd(0x50), bitselect: simd(0x52) } as const;
 /** `loop … end` around `body`. */
 export const loop = (...body: Op[]): Op => [0x03, 0x40, ...body.flat(), 0x0b];
 /** `--n; br_if` to the enclosing loop while n ≠ 0 (so a loop runs n ≥ 1 times). */

@@ -18,7 +18,21 @@
 // and a's step ('steps', x·W) or second-row offset ('rows', xᵀ·dY) is compiled in. Unrolling t by hand, or 3–4
 // rows at a time, measured 1.3–2× slower. README: W1's figures.
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { add, compileSimd, countDown, get, leb, loop, set, simd, tee, type Op } from './simdModule.js';
+import {
+  add,
+  compileSimd,
+  countDown,
+  f32x4,
+  get,
+  i32,
+  leb,
+  loop,
+  set,
+  simd,
+  tee,
+  V128_ZERO as zero,
+  type Op,
+} from './simdModule.js';
 
 /** The most output columns this pass takes: 4 vectors of accumulators for each of its two rows. */
 export const SKINNY_MAX_COLUMNS = 16;
@@ -41,8 +55,7 @@ const BV = SPLAT + 2;
 const ACC = BV + 1;
 
 const memarg = (offset: number): Op => [0x00, ...leb(offset)]; // alignment hint 1 byte, then the offset
-const f32x4Mul = simd(0xe6);
-const f32x4Add = simd(0xe4);
+const { mul: f32x4Mul, add: f32x4Add } = f32x4;
 const splat32 = (offset: number): Op => [...simd(0x09), ...memarg(offset)]; // v128.load32_splat
 const splat64 = (offset: number): Op => [...simd(0x0a), ...memarg(offset)]; // v128.load64_splat
 /** i8x16.shuffle of the two vectors on the stack, given as 32-bit lanes (0–3 the first's, 4–7 the second's). */
@@ -50,17 +63,6 @@ const shuffle32 = (lanes: number[]): Op => [
   ...simd(0x0d),
   ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]),
 ];
-
-/** i32.const of a non-negative value (signed LEB128). */
-function i32Const(n: number): Op {
-  const out: number[] = [0x41];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>>= 7;
-    if (n === 0 && (byte & 0x40) === 0) return [...out, byte];
-    out.push(byte | 0x80);
-  }
-}
 
 /** Loads `lanes` (1–4) floats at address-on-stack + offset into a vector (the other lanes 0). */
 function loadLanes(address: Op, offset: number, lanes: number): Op {
@@ -102,7 +104,6 @@ function body(n: number, withBias: boolean, layout: SkinnyLayout): Op {
   // Accumulators: row 0's full vectors, row 1's, then the shared tail or row 0's and row 1's own.
   const acc = (row: number, j: number) => ACC + (j < full ? row * full + j : 2 * full + (shared ? 0 : row));
   const lanes = (j: number) => (j < full ? 4 : tail);
-  const zero = [...simd(0x0c), ...Array<number>(16).fill(0)]; // v128.const 0
   const rowOf = (base: number, offset: number, row: number): Op =>
     row === 0 ? get(base) : [...get(base), ...get(offset), ...add];
   const code: Op = [];
@@ -144,8 +145,8 @@ function body(n: number, withBias: boolean, layout: SkinnyLayout): Op {
         ...set(acc(row, j)),
       );
   }
-  const aStep = layout === 'steps' ? i32Const(4) : get(AT);
-  step.push(...get(TA), ...aStep, ...add, ...set(TA), ...get(TB), ...i32Const(rowBytes), ...add, ...tee(TB));
+  const aStep = layout === 'steps' ? i32(4) : get(AT);
+  step.push(...get(TA), ...aStep, ...add, ...set(TA), ...get(TB), ...i32(rowBytes), ...add, ...tee(TB));
   // Until b's row pointer reaches b's end: no counter to keep.
   step.push(...get(BEND), 0x47, 0x0d, 0x00); // i32.ne, br_if 0
   code.push(...loop(step));
