@@ -31,15 +31,26 @@ export function leadingAxes(shape: readonly number[], axes: readonly number[]): 
 }
 
 /**
- * `[R, C]` when `axes` are exactly x's leading axes and the sum is worth the pooling path (some axis kept, at
- * least 2 rows and columns and `MIN_SIZE` values), else undefined.
+ * How Nutshell's Sum runs a float32 sum over `axes`, with x seen as `[R, C]`: `'direct'` (leading axes, fewer
+ * than `MIN_SIZE` values: `columnSums`), `'pooled'` (leading axes, at least 2 rows and columns and `MIN_SIZE`
+ * values: average pooling), or undefined (tfjs's kernel; for a large one-row or one-column sum its transpose is a
+ * copy at most).
  */
+export function sumRoute(
+  shape: readonly number[],
+  axes: readonly number[],
+): { route: 'direct' | 'pooled'; R: number; C: number } | undefined {
+  const rc = leadingAxes(shape, axes.length > 1 ? [...axes].sort((p, q) => p - q) : axes);
+  if (!rc) return undefined;
+  const [R, C] = rc;
+  if (R * C < MIN_SIZE) return { route: 'direct', R, C };
+  return R >= 2 && C >= 2 ? { route: 'pooled', R, C } : undefined;
+}
+
+/** `[R, C]` when `sumRoute` takes the pooling path, else undefined. */
 export function leadingSum(shape: readonly number[], axes: readonly number[]): [number, number] | undefined {
-  const rc = leadingAxes(
-    shape,
-    [...axes].sort((p, q) => p - q),
-  );
-  return rc && rc[0] >= 2 && rc[1] >= 2 && rc[0] * rc[1] >= MIN_SIZE ? rc : undefined;
+  const r = sumRoute(shape, axes);
+  return r?.route === 'pooled' ? [r.R, r.C] : undefined;
 }
 
 /**
@@ -75,20 +86,17 @@ export function sumConfig(previous: KernelFunc | undefined): KernelConfig {
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
     if (x.dtype !== 'float32') return previous(args);
     const axes = tf.util.parseAxisParam(axis, x.shape);
-    if (axes.length > 1) axes.sort((p, q) => p - q);
-    const rc = leadingAxes(x.shape, axes);
-    if (!rc) return previous(args);
-    const [R, C] = rc;
+    const r = sumRoute(x.shape, axes);
+    if (!r) return previous(args);
+    const { R, C } = r;
     const kept = x.shape.slice(axes.length);
     const shape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
     const backend = asWasm(args.backend);
-    if (R * C < MIN_SIZE) {
+    if (r.route === 'direct') {
       const direct = backend.makeOutput(shape, 'float32');
       columnSums(heapF32(backend, x), R, C, heapF32(backend, direct));
       return direct;
     }
-    // Large sums of one row or one column: tfjs's kernel (its transpose is then a copy at most).
-    if (R < 2 || C < 2) return previous(args);
     const L = blockLength(R);
     const B = R / L;
     const view: TensorInfo = { dataId: x.dataId, shape: [1, B, L, C], dtype: 'float32' };
