@@ -57,10 +57,7 @@ function checkStrides(op: string, strides: number | number[]): void {
 /** Throws unless every value of `values` (named `what`) is an integer of at least `min`. */
 function checkIntegers(op: string, what: string, values: readonly number[], min: number): void {
   if (!values.every((v) => Number.isInteger(v) && v >= min))
-    throw new ArgumentError(
-      op,
-      `${what} [${values.join(', ')}] must be integers ${min === 0 ? '>= 0' : `>= ${min}`}.`,
-    );
+    throw new ArgumentError(op, `${what} [${values.join(', ')}] must be integers >= ${min}.`);
 }
 
 function checkNonNegative(op: string, values: ArrayLike<number> | undefined): void {
