@@ -41,7 +41,7 @@ export function fillTensor(
 ): Tensor {
   const heap = heapBackend();
   if (!heap) {
-    const size = shape.reduce((a, b) => a * b, 1);
+    const size = tf.util.sizeFromShape(shape);
     const values = dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
     fill(values);
     return tf.tensor(values, shape, dtype);

@@ -38,8 +38,8 @@ export function runActiveKernel(
   inputs: NamedTensorInfoMap,
   attrs: NamedAttrMap,
 ): TensorInfo {
-  const kernel = tf.getKernel(kernelName, tf.getBackend()) ?? tf.getKernel(kernelName, 'wasm');
-  if (!kernel) throw new Error(`@nutshell/backend-wasm: the wasm kernel ${kernelName} is not registered.`);
+  const kernel = tf.getKernel(kernelName, tf.getBackend());
+  if (!kernel) return runWasmKernel(backend, kernelName, inputs, attrs);
   return kernel.kernelFunc({ inputs, attrs, backend }) as TensorInfo;
 }
 
